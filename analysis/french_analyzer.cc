@@ -1,0 +1,329 @@
+// The French analysis pipeline. Order of the steps, and why:
+//  1. ICU word segmentation (UAX #29) on the UTF-8 text itself through UText, so that boundaries
+//     are byte offsets into the caller's text with no UTF-16 copy to map back.
+//  2. Number joining, on segments: `25 000` is two ICU words and must become one before positions
+//     are assigned, or the phrase "25 000 tonnes" would not match "25000 tonnes".
+//  3. Elision, on the surface word: UAX #29 keeps `l'armée` and `jusqu’où` as one word (the
+//     apostrophe is MidNumLet), so the article has to be cut before folding or stemming sees it.
+//     Working on the surface form keeps the token's offsets on the word the reader sees.
+//  4. NFKC case folding, then ligatures: NFKC leaves `œ`/`æ` alone, so they are expanded by hand.
+//     This gives the accented form.
+//  5. Accent folding (NFD, drop nonspacing marks, NFC) gives the folded form, compared with the
+//     stopword list.
+//  6. Snowball French stemming of both forms: the folded stem is the matching term, the accented
+//     stem (only when it differs) lets accented queries rank exact spellings first. Stemming the
+//     folded form merges `armée` with `arme`; the accented family is what separates them again.
+
+#include <unicode/brkiter.h>
+#include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+#include <xapian.h>
+
+#include <array>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "trouvere/analyzer.h"
+#include "trouvere/error.h"
+
+namespace trouvere {
+
+namespace {
+
+// Articles and conjunctions that French elides before a vowel. `aujourd'hui`, `prud'homme` and
+// names such as `O'Neill` keep their apostrophe because their first part is not in this list.
+constexpr std::array<std::string_view, 13> kElidedWords{
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
+};
+
+// Longer "words" are URLs, hashes or run-together garbage that nobody searches for; Xapian also
+// refuses terms over 245 bytes.
+constexpr std::size_t kMaxTermBytes = 64;
+
+bool is_ascii(std::string_view text) {
+    for (unsigned char c : text) {
+        if (c >= 0x80) return false;
+    }
+    return true;
+}
+
+bool is_ascii_digits(std::string_view text) {
+    if (text.empty()) return false;
+    for (char c : text) {
+        if (c < '0' || c > '9') return false;
+    }
+    return true;
+}
+
+bool is_valid_utf8(std::string_view text) {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+    int32_t length = static_cast<int32_t>(text.size());
+    for (int32_t i = 0; i < length;) {
+        UChar32 c;
+        U8_NEXT(bytes, i, length, c);
+        if (c < 0) return false;
+    }
+    return true;
+}
+
+// Decodes the code point at `offset`, or returns -1 past the end or on a bad sequence.
+UChar32 code_point_at(std::string_view text, std::size_t offset, std::size_t* next) {
+    if (offset >= text.size()) return -1;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+    int32_t i = static_cast<int32_t>(offset);
+    UChar32 c;
+    U8_NEXT(bytes, i, static_cast<int32_t>(text.size()), c);
+    *next = static_cast<std::size_t>(i);
+    return c;
+}
+
+bool is_apostrophe(UChar32 c) { return c == 0x27 || c == 0x2019 || c == 0x02BC; }
+
+bool is_hyphen(UChar32 c) { return c == '-' || c == 0x2010 || c == 0x2011; }
+
+// Spaces that French typography puts between groups of thousands.
+bool is_thousands_separator(UChar32 c) {
+    return c == ' ' || c == 0x00A0 || c == 0x202F || c == 0x2009;
+}
+
+// The text between two words is exactly one code point satisfying `predicate`.
+template <typename Predicate>
+bool gap_is_one(std::string_view text, std::size_t from, std::size_t to, Predicate predicate) {
+    std::size_t next = 0;
+    UChar32 c = code_point_at(text, from, &next);
+    return c >= 0 && next == to && predicate(c);
+}
+
+// A thousands group continuing a number: three digits, optionally followed by a decimal part
+// (`1 000,50` is two ICU words, `1` and `000,50`).
+bool is_thousands_group(std::string_view word) {
+    if (word.size() < 3 || !is_ascii_digits(word.substr(0, 3))) return false;
+    if (word.size() == 3) return true;
+    return (word[3] == ',' || word[3] == '.') && is_ascii_digits(word.substr(4));
+}
+
+// Offset just after an elided article at the start of `word`, or 0 when there is none.
+std::size_t elision_end(std::string_view word) {
+    for (std::size_t i = 0; i < word.size() && i <= 6; ++i) {
+        std::size_t next = 0;
+        UChar32 c = code_point_at(word, i, &next);
+        if (!is_apostrophe(c)) {
+            if (c < 0 || c >= 0x80) return 0;
+            continue;
+        }
+        if (next >= word.size()) return 0;
+        std::string prefix(word.substr(0, i));
+        for (char& ch : prefix) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (std::string_view elided : kElidedWords) {
+            if (prefix == elided) return next;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+// `25 000` → `25000`; a decimal comma stays, so `0,11` and `0.11` stay different terms.
+std::string without_thousands_separators(std::string_view number) {
+    std::string compact;
+    for (std::size_t i = 0, next = 0; i < number.size(); i = next) {
+        UChar32 c = code_point_at(number, i, &next);
+        if (c < 0 || !is_thousands_separator(c)) compact.append(number.substr(i, next - i));
+    }
+    return compact;
+}
+
+struct Segment {
+    std::size_t begin;
+    std::size_t end;
+    bool is_number;
+};
+
+}  // namespace
+
+struct Analyzer::Impl {
+    std::unique_ptr<icu::BreakIterator> words;
+    const icu::Normalizer2* casefold = nullptr;
+    const icu::Normalizer2* decompose = nullptr;
+    const icu::Normalizer2* compose = nullptr;
+    Xapian::Stem stemmer{"french"};
+
+    Impl() {
+        UErrorCode status = U_ZERO_ERROR;
+        words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getFrench(), status));
+        casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+        decompose = icu::Normalizer2::getNFDInstance(status);
+        compose = icu::Normalizer2::getNFCInstance(status);
+        if (U_FAILURE(status) || !words) {
+            throw Error(std::string("ICU cannot provide French word analysis: ") + u_errorName(status));
+        }
+    }
+
+    std::string normalize(const icu::Normalizer2& normalizer, std::string_view text) const {
+        std::string out;
+        icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
+        UErrorCode status = U_ZERO_ERROR;
+        normalizer.normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())),
+                                 sink, nullptr, status);
+        return U_SUCCESS(status) ? out : std::string(text);
+    }
+
+    // Case-folded word with accents kept, ligatures expanded and apostrophes unified.
+    std::string case_fold(std::string_view word) const {
+        if (is_ascii(word)) {
+            std::string out(word);
+            for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return out;
+        }
+        std::string folded = normalize(*casefold, word);
+        std::string out;
+        out.reserve(folded.size());
+        const auto* bytes = reinterpret_cast<const uint8_t*>(folded.data());
+        int32_t length = static_cast<int32_t>(folded.size());
+        for (int32_t i = 0; i < length;) {
+            int32_t start = i;
+            UChar32 c;
+            U8_NEXT(bytes, i, length, c);
+            switch (c) {
+                case 0x0153: out += "oe"; break;  // œ
+                case 0x00E6: out += "ae"; break;  // æ
+                case 0x2019:
+                case 0x02BC: out += '\''; break;
+                default: out.append(folded, static_cast<std::size_t>(start),
+                                    static_cast<std::size_t>(i - start));
+            }
+        }
+        return out;
+    }
+
+    // Removes diacritics from an already case-folded word.
+    std::string strip_accents(const std::string& word) const {
+        if (is_ascii(word)) return word;
+        std::string decomposed = normalize(*decompose, word);
+        std::string bare;
+        bare.reserve(decomposed.size());
+        const auto* bytes = reinterpret_cast<const uint8_t*>(decomposed.data());
+        int32_t length = static_cast<int32_t>(decomposed.size());
+        for (int32_t i = 0; i < length;) {
+            int32_t start = i;
+            UChar32 c;
+            U8_NEXT(bytes, i, length, c);
+            if (c >= 0 && u_charType(c) == U_NON_SPACING_MARK) continue;
+            bare.append(decomposed, static_cast<std::size_t>(start),
+                        static_cast<std::size_t>(i - start));
+        }
+        return normalize(*compose, bare);
+    }
+
+    std::string stem(const std::string& word) const {
+        if (!word.empty() && word[0] >= '0' && word[0] <= '9') return word;
+        return stemmer(word);
+    }
+
+    // Word segments in text order, with thousands-separated numbers already joined.
+    std::vector<Segment> segment(std::string_view text) {
+        std::vector<Segment> segments;
+        UErrorCode status = U_ZERO_ERROR;
+        UText* utext = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+        if (U_FAILURE(status)) return segments;
+        words->setText(utext, status);
+        if (U_FAILURE(status)) {
+            utext_close(utext);
+            return segments;
+        }
+        int32_t begin = words->first();
+        for (int32_t end = words->next(); end != icu::BreakIterator::DONE;
+             begin = end, end = words->next()) {
+            int32_t status_tag = words->getRuleStatus();
+            if (status_tag < UBRK_WORD_NONE_LIMIT) continue;
+            Segment current{static_cast<std::size_t>(begin), static_cast<std::size_t>(end),
+                            status_tag >= UBRK_WORD_NUMBER && status_tag < UBRK_WORD_NUMBER_LIMIT};
+            if (current.is_number && !segments.empty()) {
+                Segment& previous = segments.back();
+                std::string_view word = text.substr(current.begin, current.end - current.begin);
+                if (previous.is_number && is_thousands_group(word) &&
+                    gap_is_one(text, previous.end, current.begin, is_thousands_separator) &&
+                    leads_a_number(text, previous)) {
+                    previous.end = current.end;
+                    continue;
+                }
+            }
+            segments.push_back(current);
+        }
+        // Detach the break iterator from the UText before the UText goes away.
+        words->setText(icu::UnicodeString());
+        utext_close(utext);
+        return segments;
+    }
+
+    // `previous` can take a following thousands group: it is 1–3 digits, or already a joined
+    // number whose last group is complete (`25 000` can take `000`, `2024` cannot take `100`).
+    static bool leads_a_number(std::string_view text, const Segment& previous) {
+        std::string_view digits = text.substr(previous.begin, previous.end - previous.begin);
+        std::size_t last_group = digits.size();
+        for (std::size_t i = digits.size(); i > 0; --i) {
+            if (!std::isdigit(static_cast<unsigned char>(digits[i - 1]))) {
+                last_group = digits.size() - i;
+                break;
+            }
+        }
+        if (last_group == digits.size()) return is_ascii_digits(digits) && digits.size() <= 3;
+        return last_group == 3;
+    }
+};
+
+Analyzer::Analyzer() : impl_(std::make_unique<Impl>()) {}
+Analyzer::~Analyzer() = default;
+Analyzer::Analyzer(Analyzer&&) noexcept = default;
+Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
+
+std::string Analyzer::fold(std::string_view word) {
+    return impl_->strip_accents(impl_->case_fold(word));
+}
+
+std::vector<Token> Analyzer::analyze(std::string_view text, std::uint32_t first_position) {
+    std::vector<Token> tokens;
+    std::uint32_t position = first_position;
+    std::size_t previous_end = std::string_view::npos;
+    for (const Segment& segment : impl_->segment(text)) {
+        std::size_t begin = segment.begin;
+        std::string_view surface = text.substr(begin, segment.end - begin);
+        if (!segment.is_number) {
+            std::size_t cut = elision_end(surface);
+            begin += cut;
+            surface.remove_prefix(cut);
+        }
+        if (surface.empty() || !is_valid_utf8(surface)) continue;
+
+        std::string accented = impl_->case_fold(surface);
+        if (segment.is_number) accented = without_thousands_separators(accented);
+        std::string folded = impl_->strip_accents(accented);
+        if (folded.empty()) continue;
+
+        Token token;
+        token.term = impl_->stem(folded);
+        if (token.term.size() > kMaxTermBytes) continue;
+        token.begin = begin;
+        token.end = segment.end;
+        token.position = position++;
+        token.is_stopword = is_stopword(folded);
+        token.hyphenated_to_previous =
+            previous_end != std::string_view::npos && !segment.is_number &&
+            gap_is_one(text, previous_end, segment.begin, is_hyphen);
+        if (accented != folded && !token.is_stopword) {
+            // Only an accented stem that differs tells anything: `armé` against `arme`, not
+            // `cooper` against `cooper`.
+            std::string accented_stem = impl_->stem(accented);
+            if (accented_stem != token.term) token.accented_term = std::move(accented_stem);
+        }
+        previous_end = segment.end;
+        tokens.push_back(std::move(token));
+    }
+    return tokens;
+}
+
+}  // namespace trouvere

@@ -1,0 +1,41 @@
+#pragma once
+
+// How documents are laid out in the Xapian database. Indexing and searching both include this
+// file, so the two cannot drift apart; the README's "Term scheme" section explains the design.
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+
+namespace trouvere::scheme {
+
+/// Written at creation; the searcher refuses databases without it (or with another version), so
+/// that a change of scheme is caught instead of silently returning nothing.
+inline constexpr std::string_view kSchemeKey = "trouvere:scheme";
+inline constexpr std::string_view kSchemeVersion = "1";
+
+/// Unique id term: `Q` + document id.
+inline constexpr std::string_view kIdPrefix = "Q";
+/// Title words (folded stems, with positions) for `title:` queries.
+inline constexpr std::string_view kTitlePrefix = "S";
+/// Accented stems, without positions, only for words whose accents change their stem.
+inline constexpr std::string_view kAccentedPrefix = "A";
+// Folded stems of title and body have no prefix and carry the positions phrases need.
+
+/// ISO date, so that string order is date order.
+inline constexpr Xapian::valueno kDateSlot = 0;
+
+/// Title words count this many times in the unprefixed family: a word in the title says more
+/// about a news article than the same word once in its body.
+inline constexpr Xapian::termcount kTitleWdf = 3;
+/// Position gap between title and body, so that a phrase never spans the two.
+inline constexpr Xapian::termpos kBodyPositionGap = 100;
+
+/// The id term, shortened with a hash when the id would pass Xapian's 245-byte term limit.
+[[nodiscard]] std::string id_term(std::string_view id);
+
+/// 64-bit FNV-1a: stable across builds and platforms, unlike std::hash, so it can be stored.
+[[nodiscard]] std::uint64_t stable_hash(std::string_view bytes);
+
+}  // namespace trouvere::scheme

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "trouvere/index_writer.h"
+
+namespace trouvere {
+
+/// A file, or a line of one, that was skipped or only partly used, and why.
+struct IndexWarning {
+    std::string file;
+    /// 1-based line, 0 when the problem concerns the whole file.
+    std::size_t line = 0;
+    /// 0-based byte offset in the file where the problem was found, when known.
+    std::size_t offset = 0;
+    bool has_offset = false;
+    std::string message;
+};
+
+struct IndexProgress {
+    std::size_t files_seen = 0;
+    std::size_t documents_written = 0;
+    std::string current_file;
+};
+
+struct IndexOptions {
+    /// Delete documents whose source file no longer exists.
+    bool prune = false;
+    /// Called for every warning as it happens (the report keeps them too).
+    std::function<void(const IndexWarning&)> on_warning;
+    /// Called after each file.
+    std::function<void(const IndexProgress&)> on_progress;
+};
+
+struct IndexReport {
+    std::size_t added = 0;
+    std::size_t updated = 0;
+    std::size_t unchanged = 0;
+    std::size_t deleted = 0;
+    /// Files or records skipped as bad input.
+    std::size_t skipped = 0;
+    std::vector<IndexWarning> warnings;
+};
+
+/// Indexes files and folders (recursively) into `writer`: `.txt`, `.md`/`.markdown`, `.html`/`.htm`
+/// and `.jsonl`; other files are ignored. A file's documents have ids relative to the argument they
+/// were found under. Files unchanged since the last run are skipped; changed ones replace their
+/// documents. Bad input is skipped with a warning and never stops the run.
+///
+/// Does not commit: the caller commits once, so that a whole run is one atomic change.
+/// Throws DatabaseError if the database fails, Error if a path given does not exist.
+[[nodiscard]] IndexReport index_paths(IndexWriter& writer, const std::vector<std::string>& paths,
+                                      const IndexOptions& options = {});
+
+}  // namespace trouvere

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trouvere {
+
+/// Where a query part looks.
+enum class Field { any, title };
+
+/// The role of a part inside a group of juxtaposed parts.
+enum class Occur {
+    should,    ///< plain word: all of them preferred, any of them accepted as a fallback
+    must,      ///< `+word`
+    must_not,  ///< `-word`, `NOT word`
+};
+
+/// The engine-neutral query tree the parser produces; each engine translates it.
+struct QueryNode {
+    enum class Kind {
+        words,   ///< `text` as typed (one or more words); analysed into terms by the engine
+        phrase,  ///< `text` as typed between quotes; its words must be adjacent and in order
+        group,   ///< juxtaposed `children`, each with its own `occur`
+        all,     ///< explicit `AND` of `children`
+        any,     ///< explicit `OR` of `children`
+    };
+
+    Kind kind = Kind::group;
+    Field field = Field::any;
+    Occur occur = Occur::should;
+    std::string text;
+    std::vector<QueryNode> children;
+};
+
+struct ParsedQuery {
+    QueryNode root;
+    /// Repairs made to malformed input, for the user (`unbalanced quote: closed at end of query`).
+    std::vector<std::string> warnings;
+};
+
+/// Parses the query syntax (README, "Query syntax"): words, `"phrases"`, `AND`, `OR`, `NOT`
+/// (upper case), `+word`, `-word`, parentheses and `title:`. Never throws on malformed input:
+/// it repairs what it can and says so in `warnings`; what it cannot use is dropped. The result may
+/// be an empty group, which the searcher rejects with QueryError.
+[[nodiscard]] ParsedQuery parse_query(std::string_view input);
+
+/// A compact, stable rendering of the tree, for tests and `--explain`: `(group "kidal" -"lavrov")`.
+/// A `words` node is its text in double quotes; a `phrase` is `(phrase "text")`; `group`, `all` and
+/// `any` are `(group …)`, `(all …)` and `(any …)` with their children after the name, separated by
+/// spaces. Occur and field prefix a node in that order: `+`, `-`, then `title:`, as in
+/// `-title:(phrase "chemin de fer")`. Inside quotes `"` and `\` are escaped with a backslash, and
+/// control bytes are written `\n`, `\t`, `\r` or `\xHH`.
+[[nodiscard]] std::string to_string(const QueryNode& node);
+
+}  // namespace trouvere

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trouvere/snippet.h"
+
+namespace trouvere {
+
+struct SearchOptions {
+    std::size_t limit = 10;
+    std::size_t offset = 0;
+    bool snippets = true;
+    /// Approximate length of a snippet, in characters.
+    std::size_t snippet_chars = 200;
+};
+
+struct Hit {
+    /// 1-based rank in the whole result list (offset included).
+    std::size_t rank = 0;
+    std::string id;
+    std::string title;
+    double score = 0;
+    std::string date;
+    std::string source;
+    std::string url;
+    std::string path;
+    Snippet snippet;
+};
+
+struct SearchResults {
+    std::string query;
+    /// Xapian's estimate of the number of matching documents (not an exact count).
+    std::size_t total_estimate = 0;
+    /// No document had all the free words, so documents with any of them were returned.
+    bool fell_back_to_any_word = false;
+    /// Repairs made to a malformed query, to show the user.
+    std::vector<std::string> warnings;
+    std::vector<Hit> hits;
+};
+
+/// Answers queries over a trouvere database. Opening is cheap; keep one Searcher per thread
+/// (not thread-safe). It sees the database as of opening; reopen() to see later commits.
+class Searcher {
+public:
+    /// Throws DatabaseError naming `path` if it is missing or not a trouvere database.
+    explicit Searcher(const std::string& path);
+    ~Searcher();
+    Searcher(Searcher&&) noexcept;
+    Searcher& operator=(Searcher&&) noexcept;
+    Searcher(const Searcher&) = delete;
+    Searcher& operator=(const Searcher&) = delete;
+
+    /// Ranked results (BM25; ties in index order). Throws QueryError when the query has nothing to
+    /// search for, DatabaseError when the database fails.
+    [[nodiscard]] SearchResults search(std::string_view query, const SearchOptions& options = {});
+
+    /// Moves to the latest committed state of the database.
+    void reopen();
+
+    [[nodiscard]] std::size_t document_count() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace trouvere

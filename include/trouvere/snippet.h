@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trouvere {
+
+/// A marked word in a snippet: byte offsets into Snippet::text.
+struct Highlight {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+/// A passage of a document around the words a query matched. `text` is plain UTF-8 and starts or
+/// ends with `…` where the document was cut; `highlights` are sorted and do not overlap.
+struct Snippet {
+    std::string text;
+    std::vector<Highlight> highlights;
+};
+
+/// HTML-escaped text with every highlight wrapped in `<mark>…</mark>`.
+[[nodiscard]] std::string to_html(const Snippet& snippet);
+
+/// Text with every highlight wrapped in `open`…`close` (for example ANSI colour codes); the text
+/// itself is not escaped.
+[[nodiscard]] std::string to_marked_text(const Snippet& snippet, std::string_view open,
+                                         std::string_view close);
+
+}  // namespace trouvere

@@ -1,0 +1,291 @@
+#include "trouvere/file_indexer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "core/term_scheme.h"
+#include "indexer/readers.h"
+#include "trouvere/error.h"
+
+namespace fs = std::filesystem;
+
+namespace trouvere {
+
+namespace {
+
+// Each indexed file has a metadata record under `source:<absolute path>`, committed with its
+// documents: what the file looked like (size, mtime, content hash) and which ids it produced.
+// That is what makes re-runs incremental, replaces the documents of a changed file, and lets
+// --prune find documents whose file is gone.
+constexpr std::string_view kSourcePrefix = "source:";
+
+struct SourceRecord {
+    std::string path;
+    std::uintmax_t size = 0;
+    std::int64_t mtime = 0;
+    std::string hash;
+    std::vector<std::string> ids;
+};
+
+std::string source_key(const std::string& absolute_path) {
+    // Xapian metadata keys are limited in length; long paths keep a prefix and a hash.
+    constexpr std::size_t kKeptBytes = 180;
+    std::string key(kSourcePrefix);
+    if (absolute_path.size() <= kKeptBytes) return key + absolute_path;
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx",
+                  static_cast<unsigned long long>(scheme::stable_hash(absolute_path)));
+    return key + absolute_path.substr(0, kKeptBytes) + "#" + hex;
+}
+
+std::string encode(const SourceRecord& record) {
+    return nlohmann::json{{"path", record.path}, {"size", record.size}, {"mtime", record.mtime},
+                          {"hash", record.hash}, {"ids", record.ids}}
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<SourceRecord> decode(const std::string& text) {
+    auto json = nlohmann::json::parse(text, nullptr, false);
+    if (!json.is_object()) return std::nullopt;
+    try {
+        SourceRecord record;
+        record.path = json.at("path").get<std::string>();
+        record.size = json.at("size").get<std::uintmax_t>();
+        record.mtime = json.at("mtime").get<std::int64_t>();
+        record.hash = json.at("hash").get<std::string>();
+        record.ids = json.at("ids").get<std::vector<std::string>>();
+        return record;
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::string hex_hash(std::string_view bytes) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx",
+                  static_cast<unsigned long long>(scheme::stable_hash(bytes)));
+    return hex;
+}
+
+struct FoundFile {
+    fs::path file;
+    // What the user sees in messages: the path as given, joined with the part found below it.
+    std::string display_name;
+    std::string id;
+};
+
+bool is_hidden(const fs::path& name) {
+    std::string text = name.filename().string();
+    return text.size() > 1 && text[0] == '.' && text != "..";
+}
+
+// Supported files under `argument`, in a stable order, so that runs are reproducible.
+std::vector<FoundFile> find_files(const std::string& argument, IndexReport& report,
+                                  const IndexOptions& options) {
+    std::vector<FoundFile> found;
+    fs::path given(argument);
+    std::error_code error;
+    auto status = fs::status(given, error);
+    if (error || !fs::exists(status)) throw Error("no such file or folder: " + argument);
+
+    auto warn = [&](const std::string& file, const std::string& message) {
+        IndexWarning warning{file, 0, 0, false, message};
+        if (options.on_warning) options.on_warning(warning);
+        report.warnings.push_back(std::move(warning));
+        ++report.skipped;
+    };
+
+    if (fs::is_regular_file(status)) {
+        if (indexer::format_of(given) == indexer::Format::unsupported) {
+            warn(argument, "unsupported file type (expected .txt, .md, .html or .jsonl)");
+        } else {
+            found.push_back({given, argument, given.filename().generic_string()});
+        }
+        return found;
+    }
+    if (!fs::is_directory(status)) {
+        warn(argument, "not a regular file or folder");
+        return found;
+    }
+    // Hidden entries (.git, editor backups) are not documents; symbolic links to folders are not
+    // followed, so a link loop cannot make the walk endless.
+    fs::recursive_directory_iterator walk(given, fs::directory_options::skip_permission_denied,
+                                          error);
+    if (error) {
+        warn(argument, "cannot read folder: " + error.message());
+        return found;
+    }
+    for (auto end = fs::recursive_directory_iterator(); walk != end; walk.increment(error)) {
+        if (error) {
+            warn(argument, "cannot read folder: " + error.message());
+            break;
+        }
+        const fs::directory_entry& entry = *walk;
+        if (is_hidden(entry.path())) {
+            if (entry.is_directory(error)) walk.disable_recursion_pending();
+            continue;
+        }
+        if (!entry.is_regular_file(error)) continue;
+        if (indexer::format_of(entry.path()) == indexer::Format::unsupported) continue;
+        std::string relative = entry.path().lexically_relative(given).generic_string();
+        found.push_back({entry.path(), (given / relative).generic_string(), relative});
+    }
+    std::sort(found.begin(), found.end(),
+              [](const FoundFile& a, const FoundFile& b) { return a.id < b.id; });
+    return found;
+}
+
+std::optional<std::string> read_bytes(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (in.bad()) return std::nullopt;
+    return std::move(content).str();
+}
+
+class FileIndexer {
+public:
+    FileIndexer(IndexWriter& writer, const IndexOptions& options)
+        : writer_(writer), options_(options) {}
+
+    void index(const std::vector<std::string>& arguments) {
+        for (const std::string& argument : arguments) {
+            for (const FoundFile& found : find_files(argument, report_, options_)) {
+                index_file(found);
+                ++progress_.files_seen;
+                if (options_.on_progress) {
+                    progress_.current_file = found.display_name;
+                    options_.on_progress(progress_);
+                }
+            }
+        }
+        if (options_.prune) prune();
+    }
+
+    IndexReport take_report() { return std::move(report_); }
+
+private:
+    void warn(IndexWarning warning) {
+        if (options_.on_warning) options_.on_warning(warning);
+        report_.warnings.push_back(std::move(warning));
+        ++report_.skipped;
+    }
+
+    void index_file(const FoundFile& found) {
+        std::error_code error;
+        fs::path absolute = fs::absolute(found.file, error).lexically_normal();
+        std::string absolute_path = absolute.string();
+        std::string key = source_key(absolute_path);
+        seen_keys_.insert(key);
+
+        auto size = fs::file_size(found.file, error);
+        auto mtime = fs::last_write_time(found.file, error);
+        std::int64_t mtime_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    mtime.time_since_epoch())
+                                    .count();
+        std::optional<SourceRecord> previous;
+        if (auto stored = writer_.metadata(key)) previous = decode(*stored);
+        if (previous && !error && previous->size == size && previous->mtime == mtime_ns) {
+            report_.unchanged += previous->ids.size();
+            return;
+        }
+
+        auto bytes = read_bytes(found.file);
+        if (!bytes) {
+            warn({found.display_name, 0, 0, false, "cannot read file"});
+            return;
+        }
+        std::string hash = hex_hash(*bytes);
+        if (previous && previous->hash == hash) {
+            // Touched but not changed: remember the new mtime so the next run skips it cheaply.
+            previous->size = bytes->size();
+            previous->mtime = mtime_ns;
+            writer_.set_metadata(key, encode(*previous));
+            report_.unchanged += previous->ids.size();
+            return;
+        }
+
+        auto result = indexer::read_document_file(indexer::format_of(found.file), *bytes,
+                                                  found.display_name, found.id);
+        bool had_warnings = !result.warnings.empty();
+        for (auto& warning : result.warnings) warn(std::move(warning));
+        if (result.documents.empty() && previous) {
+            // A file that now yields nothing (say, a bad save) keeps its last good documents:
+            // nothing is lost until the file is fixed or removed and pruned.
+            return;
+        }
+
+        SourceRecord record{absolute_path, bytes->size(), mtime_ns, hash, {}};
+        std::set<std::string> new_ids;
+        for (Document& document : result.documents) {
+            auto [owner, first_use] = ids_written_.try_emplace(document.id, found.display_name);
+            if (!first_use && owner->second != found.display_name) {
+                warn({found.display_name, 0, 0, false,
+                      "id '" + document.id + "' already used by " + owner->second + "; skipped"});
+                continue;
+            }
+            document.path = absolute_path;
+            bool existed = writer_.contains(document.id);
+            writer_.add_or_replace(document);
+            ++(existed ? report_.updated : report_.added);
+            ++progress_.documents_written;
+            new_ids.insert(document.id);
+            record.ids.push_back(document.id);
+        }
+        if (previous) {
+            for (const std::string& old_id : previous->ids) {
+                if (new_ids.contains(old_id)) continue;
+                if (had_warnings) {
+                    // A skipped line may be the one that held this id: keep the old document
+                    // and keep owning it, rather than lose it to a typo.
+                    record.ids.push_back(old_id);
+                    continue;
+                }
+                if (writer_.remove(old_id)) ++report_.deleted;
+            }
+        }
+        writer_.set_metadata(key, encode(record));
+    }
+
+    void prune() {
+        for (const std::string& key : writer_.metadata_keys(kSourcePrefix)) {
+            if (seen_keys_.contains(key)) continue;
+            auto stored = writer_.metadata(key);
+            auto record = stored ? decode(*stored) : std::nullopt;
+            if (!record) continue;
+            std::error_code error;
+            if (fs::exists(record->path, error) || error) continue;
+            for (const std::string& id : record->ids) {
+                if (writer_.remove(id)) ++report_.deleted;
+            }
+            writer_.set_metadata(key, "");
+        }
+    }
+
+    IndexWriter& writer_;
+    const IndexOptions& options_;
+    IndexReport report_;
+    IndexProgress progress_;
+    std::set<std::string> seen_keys_;
+    // Ids written in this run and the file each came from, to catch two files claiming one id.
+    std::map<std::string, std::string> ids_written_;
+};
+
+}  // namespace
+
+IndexReport index_paths(IndexWriter& writer, const std::vector<std::string>& paths,
+                        const IndexOptions& options) {
+    FileIndexer indexer(writer, options);
+    indexer.index(paths);
+    return indexer.take_report();
+}
+
+}  // namespace trouvere

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "searcher/snippet_builder.h"
+#include "trouvere/analyzer.h"
+#include "trouvere/query.h"
+
+namespace trouvere::searcher {
+
+/// How juxtaposed free words combine: first all of them, and if no document has them all, any.
+enum class FreeWords { all, any };
+
+struct Translation {
+    Xapian::Query query;
+    /// What to mark in snippets: every word the query looks for, none it excludes.
+    MatchSpec match;
+    /// Some group has several free words, so FreeWords::any would match more documents.
+    bool can_relax = false;
+};
+
+/// Translates the engine-neutral tree into a Xapian query over the term scheme, analysing every
+/// word with `analyzer` exactly as indexing did. An empty Translation::query means nothing in the
+/// tree was searchable.
+[[nodiscard]] Translation translate(const QueryNode& root, Analyzer& analyzer, FreeWords mode);
+
+}  // namespace trouvere::searcher

@@ -1,0 +1,142 @@
+// search: ranked full-text queries over a trouvere database, for people and for programs.
+// Exit status as grep: 0 some hit, 1 no hit, 2 usage, query or database error.
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "trouvere/database_path.h"
+#include "trouvere/error.h"
+#include "trouvere/searcher.h"
+
+namespace {
+
+constexpr int kHit = 0;
+constexpr int kNoHit = 1;
+constexpr int kTrouble = 2;
+
+struct Style {
+    std::string bold, dim, mark, reset;
+};
+
+Style make_style(const std::string& colour) {
+    bool use_colour = colour == "always";
+    if (colour == "auto") {
+        const char* no_colour = std::getenv("NO_COLOR");
+        const char* term = std::getenv("TERM");
+        use_colour = ::isatty(STDOUT_FILENO) && (no_colour == nullptr || *no_colour == '\0') &&
+                     !(term != nullptr && std::string(term) == "dumb");
+    }
+    if (!use_colour) return {};
+    return {"\033[1m", "\033[2m", "\033[1;33m", "\033[0m"};
+}
+
+nlohmann::json or_null(const std::string& text) {
+    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+void print_json(const trouvere::SearchResults& results) {
+    nlohmann::json hits = nlohmann::json::array();
+    for (const auto& hit : results.hits) {
+        hits.push_back({{"rank", hit.rank},
+                        {"id", hit.id},
+                        {"title", hit.title},
+                        {"score", hit.score},
+                        {"date", or_null(hit.date)},
+                        {"source", or_null(hit.source)},
+                        {"url", or_null(hit.url)},
+                        {"path", or_null(hit.path)},
+                        {"snippet", trouvere::to_html(hit.snippet)}});
+    }
+    nlohmann::json out{{"query", results.query},
+                       {"total_estimate", results.total_estimate},
+                       {"fell_back_to_any_word", results.fell_back_to_any_word},
+                       {"warnings", results.warnings},
+                       {"hits", hits}};
+    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+void print_for_people(const trouvere::SearchResults& results, const Style& style,
+                      std::size_t offset) {
+    if (results.fell_back_to_any_word) {
+        std::cout << style.dim << "No document has all the words; showing documents with any of them."
+                  << style.reset << "\n\n";
+    }
+    for (const auto& hit : results.hits) {
+        std::cout << style.bold << hit.rank << ". " << (hit.title.empty() ? hit.id : hit.title)
+                  << style.reset << '\n';
+        std::cout << "   " << style.dim << hit.id;
+        if (!hit.date.empty()) std::cout << " · " << hit.date;
+        if (!hit.source.empty()) std::cout << " · " << hit.source;
+        char score[32];
+        std::snprintf(score, sizeof score, "%.2f", hit.score);
+        std::cout << " · score " << score << style.reset << '\n';
+        if (!hit.snippet.text.empty()) {
+            std::cout << "   " << trouvere::to_marked_text(hit.snippet, style.mark, style.reset)
+                      << '\n';
+        }
+        std::cout << '\n';
+    }
+    if (!results.hits.empty()) {
+        std::cout << style.dim << offset + 1 << "–" << offset + results.hits.size()
+                  << " of about " << results.total_estimate << " matching documents" << style.reset
+                  << '\n';
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Search a trouvere index of French text.\n"
+                 "Query syntax: words, \"a phrase\", AND, OR, NOT, +required, -excluded, (groups), "
+                 "title:word.\nQuote a query that starts a word with '-', or put -- before it.",
+                 "search"};
+    std::vector<std::string> words;
+    std::string db;
+    trouvere::SearchOptions options;
+    bool json = false;
+    bool no_snippets = false;
+    std::string colour = "auto";
+    app.add_option("query", words, "The query; several arguments are joined with spaces")
+        ->required();
+    app.add_option("--db", db, "Database folder (default: $SEARCH_DB, else the per-user index)");
+    app.add_option("-n,--limit", options.limit, "Number of results")->check(CLI::Range(1, 100000));
+    app.add_option("--offset", options.offset, "Skip this many results first");
+    app.add_option("--snippet-chars", options.snippet_chars, "Approximate snippet length")
+        ->check(CLI::Range(20, 100000));
+    app.add_flag("--no-snippets", no_snippets, "Print no snippets");
+    app.add_flag("--json", json, "One JSON object on stdout, for programs");
+    app.add_option("--color,--colour", colour, "Highlight with colour: auto, always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        int code = app.exit(error);
+        return code == 0 ? 0 : kTrouble;
+    }
+    options.snippets = !no_snippets;
+
+    std::string query;
+    for (const auto& word : words) query += (query.empty() ? "" : " ") + word;
+    try {
+        trouvere::Searcher searcher(trouvere::resolve_database_path(db));
+        auto results = searcher.search(query, options);
+        for (const auto& warning : results.warnings) std::cerr << "search: note: " << warning << '\n';
+        if (json) {
+            print_json(results);
+        } else {
+            print_for_people(results, make_style(colour), options.offset);
+            if (results.hits.empty()) std::cerr << "search: no match for " << query << '\n';
+        }
+        return results.hits.empty() ? kNoHit : kHit;
+    } catch (const trouvere::Error& error) {
+        std::cerr << "search: " << error.what() << '\n';
+        return kTrouble;
+    }
+}

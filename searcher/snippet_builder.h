@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "trouvere/analyzer.h"
+#include "trouvere/snippet.h"
+
+namespace trouvere::searcher {
+
+/// What a query matched, in the analyser's folded-stem family (Token::term).
+struct MatchSpec {
+    /// Terms marked wherever they occur.
+    std::unordered_set<std::string> terms;
+    /// Term sequences marked only where they occur adjacent and in order.
+    std::vector<std::vector<std::string>> phrases;
+
+    [[nodiscard]] bool empty() const { return terms.empty() && phrases.empty(); }
+};
+
+/// Picks the passage of `text` (about `max_chars` characters) that shows the most distinct matched
+/// terms, preferring to start and end on sentence boundaries and otherwise on word boundaries,
+/// adds `…` where it cuts, and marks every matched word. With no match it returns the start of the
+/// text. Never splits a UTF-8 sequence.
+[[nodiscard]] Snippet build_snippet(Analyzer& analyzer, std::string_view text, const MatchSpec& match,
+                                    std::size_t max_chars);
+
+}  // namespace trouvere::searcher
