@@ -82,9 +82,13 @@ UChar32 code_point_at(std::string_view text, std::size_t offset, std::size_t* ne
     return c;
 }
 
-bool is_apostrophe(UChar32 c) { return c == 0x27 || c == 0x2019 || c == 0x02BC; }
+bool is_apostrophe(UChar32 c) {
+    return c == 0x27 || c == 0x2019 || c == 0x02BC;
+}
 
-bool is_hyphen(UChar32 c) { return c == '-' || c == 0x2010 || c == 0x2011; }
+bool is_hyphen(UChar32 c) {
+    return c == '-' || c == 0x2010 || c == 0x2011;
+}
 
 // Spaces that French typography puts between groups of thousands.
 bool is_thousands_separator(UChar32 c) {
@@ -118,7 +122,8 @@ std::size_t elision_end(std::string_view word) {
         }
         if (next >= word.size()) return 0;
         std::string prefix(word.substr(0, i));
-        for (char& ch : prefix) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (char& ch : prefix)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         for (std::string_view elided : kElidedWords) {
             if (prefix == elided) return next;
         }
@@ -159,7 +164,8 @@ struct Analyzer::Impl {
         decompose = icu::Normalizer2::getNFDInstance(status);
         compose = icu::Normalizer2::getNFCInstance(status);
         if (U_FAILURE(status) || !words) {
-            throw Error(std::string("ICU cannot provide French word analysis: ") + u_errorName(status));
+            throw Error(std::string("ICU cannot provide French word analysis: ") +
+                        u_errorName(status));
         }
     }
 
@@ -167,7 +173,8 @@ struct Analyzer::Impl {
         std::string out;
         icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
         UErrorCode status = U_ZERO_ERROR;
-        normalizer.normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())),
+        normalizer.normalizeUTF8(0,
+                                 icu::StringPiece(text.data(), static_cast<int32_t>(text.size())),
                                  sink, nullptr, status);
         return U_SUCCESS(status) ? out : std::string(text);
     }
@@ -193,8 +200,9 @@ struct Analyzer::Impl {
                 case 0x00E6: out += "ae"; break;  // æ
                 case 0x2019:
                 case 0x02BC: out += '\''; break;
-                default: out.append(folded, static_cast<std::size_t>(start),
-                                    static_cast<std::size_t>(i - start));
+                default:
+                    out.append(folded, static_cast<std::size_t>(start),
+                               static_cast<std::size_t>(i - start));
             }
         }
         return out;
@@ -228,7 +236,8 @@ struct Analyzer::Impl {
     std::vector<Segment> segment(std::string_view text) {
         std::vector<Segment> segments;
         UErrorCode status = U_ZERO_ERROR;
-        UText* utext = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+        UText* utext =
+            utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
         if (U_FAILURE(status)) return segments;
         words->setText(utext, status);
         if (U_FAILURE(status)) {
@@ -311,9 +320,9 @@ std::vector<Token> Analyzer::analyze(std::string_view text, std::uint32_t first_
         token.end = segment.end;
         token.position = position++;
         token.is_stopword = is_stopword(folded);
-        token.hyphenated_to_previous =
-            previous_end != std::string_view::npos && !segment.is_number &&
-            gap_is_one(text, previous_end, segment.begin, is_hyphen);
+        token.hyphenated_to_previous = previous_end != std::string_view::npos &&
+                                       !segment.is_number &&
+                                       gap_is_one(text, previous_end, segment.begin, is_hyphen);
         if (accented != folded && !token.is_stopword) {
             // Only an accented stem that differs tells anything: `armé` against `arme`, not
             // `cooper` against `cooper`.

@@ -21,7 +21,8 @@ std::string default_database_path() {
     if (auto data_home = environment("XDG_DATA_HOME"); !data_home.empty()) {
         return data_home + "/trouvere/index";
     }
-    if (auto home = environment("HOME"); !home.empty()) return home + "/.local/share/trouvere/index";
+    if (auto home = environment("HOME"); !home.empty())
+        return home + "/.local/share/trouvere/index";
     throw Error("no database given: use --db PATH, or set SEARCH_DB or HOME");
 }
 

@@ -20,7 +20,8 @@ Document decode(std::string_view data) {
     if (!record.is_object()) return document;
     auto field = [&record](const char* name) {
         auto found = record.find(name);
-        return found != record.end() && found->is_string() ? found->get<std::string>() : std::string();
+        return found != record.end() && found->is_string() ? found->get<std::string>()
+                                                           : std::string();
     };
     document.id = field("id");
     document.title = field("title");

@@ -46,8 +46,11 @@ std::string source_key(const std::string& absolute_path) {
 }
 
 std::string encode(const SourceRecord& record) {
-    return nlohmann::json{{"path", record.path}, {"size", record.size}, {"mtime", record.mtime},
-                          {"hash", record.hash}, {"ids", record.ids}}
+    return nlohmann::json{{"path", record.path},
+                          {"size", record.size},
+                          {"mtime", record.mtime},
+                          {"hash", record.hash},
+                          {"ids", record.ids}}
         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -188,9 +191,8 @@ private:
 
         auto size = fs::file_size(found.file, error);
         auto mtime = fs::last_write_time(found.file, error);
-        std::int64_t mtime_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                    mtime.time_since_epoch())
-                                    .count();
+        std::int64_t mtime_ns =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count();
         std::optional<SourceRecord> previous;
         if (auto stored = writer_.metadata(key)) previous = decode(*stored);
         if (previous && !error && previous->size == size && previous->mtime == mtime_ns) {

@@ -25,7 +25,8 @@ struct IndexWriter::Impl {
             next = token.position + 1;
             document.add_posting(token.term, token.position, is_title ? scheme::kTitleWdf : 1);
             if (is_title) {
-                document.add_posting(std::string(scheme::kTitlePrefix) + token.term, token.position);
+                document.add_posting(std::string(scheme::kTitlePrefix) + token.term,
+                                     token.position);
             }
             if (!token.accented_term.empty()) {
                 document.add_term(std::string(scheme::kAccentedPrefix) + token.accented_term);
@@ -157,8 +158,12 @@ void IndexWriter::commit() {
     }
 }
 
-std::size_t IndexWriter::document_count() const { return impl_->db.get_doccount(); }
+std::size_t IndexWriter::document_count() const {
+    return impl_->db.get_doccount();
+}
 
-const std::string& IndexWriter::path() const { return impl_->path; }
+const std::string& IndexWriter::path() const {
+    return impl_->path;
+}
 
 }  // namespace trouvere

@@ -35,7 +35,8 @@ public:
     void update(const trouvere::IndexProgress& progress) {
         if (!enabled_) return;
         auto now = Clock::now();
-        if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(100)) {
+        if (now - start_ < std::chrono::seconds(1) ||
+            now - last_ < std::chrono::milliseconds(100)) {
             return;
         }
         last_ = now;
@@ -60,9 +61,10 @@ private:
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Index French text (.txt, .md, .html, .jsonl) for the search command.\n"
-                 "Unchanged files are skipped and changed ones replaced; each run is one commit.",
-                 "search-index"};
+    CLI::App app{
+        "Index French text (.txt, .md, .html, .jsonl) for the search command.\n"
+        "Unchanged files are skipped and changed ones replaced; each run is one commit.",
+        "search-index"};
     std::vector<std::string> paths;
     std::string db;
     bool prune = false;

@@ -74,10 +74,12 @@ private:
             case Occur::should:
                 parts.should.insert(parts.should.end(), queries.begin(), queries.end());
                 break;
-            case Occur::must: parts.must.insert(parts.must.end(), queries.begin(), queries.end()); break;
+            case Occur::must:
+                parts.must.insert(parts.must.end(), queries.begin(), queries.end());
+                break;
             case Occur::must_not:
-                parts.must_not.push_back(Xapian::Query(Xapian::Query::OP_OR, queries.begin(),
-                                                       queries.end()));
+                parts.must_not.push_back(
+                    Xapian::Query(Xapian::Query::OP_OR, queries.begin(), queries.end()));
                 break;
         }
     }
@@ -97,9 +99,9 @@ private:
         }
         Xapian::Query query(Xapian::Query::OP_AND, positive.begin(), positive.end());
         if (parts.must_not.empty()) return query;
-        return Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                             Xapian::Query(Xapian::Query::OP_OR, parts.must_not.begin(),
-                                           parts.must_not.end()));
+        return Xapian::Query(
+            Xapian::Query::OP_AND_NOT, query,
+            Xapian::Query(Xapian::Query::OP_OR, parts.must_not.begin(), parts.must_not.end()));
     }
 
     // Free words, analysed: each word is one part, and words joined by hyphens
@@ -148,10 +150,10 @@ private:
                 match_.phrases.push_back(std::move(match_terms));
             }
         }
-        Xapian::Query query = terms.size() == 1
-                                  ? terms[0]
-                                  : Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(),
-                                                  terms.end(), static_cast<Xapian::termcount>(terms.size()));
+        Xapian::Query query =
+            terms.size() == 1 ? terms[0]
+                              : Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                                              static_cast<Xapian::termcount>(terms.size()));
         if (accented.empty()) return query;
         return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
                              Xapian::Query(Xapian::Query::OP_OR, accented.begin(), accented.end()));

@@ -37,12 +37,12 @@ Style make_style(const std::string& colour) {
     return {"\033[1m", "\033[2m", "\033[1;33m", "\033[0m"};
 }
 
-nlohmann::json or_null(const std::string& text) {
-    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+nlohmann::ordered_json or_null(const std::string& text) {
+    return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
 }
 
 void print_json(const trouvere::SearchResults& results) {
-    nlohmann::json hits = nlohmann::json::array();
+    nlohmann::ordered_json hits = nlohmann::ordered_json::array();
     for (const auto& hit : results.hits) {
         hits.push_back({{"rank", hit.rank},
                         {"id", hit.id},
@@ -54,18 +54,19 @@ void print_json(const trouvere::SearchResults& results) {
                         {"path", or_null(hit.path)},
                         {"snippet", trouvere::to_html(hit.snippet)}});
     }
-    nlohmann::json out{{"query", results.query},
-                       {"total_estimate", results.total_estimate},
-                       {"fell_back_to_any_word", results.fell_back_to_any_word},
-                       {"warnings", results.warnings},
-                       {"hits", hits}};
+    nlohmann::ordered_json out{{"query", results.query},
+                               {"total_estimate", results.total_estimate},
+                               {"fell_back_to_any_word", results.fell_back_to_any_word},
+                               {"warnings", results.warnings},
+                               {"hits", hits}};
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 void print_for_people(const trouvere::SearchResults& results, const Style& style,
                       std::size_t offset) {
     if (results.fell_back_to_any_word) {
-        std::cout << style.dim << "No document has all the words; showing documents with any of them."
+        std::cout << style.dim
+                  << "No document has all the words; showing documents with any of them."
                   << style.reset << "\n\n";
     }
     for (const auto& hit : results.hits) {
@@ -84,19 +85,19 @@ void print_for_people(const trouvere::SearchResults& results, const Style& style
         std::cout << '\n';
     }
     if (!results.hits.empty()) {
-        std::cout << style.dim << offset + 1 << "–" << offset + results.hits.size()
-                  << " of about " << results.total_estimate << " matching documents" << style.reset
-                  << '\n';
+        std::cout << style.dim << offset + 1 << "–" << offset + results.hits.size() << " of about "
+                  << results.total_estimate << " matching documents" << style.reset << '\n';
     }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Search a trouvere index of French text.\n"
-                 "Query syntax: words, \"a phrase\", AND, OR, NOT, +required, -excluded, (groups), "
-                 "title:word.\nQuote a query that starts a word with '-', or put -- before it.",
-                 "search"};
+    CLI::App app{
+        "Search a trouvere index of French text.\n"
+        "Query syntax: words, \"a phrase\", AND, OR, NOT, +required, -excluded, (groups), "
+        "title:word.\nQuote a query that starts a word with '-', or put -- before it.",
+        "search"};
     std::vector<std::string> words;
     std::string db;
     trouvere::SearchOptions options;
@@ -127,7 +128,8 @@ int main(int argc, char** argv) {
     try {
         trouvere::Searcher searcher(trouvere::resolve_database_path(db));
         auto results = searcher.search(query, options);
-        for (const auto& warning : results.warnings) std::cerr << "search: note: " << warning << '\n';
+        for (const auto& warning : results.warnings)
+            std::cerr << "search: note: " << warning << '\n';
         if (json) {
             print_json(results);
         } else {

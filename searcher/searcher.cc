@@ -106,6 +106,8 @@ void Searcher::reopen() {
     }
 }
 
-std::size_t Searcher::document_count() const { return impl_->db.get_doccount(); }
+std::size_t Searcher::document_count() const {
+    return impl_->db.get_doccount();
+}
 
 }  // namespace trouvere

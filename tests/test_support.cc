@@ -111,7 +111,8 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
     envp.push_back(nullptr);
 
     pid_t pid = 0;
-    int spawn_error = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
+    int spawn_error =
+        posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
@@ -133,6 +134,8 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
     return result;
 }
 
-std::filesystem::path corpus_dir() { return TROUVERE_CORPUS_DIR; }
+std::filesystem::path corpus_dir() {
+    return TROUVERE_CORPUS_DIR;
+}
 
 }  // namespace trouvere::testing

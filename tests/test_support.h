@@ -34,7 +34,8 @@ struct ProcessResult {
 
 /// Runs `program` with `args` (no shell), with `environment` added to (or overriding) the current
 /// environment, stdin from /dev/null, and waits for it.
-[[nodiscard]] ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
+[[nodiscard]] ProcessResult run_process(const std::string& program,
+                                        const std::vector<std::string>& args,
                                         const std::map<std::string, std::string>& environment = {});
 
 /// The bundled articles shipped in corpus/.

@@ -14,7 +14,8 @@ namespace trouvere {
 /// Terms come in two families (see README, "Term scheme"):
 /// - `term`: the accent-folded, case-folded Snowball stem. Every word has one; it is what matching,
 ///   phrases and positions use, so `armee`, `armée` and `ARMÉES` all meet here.
-/// - `accented_term`: the Snowball stem of the word with its accents, set only when the word carries
+/// - `accented_term`: the Snowball stem of the word with its accents, set only when the word
+/// carries
 ///   diacritics. Queries typed with accents use it to rank the exact accented word first.
 struct Token {
     std::string term;
@@ -51,7 +52,8 @@ public:
 
     /// Splits `utf8` into tokens in text order. Invalid UTF-8 sequences are treated as
     /// separators and never appear inside a token. Positions start at `first_position`.
-    [[nodiscard]] std::vector<Token> analyze(std::string_view utf8, std::uint32_t first_position = 0);
+    [[nodiscard]] std::vector<Token> analyze(std::string_view utf8,
+                                             std::uint32_t first_position = 0);
 
     /// Case folding, ligature expansion and accent folding of one word, without stemming:
     /// `Œuvre` → `oeuvre`, `ÉTAT` → `etat`. Used to compare words with the stopword list.

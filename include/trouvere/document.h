@@ -7,7 +7,8 @@ namespace trouvere {
 /// A document as the library indexes and returns it. Only `id` is required.
 struct Document {
     /// Unique key: re-adding a document with the same id replaces it. For files, the path relative
-    /// to the indexed folder (`000_dbeda49fb9d40084.txt`); for JSON Lines records, their `id` field.
+    /// to the indexed folder (`000_dbeda49fb9d40084.txt`); for JSON Lines records, their `id`
+    /// field.
     std::string id;
     std::string title;
     /// Plain text, paragraphs separated by blank lines; stored for snippets.

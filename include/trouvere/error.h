@@ -19,7 +19,8 @@ public:
 };
 
 /// A query that cannot be run: nothing searchable in it, or a construct that cannot be repaired.
-/// Ordinary syntax slips (an unbalanced quote, a stray operator) are repaired with a warning instead.
+/// Ordinary syntax slips (an unbalanced quote, a stray operator) are repaired with a warning
+/// instead.
 class QueryError : public Error {
 public:
     using Error::Error;

@@ -1,0 +1,148 @@
+// The two commands, run as processes exactly as a user runs them.
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "tests/test_support.h"
+
+namespace {
+
+using trouvere::testing::ProcessResult;
+using trouvere::testing::run_process;
+using trouvere::testing::TempDir;
+
+const std::string kSearch = TROUVERE_SEARCH_BIN;
+const std::string kSearchIndex = TROUVERE_SEARCH_INDEX_BIN;
+
+// A database of the bundled corpus made by the real indexer, shared by the tests of this file.
+const std::string& corpus_db() {
+    static TempDir dir;
+    static const std::string path = [] {
+        std::string db = (dir.path() / "db").string();
+        auto result =
+            run_process(kSearchIndex, {"--db", db, trouvere::testing::corpus_dir().string()});
+        REQUIRE(result.exit_code == 0);
+        return db;
+    }();
+    return path;
+}
+
+ProcessResult search(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", corpus_db()});
+    return run_process(kSearch, args, {{"NO_COLOR", ""}});
+}
+
+}  // namespace
+
+TEST_CASE("search-index reports what it did and is incremental", "[cli]") {
+    TempDir dir;
+    std::string db = (dir.path() / "db").string();
+    std::string corpus = trouvere::testing::corpus_dir().string();
+    auto first = run_process(kSearchIndex, {"--db", db, corpus});
+    CHECK(first.exit_code == 0);
+    CHECK_THAT(first.out, Catch::Contains("5 added") && Catch::Contains("0 skipped"));
+    auto second = run_process(kSearchIndex, {"--db", db, corpus});
+    CHECK(second.exit_code == 0);
+    CHECK_THAT(second.out, Catch::Contains("0 added") && Catch::Contains("5 unchanged"));
+}
+
+TEST_CASE("search --json prints one object with ranked, highlighted hits", "[cli]") {
+    auto result = search({"--json", "accord militaire"});
+    REQUIRE(result.exit_code == 0);
+    auto json = nlohmann::json::parse(result.out);
+    CHECK(json["query"] == "accord militaire");
+    CHECK(json["total_estimate"].get<int>() >= 3);
+    auto hits = json["hits"];
+    REQUIRE(hits.size() == 3);
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+        const auto& hit = hits[i];
+        CHECK(hit["rank"] == i + 1);
+        for (const char* key : {"id", "title", "score", "date", "source", "path", "snippet"}) {
+            INFO("key " << key);
+            CHECK(hit.contains(key));
+        }
+        ids.insert(hit["id"].get<std::string>());
+        CHECK_THAT(hit["snippet"].get<std::string>(), Catch::Contains("<mark>"));
+    }
+    CHECK(ids == std::set<std::string>{"000_dbeda49fb9d40084.txt", "002_5f84a0241843eefe.txt",
+                                       "004_0bbe2dc6f523829c.txt"});
+}
+
+TEST_CASE("search exits like grep: 0 hit, 1 no hit, 2 trouble", "[cli]") {
+    CHECK(search({"Kidal"}).exit_code == 0);
+    auto none = search({"chevaux"});
+    CHECK(none.exit_code == 1);
+    CHECK(none.out.empty());
+
+    auto missing = run_process(kSearch, {"--db", "/no/such/index", "Kidal"});
+    CHECK(missing.exit_code == 2);
+    CHECK_THAT(missing.err, Catch::Contains("/no/such/index"));
+
+    auto empty = search({"(("});
+    CHECK(empty.exit_code == 2);
+    CHECK_THAT(empty.err, Catch::Contains("nothing to search"));
+
+    CHECK(search({"--limit", "0", "Kidal"}).exit_code == 2);
+    CHECK(run_process(kSearch, {}).exit_code == 2);
+}
+
+TEST_CASE("an exclusion after -- is a query word, not an option", "[cli]") {
+    auto result = search({"--json", "--", "Kidal", "-Lavrov"});
+    REQUIRE(result.exit_code == 0);
+    auto hits = nlohmann::json::parse(result.out)["hits"];
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0]["id"] == "004_0bbe2dc6f523829c.txt");
+}
+
+TEST_CASE("plain output has no escape codes unless colour is asked for", "[cli]") {
+    auto plain = search({"Kidal"});
+    REQUIRE(plain.exit_code == 0);
+    CHECK(plain.out.find('\033') == std::string::npos);
+    CHECK_THAT(plain.out, Catch::Contains("Kidal") && Catch::Contains("003_15f8a19bef5d80e8.txt"));
+
+    auto coloured = search({"--color=always", "Kidal"});
+    CHECK_THAT(coloured.out, Catch::Contains("\033[1;33mKidal\033[0m"));
+}
+
+TEST_CASE("the default database follows SEARCH_DB, then XDG_DATA_HOME", "[cli]") {
+    TempDir dir;
+    std::string corpus = trouvere::testing::corpus_dir().string();
+    std::map<std::string, std::string> xdg{{"XDG_DATA_HOME", (dir.path() / "data").string()},
+                                           {"SEARCH_DB", ""}};
+    REQUIRE(run_process(kSearchIndex, {"-q", corpus}, xdg).exit_code == 0);
+    CHECK(std::filesystem::exists(dir.path() / "data/trouvere/index"));
+    CHECK(run_process(kSearch, {"Kidal"}, xdg).exit_code == 0);
+
+    std::map<std::string, std::string> explicit_db{{"SEARCH_DB", (dir.path() / "other").string()}};
+    REQUIRE(run_process(kSearchIndex, {"-q", corpus}, explicit_db).exit_code == 0);
+    CHECK(std::filesystem::exists(dir.path() / "other"));
+}
+
+TEST_CASE("search-index warns about bad files by name and line, and still succeeds", "[cli]") {
+    TempDir dir;
+    dir.write("docs/good.txt", "Bon\n\nTexte.\n");
+    dir.write("docs/feed.jsonl", "{\"id\":\"a\",\"body\":\"x\"}\n\n{broken\n");
+    std::string db = (dir.path() / "db").string();
+    auto result = run_process(kSearchIndex, {"--db", db, (dir.path() / "docs").string()});
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.err, Catch::Contains("feed.jsonl:3"));
+    CHECK_THAT(result.out, Catch::Contains("2 added") && Catch::Contains("1 skipped"));
+}
+
+TEST_CASE("search-index refuses a missing path with exit status 2", "[cli]") {
+    TempDir dir;
+    auto result =
+        run_process(kSearchIndex, {"--db", (dir.path() / "db").string(), "/no/such/folder"});
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err, Catch::Contains("/no/such/folder"));
+}
+
+TEST_CASE("the embedding example indexes and finds through the public API", "[cli]") {
+    TempDir dir;
+    auto result = run_process(TROUVERE_EMBED_EXAMPLE_BIN, {(dir.path() / "db").string(), "armee"});
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.out, Catch::Contains("[armée]"));
+}

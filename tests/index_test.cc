@@ -1,0 +1,230 @@
+#include <xapian.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "tests/test_support.h"
+#include "trouvere/error.h"
+#include "trouvere/file_indexer.h"
+#include "trouvere/index_writer.h"
+#include "trouvere/searcher.h"
+
+namespace fs = std::filesystem;
+using trouvere::testing::TempDir;
+
+namespace {
+
+std::set<std::string> ids_in(const fs::path& db_path) {
+    std::set<std::string> ids;
+    Xapian::Database db(db_path.string());
+    for (auto term = db.allterms_begin("Q"); term != db.allterms_end("Q"); ++term) {
+        ids.insert((*term).substr(1));
+    }
+    return ids;
+}
+
+trouvere::IndexReport index_once(const fs::path& db, const std::vector<std::string>& paths,
+                                 bool prune = false) {
+    trouvere::IndexWriter writer(db.string());
+    trouvere::IndexOptions options;
+    options.prune = prune;
+    auto report = trouvere::index_paths(writer, paths, options);
+    writer.commit();
+    return report;
+}
+
+// Makes a later write visibly change the modification time, whatever the file system's clock
+// granularity.
+void touch_later(const fs::path& file) {
+    fs::last_write_time(file, fs::last_write_time(file) + std::chrono::seconds(2));
+}
+
+}  // namespace
+
+TEST_CASE("indexing the bundled corpus keeps file names as ids", "[index]") {
+    TempDir dir;
+    auto db = dir.path() / "db";
+    auto report = index_once(db, {trouvere::testing::corpus_dir().string()});
+    CHECK(report.added == 5);
+    CHECK(report.skipped == 0);
+    CHECK(ids_in(db) ==
+          std::set<std::string>{"000_dbeda49fb9d40084.txt", "001_de41e6a099c3eab1.txt",
+                                "002_5f84a0241843eefe.txt", "003_15f8a19bef5d80e8.txt",
+                                "004_0bbe2dc6f523829c.txt"});
+}
+
+TEST_CASE("ids are paths relative to the folder given, subfolders included", "[index]") {
+    TempDir dir;
+    dir.write("docs/a.txt", "Titre A\n\nCorps de A.\n");
+    dir.write("docs/sub/b.md", "# Titre B\n\nCorps de B.\n");
+    dir.write("docs/.hidden/c.txt", "Caché\n");
+    dir.write("docs/notes.pdf", "%PDF-1.4");
+    auto db = dir.path() / "db";
+    auto report = index_once(db, {(dir.path() / "docs").string()});
+    CHECK(report.added == 2);
+    CHECK(ids_in(db) == std::set<std::string>{"a.txt", "sub/b.md"});
+}
+
+TEST_CASE("an unchanged file is skipped, a changed one replaced", "[index]") {
+    TempDir dir;
+    auto file = dir.write("docs/a.txt", "Titre\n\nLe blé arrive.\n");
+    dir.write("docs/b.txt", "Autre\n\nRien à voir.\n");
+    auto db = dir.path() / "db";
+    auto docs = (dir.path() / "docs").string();
+    CHECK(index_once(db, {docs}).added == 2);
+
+    auto again = index_once(db, {docs});
+    CHECK(again.added == 0);
+    CHECK(again.updated == 0);
+    CHECK(again.unchanged == 2);
+
+    dir.write("docs/a.txt", "Titre\n\nLe carburant arrive.\n");
+    touch_later(file);
+    auto changed = index_once(db, {docs});
+    CHECK(changed.updated == 1);
+    CHECK(changed.unchanged == 1);
+    trouvere::Searcher searcher(db.string());
+    CHECK(searcher.search("carburant").hits.size() == 1);
+    CHECK(searcher.search("blé").hits.empty());
+    CHECK(searcher.document_count() == 2);
+}
+
+TEST_CASE("a touched but identical file counts as unchanged", "[index]") {
+    TempDir dir;
+    auto file = dir.write("docs/a.txt", "Titre\n\nTexte.\n");
+    auto db = dir.path() / "db";
+    index_once(db, {(dir.path() / "docs").string()});
+    touch_later(file);
+    auto report = index_once(db, {(dir.path() / "docs").string()});
+    CHECK(report.unchanged == 1);
+    CHECK(report.updated == 0);
+}
+
+TEST_CASE("--prune deletes documents whose files are gone, and only with --prune", "[index]") {
+    TempDir dir;
+    dir.write("docs/a.txt", "A\n\nTexte a.\n");
+    auto gone = dir.write("docs/b.txt", "B\n\nTexte b.\n");
+    auto db = dir.path() / "db";
+    auto docs = (dir.path() / "docs").string();
+    index_once(db, {docs});
+    fs::remove(gone);
+
+    CHECK(index_once(db, {docs}).deleted == 0);
+    CHECK(ids_in(db).size() == 2);
+    CHECK(index_once(db, {docs}, true).deleted == 1);
+    CHECK(ids_in(db) == std::set<std::string>{"a.txt"});
+}
+
+TEST_CASE("records removed from a changed JSON Lines file are deleted", "[index]") {
+    TempDir dir;
+    auto file = dir.write("feed.jsonl", R"({"id":"x1","title":"Un","body":"premier texte"})"
+                                        "\n"
+                                        R"({"id":"x2","title":"Deux","body":"second texte"})"
+                                        "\n");
+    auto db = dir.path() / "db";
+    CHECK(index_once(db, {file.string()}).added == 2);
+    dir.write("feed.jsonl", R"({"id":"x2","title":"Deux","body":"second texte revu"})"
+                            "\n");
+    touch_later(file);
+    auto report = index_once(db, {file.string()});
+    CHECK(report.updated == 1);
+    CHECK(report.deleted == 1);
+    CHECK(ids_in(db) == std::set<std::string>{"x2"});
+}
+
+TEST_CASE("bad input is skipped with a warning and the run goes on", "[index]") {
+    TempDir dir;
+    dir.write("docs/good.txt", "Bon\n\nUn texte correct.\n");
+    dir.write("docs/latin1.txt", std::string("Arm\xe9"
+                                             "e\n\ntexte\n"));
+    dir.write("docs/binary.txt", std::string("abc\0def", 7));
+    dir.write("docs/empty.txt", "");
+    dir.write("docs/feed.jsonl", "{\"id\":\"j1\",\"body\":\"bon\"}\n{not json\n");
+    auto db = dir.path() / "db";
+    trouvere::IndexWriter writer(db.string());
+    auto report = trouvere::index_paths(writer, {(dir.path() / "docs").string()});
+    writer.commit();
+    CHECK(report.added == 2);
+    CHECK(report.skipped >= 4);
+    std::set<std::string> warned;
+    for (const auto& warning : report.warnings) {
+        warned.insert(fs::path(warning.file).filename().string());
+        if (fs::path(warning.file).filename() == "feed.jsonl") CHECK(warning.line == 2);
+    }
+    CHECK(warned == std::set<std::string>{"latin1.txt", "binary.txt", "empty.txt", "feed.jsonl"});
+    CHECK(ids_in(db) == std::set<std::string>{"good.txt", "j1"});
+}
+
+TEST_CASE("a file that turns bad keeps its last good documents", "[index]") {
+    TempDir dir;
+    auto file = dir.write("docs/a.txt", "Titre\n\nLe blé arrive.\n");
+    auto db = dir.path() / "db";
+    index_once(db, {(dir.path() / "docs").string()});
+    dir.write("docs/a.txt", std::string("Titre\n\nLe bl\xe9 arrive.\n"));
+    touch_later(file);
+    auto report = index_once(db, {(dir.path() / "docs").string()});
+    CHECK(report.skipped == 1);
+    CHECK(ids_in(db) == std::set<std::string>{"a.txt"});
+}
+
+TEST_CASE("uncommitted changes are discarded: a run is all or nothing", "[index]") {
+    TempDir dir;
+    auto db = dir.path() / "db";
+    {
+        trouvere::IndexWriter writer(db.string());
+        writer.add_or_replace({.id = "kept", .title = "Gardé", .body = "texte"});
+        writer.commit();
+        writer.add_or_replace({.id = "lost", .title = "Perdu", .body = "texte"});
+    }
+    CHECK(ids_in(db) == std::set<std::string>{"kept"});
+}
+
+TEST_CASE("a second writer on the same database is refused clearly", "[index]") {
+    TempDir dir;
+    auto db = (dir.path() / "db").string();
+    trouvere::IndexWriter first(db);
+    try {
+        trouvere::IndexWriter second(db);
+        FAIL("second writer opened");
+    } catch (const trouvere::DatabaseError& error) {
+        CHECK_THAT(error.what(), Catch::Contains("locked") && Catch::Contains(db));
+    }
+}
+
+TEST_CASE("documents added through the API can be replaced and removed", "[index]") {
+    TempDir dir;
+    auto db = (dir.path() / "db").string();
+    trouvere::IndexWriter writer(db);
+    writer.add_or_replace({.id = "a", .title = "Premier", .body = "texte"});
+    writer.add_or_replace({.id = "a", .title = "Remplacé", .body = "texte"});
+    writer.add_or_replace({.id = "b", .title = "Second", .body = "texte"});
+    CHECK(writer.remove("b"));
+    CHECK_FALSE(writer.remove("b"));
+    CHECK_THROWS_AS(writer.add_or_replace({.id = "", .title = "x"}), trouvere::DocumentError);
+    writer.commit();
+    CHECK(writer.document_count() == 1);
+    CHECK(writer.contains("a"));
+}
+
+TEST_CASE("a very long id still makes a unique document", "[index]") {
+    TempDir dir;
+    auto db = (dir.path() / "db").string();
+    trouvere::IndexWriter writer(db);
+    std::string long_a = std::string(400, 'a') + "1";
+    std::string long_b = std::string(400, 'a') + "2";
+    writer.add_or_replace({.id = long_a, .body = "un"});
+    writer.add_or_replace({.id = long_b, .body = "deux"});
+    writer.commit();
+    CHECK(writer.document_count() == 2);
+}
+
+TEST_CASE("indexing a path that does not exist is an error naming it", "[index]") {
+    TempDir dir;
+    trouvere::IndexWriter writer((dir.path() / "db").string());
+    CHECK_THROWS_WITH(trouvere::index_paths(writer, {"/no/such/folder"}),
+                      Catch::Contains("/no/such/folder"));
+}
