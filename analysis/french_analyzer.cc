@@ -25,8 +25,10 @@
 #include <array>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "trouvere/analyzer.h"
 #include "trouvere/error.h"
@@ -156,6 +158,45 @@ struct Analyzer::Impl {
     const icu::Normalizer2* decompose = nullptr;
     const icu::Normalizer2* compose = nullptr;
     Xapian::Stem stemmer{"french"};
+
+    // What a surface word becomes. Folding and stemming are pure functions of the surface form
+    // and most of a text's words are repeats, so each distinct form is worked out once.
+    struct Word {
+        std::string term;
+        std::string accented_term;
+        bool is_stopword = false;
+    };
+    std::unordered_map<std::string, std::optional<Word>> words_seen;
+    // Bounds memory on endless vocabularies (numbers, names); a refill costs little.
+    static constexpr std::size_t kMaxWordsSeen = 200'000;
+
+    // The analysis of one surface word, or nullptr when it yields no term.
+    const Word* word(std::string_view surface, bool is_number) {
+        auto found = words_seen.find(std::string(surface));
+        if (found == words_seen.end()) {
+            if (words_seen.size() >= kMaxWordsSeen) words_seen.clear();
+            found = words_seen.emplace(std::string(surface), analyze_word(surface, is_number)).first;
+        }
+        return found->second ? &*found->second : nullptr;
+    }
+
+    std::optional<Word> analyze_word(std::string_view surface, bool is_number) const {
+        std::string accented = case_fold(surface);
+        if (is_number) accented = without_thousands_separators(accented);
+        std::string folded = strip_accents(accented);
+        if (folded.empty()) return std::nullopt;
+        Word word;
+        word.term = stem(folded);
+        if (word.term.size() > kMaxTermBytes) return std::nullopt;
+        word.is_stopword = is_stopword(folded);
+        if (accented != folded && !word.is_stopword) {
+            // Only an accented stem that differs tells anything: `armé` against `arme`, not
+            // `cooper` against `cooper`.
+            std::string accented_stem = stem(accented);
+            if (accented_stem != word.term) word.accented_term = std::move(accented_stem);
+        }
+        return word;
+    }
 
     Impl() {
         UErrorCode status = U_ZERO_ERROR;
@@ -308,27 +349,19 @@ std::vector<Token> Analyzer::analyze(std::string_view text, std::uint32_t first_
         }
         if (surface.empty() || !is_valid_utf8(surface)) continue;
 
-        std::string accented = impl_->case_fold(surface);
-        if (segment.is_number) accented = without_thousands_separators(accented);
-        std::string folded = impl_->strip_accents(accented);
-        if (folded.empty()) continue;
+        const Impl::Word* word = impl_->word(surface, segment.is_number);
+        if (word == nullptr) continue;
 
         Token token;
-        token.term = impl_->stem(folded);
-        if (token.term.size() > kMaxTermBytes) continue;
+        token.term = word->term;
+        token.accented_term = word->accented_term;
+        token.is_stopword = word->is_stopword;
         token.begin = begin;
         token.end = segment.end;
         token.position = position++;
-        token.is_stopword = is_stopword(folded);
         token.hyphenated_to_previous = previous_end != std::string_view::npos &&
                                        !segment.is_number &&
                                        gap_is_one(text, previous_end, segment.begin, is_hyphen);
-        if (accented != folded && !token.is_stopword) {
-            // Only an accented stem that differs tells anything: `armé` against `arme`, not
-            // `cooper` against `cooper`.
-            std::string accented_stem = impl_->stem(accented);
-            if (accented_stem != token.term) token.accented_term = std::move(accented_stem);
-        }
         previous_end = segment.end;
         tokens.push_back(std::move(token));
     }
