@@ -1,0 +1,546 @@
+// The query parser: turns what a user types into the engine-neutral tree of trouvere/query.h.
+//
+// Grammar, loosest binding first:
+//
+//   query    := or_expr
+//   or_expr  := and_expr ( "OR" and_expr )*     an `any` node when there are several operands
+//   and_expr := group ( "AND" group )*          an `all` node when there are several operands
+//   group    := item+                           a `group` of juxtaposed items
+//   item     := prefix* atom
+//   prefix   := "NOT" | "+" | "-" | FIELD ":"
+//   atom     := "(" or_expr ")" | quoted phrase | word
+//
+// - AND, OR and NOT are operators only in upper case and as whole words. `et`, `ou`, `and`, `Not`
+//   are words, and so is an operator glued to a sign or a field (`-AND`, `title:OR`).
+// - `+` and `-` count only at the start of a word and must be glued to what they mark (an atom or
+//   a field): inside a word they are text (`porte-parole`, `c++`), and a sign followed by a space
+//   is dropped. NOT and `-` give Occur::must_not, `+` gives Occur::must; NOT wins over `+`.
+// - FIELD is `title` or `titre`, in any case, at the start of a word; spaces may follow the colon.
+//   It applies to every word and phrase of its atom, parenthesised ones included. Any other
+//   `name:` (`http://x`, `foo:bar`, `12:30`) is part of a word.
+// - A phrase is delimited by "…", « … » or “ … ”; its text is what lies between, trimmed.
+// - Juxtaposed plain words (no prefix, nothing but spaces between them) make ONE `words` node
+//   whose text is the input from the first word's start to the last word's end, spacing
+//   included: the parser does no analysis, and the analyser must see `25 000` whole to join it.
+//
+// Shape of the tree:
+// - A group whose only child has Occur::should is replaced by that child; an `all` or `any` with a
+//   single operand is replaced by it, and an `all` inside an `all` (or `any` inside `any`) is
+//   flattened, both being associative. Groups are never merged: exclusions in an inner group
+//   only restrict that group.
+// - Occur other than should therefore appears only on children of a group, and the root's occur
+//   is always should. Field is set on words and phrase nodes only.
+// - A query with nothing usable left (empty, blank, only repaired-away parts) is an empty group.
+//
+// Repairs: malformed input never throws. Every repair adds a short warning, each distinct warning
+// once. Invalid UTF-8 and control bytes become spaces before anything else, so every text in the
+// tree is valid UTF-8 (the tools print it as JSON). Parentheses are matched while lexing: an
+// unmatched `)` is dropped, and so are pairs nested deeper than kMaxParenDepth, which bounds the
+// parser's recursion; chains of prefixes are read by a loop, so `NOT NOT …` cannot recurse either.
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "trouvere/query.h"
+
+namespace trouvere {
+
+namespace {
+
+inline constexpr std::size_t kMaxParenDepth = 100;
+
+/// Byte length of the valid UTF-8 sequence starting at `i`, or 0 for a byte that does not start
+/// one (stray continuation byte, truncated or overlong sequence, surrogate, beyond U+10FFFF).
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) return 1;
+    std::size_t length = 0;
+    // Allowed range of the second byte; the lead bytes below narrow it to refuse overlong forms,
+    // surrogates and code points past U+10FFFF.
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        if (lead == 0xE0) low = 0xA0;
+        if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        if (lead == 0xF0) low = 0x90;
+        if (lead == 0xF4) high = 0x8F;
+    } else {
+        return 0;
+    }
+    if (text.size() - i < length) return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+        const auto byte = static_cast<unsigned char>(text[i + k]);
+        if (byte < (k == 1 ? low : 0x80) || byte > (k == 1 ? high : 0xBF)) return 0;
+    }
+    return length;
+}
+
+bool is_ascii_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/// Byte length of the white space character at `i`, or 0. Besides ASCII white space this takes
+/// the no-break and thin spaces French typography puts inside « guillemets » and numbers.
+std::size_t space_length(std::string_view text, std::size_t i) {
+    if (is_ascii_space(text[i])) return 1;
+    const std::string_view rest = text.substr(i);
+    if (rest.starts_with("\xC2\xA0")) return 2;      // U+00A0 no-break space
+    if (rest.starts_with("\xE2\x80\xAF")) return 3;  // U+202F narrow no-break space
+    if (rest.size() >= 3 && rest.starts_with("\xE2\x80")) {
+        const auto last = static_cast<unsigned char>(rest[2]);
+        if (last >= 0x80 && last <= 0x8A) return 3;  // U+2000..U+200A, the typographic spaces
+    }
+    return 0;
+}
+
+std::string_view trim(std::string_view text) {
+    std::size_t begin = text.size();
+    std::size_t end = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        if (const std::size_t length = space_length(text, i)) {
+            i += length;
+            continue;
+        }
+        begin = std::min(begin, i);
+        end = ++i;
+    }
+    return begin < end ? text.substr(begin, end - begin) : std::string_view();
+}
+
+struct Quote {
+    std::string_view open;
+    std::string_view close;
+};
+
+/// Phrase delimiters. A phrase closes only with the closer of its own opener, so that
+/// « il a dit “oui” » keeps its inner quotes.
+inline constexpr std::array<Quote, 3> kQuotes{{
+    {"\"", "\""},
+    {"\xC2\xAB", "\xC2\xBB"},          // « »
+    {"\xE2\x80\x9C", "\xE2\x80\x9D"},  // “ ”
+}};
+
+const Quote* quote_at(std::string_view text, std::size_t i) {
+    for (const Quote& quote : kQuotes) {
+        if (text.substr(i).starts_with(quote.open)) return &quote;
+    }
+    return nullptr;
+}
+
+/// Field prefixes, in lower case; `titre:` is the French spelling of `title:`.
+inline constexpr std::array<std::string_view, 2> kTitlePrefixes{"title:", "titre:"};
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+/// The title prefix starting at `i`, in lower case, or an empty view.
+std::string_view title_prefix_at(std::string_view text, std::size_t i) {
+    for (std::string_view prefix : kTitlePrefixes) {
+        if (text.size() - i < prefix.size()) continue;
+        bool same = true;
+        for (std::size_t k = 0; k < prefix.size() && same; ++k) {
+            same = ascii_lower(text[i + k]) == prefix[k];
+        }
+        if (same) return prefix;
+    }
+    return {};
+}
+
+enum class TokenKind {
+    word,
+    phrase,
+    open_paren,
+    close_paren,
+    plus,
+    minus,
+    field,
+    op_and,
+    op_or,
+    op_not,
+};
+
+struct Token {
+    TokenKind kind = TokenKind::word;
+    /// Byte range of the whole token in the cleaned input.
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    /// A word as typed, a phrase's trimmed content, or a field prefix in lower case.
+    std::string_view text;
+    /// Rank in the lexed sequence. Tokens dropped while lexing leave a gap in the ranks, which
+    /// keeps the words on either side from being merged as if they were juxtaposed.
+    std::size_t rank = 0;
+    /// For a phrase: its closing quote was found.
+    bool closed = true;
+};
+
+bool starts_atom(TokenKind kind) {
+    return kind == TokenKind::word || kind == TokenKind::phrase || kind == TokenKind::open_paren;
+}
+
+void set_field(QueryNode& node, Field field) {
+    if (node.kind == QueryNode::Kind::words || node.kind == QueryNode::Kind::phrase) {
+        node.field = field;
+        return;
+    }
+    for (QueryNode& child : node.children) set_field(child, field);
+}
+
+/// `all` or `any` of `operands`, flattening operands of the same kind.
+std::optional<QueryNode> combine(QueryNode::Kind kind, std::vector<QueryNode> operands) {
+    if (operands.empty()) return std::nullopt;
+    if (operands.size() == 1) return std::move(operands.front());
+    QueryNode node;
+    node.kind = kind;
+    for (QueryNode& operand : operands) {
+        if (operand.kind == kind) {
+            for (QueryNode& child : operand.children) node.children.push_back(std::move(child));
+        } else {
+            node.children.push_back(std::move(operand));
+        }
+    }
+    return node;
+}
+
+class Parser {
+public:
+    explicit Parser(std::string_view input) { clean(input); }
+    // Tokens view `input_`, which a copy or move could relocate.
+    Parser(const Parser&) = delete;
+    Parser& operator=(const Parser&) = delete;
+
+    ParsedQuery parse() {
+        lex();
+        ParsedQuery result;
+        // Lexing dropped every unmatched ')', so the top-level expression reaches the end.
+        if (std::optional<QueryNode> root = parse_or()) result.root = std::move(*root);
+        result.warnings = std::move(warnings_);
+        return result;
+    }
+
+private:
+    void warn(std::string message) {
+        for (const std::string& warning : warnings_) {
+            if (warning == message) return;
+        }
+        warnings_.push_back(std::move(message));
+    }
+
+    /// Copies `input` to `input_` with invalid UTF-8 and control bytes turned into spaces.
+    void clean(std::string_view input) {
+        input_.reserve(input.size());
+        bool invalid = false;
+        bool control = false;
+        for (std::size_t i = 0; i < input.size();) {
+            const std::size_t length = utf8_length(input, i);
+            if (length == 0) {
+                invalid = true;
+                input_ += ' ';
+                ++i;
+                continue;
+            }
+            const auto byte = static_cast<unsigned char>(input[i]);
+            if (length == 1 && (byte < 0x20 || byte == 0x7F) && !is_ascii_space(input[i])) {
+                control = true;
+                input_ += ' ';
+            } else {
+                input_.append(input.substr(i, length));
+            }
+            i += length;
+        }
+        if (invalid) warn("invalid utf-8 treated as spaces");
+        if (control) warn("control characters treated as spaces");
+    }
+
+    void lex() {
+        std::size_t rank = 0;
+        std::size_t depth = 0;
+        const std::string_view input = input_;
+        for (std::size_t i = 0; i < input.size();) {
+            if (const std::size_t length = space_length(input, i)) {
+                i += length;
+                continue;
+            }
+            Token token;
+            token.begin = i;
+            token.rank = rank++;
+            const char c = input[i];
+            if (c == '(' || c == ')' || c == '+' || c == '-') {
+                token.kind = c == '(' ? TokenKind::open_paren
+                           : c == ')' ? TokenKind::close_paren
+                           : c == '+' ? TokenKind::plus
+                                      : TokenKind::minus;
+                token.end = i + 1;
+            } else if (const Quote* quote = quote_at(input, i)) {
+                token.kind = TokenKind::phrase;
+                const std::size_t content = i + quote->open.size();
+                const std::size_t close = input.find(quote->close, content);
+                token.closed = close != std::string_view::npos;
+                const std::size_t content_end = token.closed ? close : input.size();
+                token.text = trim(input.substr(content, content_end - content));
+                token.end = token.closed ? close + quote->close.size() : input.size();
+            } else if (const std::string_view prefix = title_prefix_at(input, i); !prefix.empty()) {
+                token.kind = TokenKind::field;
+                token.text = prefix;
+                token.end = i + prefix.size();
+            } else {
+                std::size_t end = i + 1;
+                while (end < input.size() && space_length(input, end) == 0 && input[end] != '(' &&
+                       input[end] != ')' && quote_at(input, end) == nullptr) {
+                    ++end;
+                }
+                token.end = end;
+                token.text = input.substr(i, end - i);
+                token.kind = word_kind(token);
+            }
+            i = token.end;
+            if (token.kind == TokenKind::open_paren) {
+                ++depth;
+                if (depth > kMaxParenDepth) {
+                    warn("parentheses nested deeper than " + std::to_string(kMaxParenDepth) +
+                         " levels: inner ones ignored");
+                    continue;
+                }
+            } else if (token.kind == TokenKind::close_paren) {
+                if (depth == 0) {
+                    warn("unmatched ')' ignored");
+                    continue;
+                }
+                // It closes a parenthesis dropped for being nested too deep.
+                if (depth-- > kMaxParenDepth) continue;
+            }
+            tokens_.push_back(token);
+        }
+    }
+
+    /// AND, OR and NOT are operators only as whole upper-case words, not glued to a sign or field.
+    TokenKind word_kind(const Token& token) const {
+        if (!tokens_.empty()) {
+            const Token& previous = tokens_.back();
+            const bool prefix = previous.kind == TokenKind::plus ||
+                                previous.kind == TokenKind::minus ||
+                                previous.kind == TokenKind::field;
+            if (prefix && previous.end == token.begin) return TokenKind::word;
+        }
+        if (token.text == "AND") return TokenKind::op_and;
+        if (token.text == "OR") return TokenKind::op_or;
+        if (token.text == "NOT") return TokenKind::op_not;
+        return TokenKind::word;
+    }
+
+    const Token* peek() const { return next_ < tokens_.size() ? &tokens_[next_] : nullptr; }
+
+    bool at(TokenKind kind) const { return next_ < tokens_.size() && tokens_[next_].kind == kind; }
+
+    std::optional<QueryNode> parse_or() {
+        return parse_operator(TokenKind::op_or, "OR", QueryNode::Kind::any,
+                              [this] { return parse_and(); });
+    }
+
+    std::optional<QueryNode> parse_and() {
+        return parse_operator(TokenKind::op_and, "AND", QueryNode::Kind::all,
+                              [this] { return parse_group(); });
+    }
+
+    /// operand ( OP operand )*, dropping each OP that lacks an operand on either side.
+    template <typename ParseOperand>
+    std::optional<QueryNode> parse_operator(TokenKind op, std::string_view name,
+                                            QueryNode::Kind kind, ParseOperand parse_operand) {
+        const std::string quoted = "'" + std::string(name) + "'";
+        std::vector<QueryNode> operands;
+        // An operator was read after an operand and still waits for the next one.
+        bool pending = false;
+        while (true) {
+            if (std::optional<QueryNode> operand = parse_operand()) {
+                operands.push_back(std::move(*operand));
+                pending = false;
+            }
+            if (!at(op)) break;
+            if (operands.empty()) {
+                warn(quoted + " with nothing before it ignored");
+            } else if (pending) {
+                warn("repeated " + quoted + " ignored");
+            }
+            ++next_;
+            pending = !operands.empty();
+        }
+        if (pending) warn(quoted + " with nothing after it ignored");
+        return combine(kind, std::move(operands));
+    }
+
+    std::optional<QueryNode> parse_group() {
+        std::vector<QueryNode> children;
+        while (const Token* token = peek()) {
+            if (token->kind == TokenKind::op_and || token->kind == TokenKind::op_or ||
+                token->kind == TokenKind::close_paren) {
+                break;
+            }
+            if (token->kind == TokenKind::word) {
+                children.push_back(parse_words());
+            } else if (std::optional<QueryNode> item = parse_item()) {
+                children.push_back(std::move(*item));
+            }
+        }
+        if (children.empty()) return std::nullopt;
+        if (children.size() == 1 && children.front().occur == Occur::should) {
+            return std::move(children.front());
+        }
+        QueryNode group;
+        group.kind = QueryNode::Kind::group;
+        group.children = std::move(children);
+        return group;
+    }
+
+    /// A run of juxtaposed plain words, as one node holding the input they span.
+    QueryNode parse_words() {
+        const Token& first = tokens_[next_++];
+        const Token* last = &first;
+        while (at(TokenKind::word) && tokens_[next_].rank == last->rank + 1) {
+            last = &tokens_[next_++];
+        }
+        QueryNode node;
+        node.kind = QueryNode::Kind::words;
+        node.text = input_.substr(first.begin, last->end - first.begin);
+        return node;
+    }
+
+    /// prefix* atom. Called on a token that starts an item, so it always consumes something.
+    std::optional<QueryNode> parse_item() {
+        bool negated = false;
+        bool required = false;
+        bool after_not = false;
+        std::string_view field;
+        while (const Token* token = peek()) {
+            if (token->kind == TokenKind::op_not) {
+                negated = after_not = true;
+            } else if (token->kind == TokenKind::field) {
+                field = token->text;
+            } else if (token->kind == TokenKind::plus || token->kind == TokenKind::minus) {
+                const bool minus = token->kind == TokenKind::minus;
+                const Token* next = next_ + 1 < tokens_.size() ? &tokens_[next_ + 1] : nullptr;
+                if (next != nullptr && next->begin == token->end &&
+                    (starts_atom(next->kind) || next->kind == TokenKind::field)) {
+                    (minus ? negated : required) = true;
+                } else {
+                    warn(minus ? "lone '-' ignored" : "lone '+' ignored");
+                }
+            } else if (starts_atom(token->kind)) {
+                std::optional<QueryNode> node = parse_atom();
+                if (!node) return std::nullopt;
+                if (!field.empty()) set_field(*node, Field::title);
+                node->occur = negated ? Occur::must_not : required ? Occur::must : Occur::should;
+                return node;
+            } else {
+                break;
+            }
+            ++next_;
+        }
+        if (after_not) warn("'NOT' with nothing after it ignored");
+        if (!field.empty()) warn("'" + std::string(field) + "' with nothing after it ignored");
+        return std::nullopt;
+    }
+
+    std::optional<QueryNode> parse_atom() {
+        const Token& token = tokens_[next_++];
+        QueryNode node;
+        switch (token.kind) {
+            case TokenKind::word:
+                node.kind = QueryNode::Kind::words;
+                node.text = token.text;
+                return node;
+            case TokenKind::phrase:
+                if (token.text.empty()) {
+                    warn(token.closed ? "empty phrase ignored" : "unbalanced quote ignored");
+                    return std::nullopt;
+                }
+                if (!token.closed) warn("unbalanced quote: closed at end of query");
+                node.kind = QueryNode::Kind::phrase;
+                node.text = token.text;
+                return node;
+            default: {  // an open parenthesis, the only other token that starts an atom
+                std::optional<QueryNode> inner = parse_or();
+                const bool closed = at(TokenKind::close_paren);
+                if (closed) {
+                    ++next_;
+                } else {
+                    warn("unbalanced parenthesis: closed at end of query");
+                }
+                if (!inner && closed) warn("empty parentheses ignored");
+                return inner;
+            }
+        }
+    }
+
+    std::string input_;
+    std::vector<Token> tokens_;
+    std::size_t next_ = 0;
+    std::vector<std::string> warnings_;
+};
+
+void append_quoted(std::string& out, std::string_view text) {
+    static constexpr std::string_view kHex = "0123456789ABCDEF";
+    out += '"';
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (byte < 0x20 || byte == 0x7F) {
+            out += "\\x";
+            out += kHex[byte >> 4];
+            out += kHex[byte & 0xF];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+void append_node(std::string& out, const QueryNode& node) {
+    if (node.occur == Occur::must) out += '+';
+    if (node.occur == Occur::must_not) out += '-';
+    if (node.field == Field::title) out += "title:";
+    switch (node.kind) {
+        case QueryNode::Kind::words: append_quoted(out, node.text); return;
+        case QueryNode::Kind::phrase:
+            out += "(phrase ";
+            append_quoted(out, node.text);
+            out += ')';
+            return;
+        case QueryNode::Kind::group: out += "(group"; break;
+        case QueryNode::Kind::all: out += "(all"; break;
+        case QueryNode::Kind::any: out += "(any"; break;
+    }
+    for (const QueryNode& child : node.children) {
+        out += ' ';
+        append_node(out, child);
+    }
+    out += ')';
+}
+
+}  // namespace
+
+ParsedQuery parse_query(std::string_view input) { return Parser(input).parse(); }
+
+std::string to_string(const QueryNode& node) {
+    std::string out;
+    append_node(out, node);
+    return out;
+}
+
+}  // namespace trouvere
