@@ -22,6 +22,7 @@
 #include <unicode/utf8.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <memory>
@@ -175,7 +176,8 @@ struct Analyzer::Impl {
         auto found = words_seen.find(std::string(surface));
         if (found == words_seen.end()) {
             if (words_seen.size() >= kMaxWordsSeen) words_seen.clear();
-            found = words_seen.emplace(std::string(surface), analyze_word(surface, is_number)).first;
+            found =
+                words_seen.emplace(std::string(surface), analyze_word(surface, is_number)).first;
         }
         return found->second ? &*found->second : nullptr;
     }
@@ -290,24 +292,51 @@ struct Analyzer::Impl {
              begin = end, end = words->next()) {
             int32_t status_tag = words->getRuleStatus();
             if (status_tag < UBRK_WORD_NONE_LIMIT) continue;
-            Segment current{static_cast<std::size_t>(begin), static_cast<std::size_t>(end),
-                            status_tag >= UBRK_WORD_NUMBER && status_tag < UBRK_WORD_NUMBER_LIMIT};
-            if (current.is_number && !segments.empty()) {
-                Segment& previous = segments.back();
-                std::string_view word = text.substr(current.begin, current.end - current.begin);
-                if (previous.is_number && is_thousands_group(word) &&
-                    gap_is_one(text, previous.end, current.begin, is_thousands_separator) &&
-                    leads_a_number(text, previous)) {
-                    previous.end = current.end;
-                    continue;
-                }
-            }
-            segments.push_back(current);
+            bool is_number = status_tag >= UBRK_WORD_NUMBER && status_tag < UBRK_WORD_NUMBER_LIMIT;
+            add_segment(text, static_cast<std::size_t>(begin), static_cast<std::size_t>(end),
+                        is_number, segments);
         }
         // Detach the break iterator from the UText before the UText goes away.
         words->setText(icu::UnicodeString());
         utext_close(utext);
         return segments;
+    }
+
+    // UAX #29 makes the narrow no-break space a word joiner (ExtendNumLet, for Mongolian), but
+    // French typography puts it inside `« »` and before `! ? ; :`: there it separates words.
+    static void add_segment(std::string_view text, std::size_t begin, std::size_t end,
+                            bool is_number, std::vector<Segment>& segments) {
+        constexpr std::string_view kNarrowNoBreakSpace = "\u202f";
+        std::string_view word = text.substr(begin, end - begin);
+        std::size_t split = word.find(kNarrowNoBreakSpace);
+        if (split != std::string_view::npos) {
+            if (split > 0) {
+                add_segment(text, begin, begin + split, looks_numeric(word.substr(0, split)),
+                            segments);
+            }
+            std::size_t rest = begin + split + kNarrowNoBreakSpace.size();
+            if (rest < end)
+                add_segment(text, rest, end, looks_numeric(text.substr(rest, end - rest)),
+                            segments);
+            return;
+        }
+        Segment current{begin, end, is_number && looks_numeric(word)};
+        if (current.is_number && !segments.empty()) {
+            Segment& previous = segments.back();
+            if (previous.is_number && is_thousands_group(word) &&
+                gap_is_one(text, previous.end, current.begin, is_thousands_separator) &&
+                leads_a_number(text, previous)) {
+                previous.end = current.end;
+                return;
+            }
+        }
+        segments.push_back(current);
+    }
+
+    static bool looks_numeric(std::string_view word) {
+        return !word.empty() && word[0] >= '0' && word[0] <= '9' &&
+               std::all_of(word.begin(), word.end(),
+                           [](char c) { return (c >= '0' && c <= '9') || c == ',' || c == '.'; });
     }
 
     // `previous` can take a following thousands group: it is 1–3 digits, or already a joined

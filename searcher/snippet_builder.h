@@ -24,7 +24,8 @@ struct MatchSpec {
 /// Picks the passage of `text` (about `max_chars` characters) that shows the most distinct matched
 /// terms, preferring to start and end on sentence boundaries and otherwise on word boundaries,
 /// adds `…` where it cuts, and marks every matched word. With no match it returns the start of the
-/// text. Never splits a UTF-8 sequence.
+/// text. Never splits a UTF-8 sequence: the result is valid UTF-8 (invalid input bytes become
+/// U+FFFD) of at most `max_chars` code points, `…` included; only a word longer than that is cut.
 [[nodiscard]] Snippet build_snippet(Analyzer& analyzer, std::string_view text, const MatchSpec& match,
                                     std::size_t max_chars);
 

@@ -60,6 +60,9 @@ TEST_CASE("spellings that must meet on one term", "[analysis]") {
         {"1000000", "1 000 000", "several thousands groups"},
         {"aujourd'hui", "aujourd’hui", "aujourd'hui keeps its apostrophe, of either kind"},
         {"coopération", "coopé\u00adration", "a soft hyphen inside a word is ignored"},
+        {"armée", "«\u202fl’armée\u202f»", "narrow no-break spaces inside guillemets separate"},
+        {"armée !", "armée\u202f!", "a narrow no-break space before ! separates"},
+        {"25000 km", "25\u202f000\u202fkm", "narrow no-break spaces in a number and after it"},
     };
     for (const Row& row : rows) {
         INFO(row.why << ": " << row.typed << " / " << row.written);

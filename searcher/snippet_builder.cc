@@ -1,0 +1,628 @@
+// Snippet selection. Which words match is the analyser's decision alone (so `l’accord` marks
+// `accord` and `militaires` marks `militaire`); this file only decides where passages start and
+// end, and how they are rendered.
+//
+// Lengths are counted in columns: code points of the rendered snippet, where a whitespace run
+// renders as one character and each invalid UTF-8 sequence as U+FFFD. Counting a range piece by
+// piece never gives less than counting it whole, so a limit checked on pieces also holds for the
+// whole; that is how every snippet stays within `max_chars` without being rendered twice.
+
+#include "searcher/snippet_builder.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <unordered_map>
+
+#include "trouvere/error.h"
+
+namespace trouvere::searcher {
+
+namespace {
+
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
+constexpr std::string_view kPassageSeparator = " \xE2\x80\xA6 ";
+// U+FFFD REPLACEMENT CHARACTER, shown for each invalid byte sequence.
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+constexpr std::size_t kEllipsisColumns = 1;
+constexpr std::size_t kSeparatorColumns = 3;
+// Context shown before a match whose sentence does not fit: a few words, enough to read it by.
+constexpr std::size_t kMaxLeadColumns = 50;
+// Below this, two passages would each be too short to read.
+constexpr std::size_t kMinTwoPassageColumns = 100;
+constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+
+struct Range {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+// One code point, or one invalid sequence (c < 0) that renders as U+FFFD.
+struct Unit {
+    std::size_t next = 0;
+    UChar32 c = 0;
+    bool space = false;
+};
+
+bool is_ascii_space(unsigned char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+bool is_space(UChar32 c) {
+    if (c < 0) return false;
+    if (c < 0x80) return is_ascii_space(static_cast<unsigned char>(c));
+    return u_isUWhiteSpace(c);
+}
+
+Unit next_multibyte_unit(std::string_view text, std::size_t offset) {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+    auto i = static_cast<int32_t>(offset);
+    UChar32 c;
+    U8_NEXT(bytes, i, static_cast<int32_t>(text.size()), c);
+    return {static_cast<std::size_t>(i), c, is_space(c)};
+}
+
+// Kept apart from the multibyte case, and inline, because it runs once per byte when the columns
+// of a whole document are counted.
+inline Unit next_unit(std::string_view text, std::size_t offset) {
+    auto byte = static_cast<unsigned char>(text[offset]);
+    if (byte < 0x80) return {offset + 1, byte, is_ascii_space(byte)};
+    return next_multibyte_unit(text, offset);
+}
+
+// Code point ending at `offset` (not before `floor`), and where it starts; c < 0 when invalid.
+std::pair<std::size_t, UChar32> previous_unit(std::string_view text, std::size_t offset,
+                                              std::size_t floor) {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+    auto i = static_cast<int32_t>(offset);
+    UChar32 c;
+    U8_PREV(bytes, static_cast<int32_t>(floor), i, c);
+    return {static_cast<std::size_t>(i), c};
+}
+
+// Walks the text forward, counting columns.
+class ColumnWalker {
+public:
+    ColumnWalker(std::string_view text, std::size_t offset) : text_(text), offset_(offset) {}
+
+    // Advances to `offset`, stopping early once more than `cap` columns are counted; returns the
+    // columns counted (more than `cap` means the range does not fit in `cap`).
+    std::size_t advance_to(std::size_t offset, std::size_t cap = kNone) {
+        while (offset_ < offset && columns_ <= cap) take(next_unit(text_, offset_));
+        return columns_;
+    }
+
+    // Advances as far towards `limit` as `budget` columns allow; returns the offset reached, which
+    // is always at the end of a unit.
+    std::size_t advance_within(std::size_t budget, std::size_t limit) {
+        while (offset_ < limit) {
+            Unit unit = next_unit(text_, offset_);
+            bool opens_column = !(unit.space && in_space_);
+            if (unit.next > limit || (opens_column && columns_ >= budget)) break;
+            take(unit);
+        }
+        return offset_;
+    }
+
+private:
+    void take(const Unit& unit) {
+        if (!(unit.space && in_space_)) ++columns_;
+        in_space_ = unit.space;
+        offset_ = unit.next;
+    }
+
+    std::string_view text_;
+    std::size_t offset_;
+    std::size_t columns_ = 0;
+    bool in_space_ = false;
+};
+
+std::size_t count_columns(std::string_view text, std::size_t from, std::size_t to,
+                          std::size_t cap = kNone) {
+    return ColumnWalker(text, from).advance_to(to, cap);
+}
+
+// `range` without whitespace at either end.
+Range trimmed(std::string_view text, Range range) {
+    while (range.begin < range.end) {
+        Unit unit = next_unit(text, range.begin);
+        if (!unit.space || unit.next > range.end) break;
+        range.begin = unit.next;
+    }
+    while (range.end > range.begin) {
+        auto [start, c] = previous_unit(text, range.end, range.begin);
+        if (!is_space(c)) break;
+        range.end = start;
+    }
+    return range;
+}
+
+bool only_space_between(std::string_view text, std::size_t from, std::size_t to) {
+    while (from < to) {
+        Unit unit = next_unit(text, from);
+        if (!unit.space) return false;
+        from = unit.next;
+    }
+    return true;
+}
+
+// The text already says it is cut (a lead paragraph ending in `des…`): a second `…` would stutter.
+bool starts_with_ellipsis(std::string_view text) {
+    return text.starts_with(kEllipsis) || text.starts_with("...");
+}
+
+bool ends_with_ellipsis(std::string_view text) {
+    return text.ends_with(kEllipsis) || text.ends_with("...");
+}
+
+// A matched word, or a whole phrase occurrence, as the passage chooser sees it.
+struct Hit {
+    std::size_t begin = 0;  // bytes
+    std::size_t end = 0;
+    std::size_t column_begin = 0;  // columns from the start of the text
+    std::size_t column_end = 0;
+    std::uint32_t key = 0;  // the term or phrase matched: terms first, then phrases
+};
+
+struct Matches {
+    std::vector<std::size_t> marked;  // indices of the tokens to highlight, in text order
+    std::vector<Hit> hits;            // sorted by begin, then end
+    std::uint32_t key_count = 0;
+    std::uint32_t distinct = 0;  // keys found at least once
+};
+
+bool phrase_at(const std::vector<Token>& tokens, std::size_t first,
+               const std::vector<std::string>& phrase) {
+    if (tokens.size() - first < phrase.size()) return false;
+    for (std::size_t k = 0; k < phrase.size(); ++k) {
+        const Token& token = tokens[first + k];
+        if (token.term != phrase[k] || token.position != tokens[first].position + k) return false;
+    }
+    return true;
+}
+
+Matches find_matches(std::string_view text, const std::vector<Token>& tokens,
+                     const MatchSpec& match) {
+    struct Found {
+        std::size_t first;  // token indices, inclusive
+        std::size_t last;
+        std::uint32_t key;
+    };
+    std::vector<Found> found;
+    Matches matches;
+
+    std::unordered_map<std::string_view, std::uint32_t> term_keys;
+    term_keys.reserve(match.terms.size());
+    for (const std::string& term : match.terms) term_keys.emplace(term, matches.key_count++);
+    if (!term_keys.empty()) {
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            auto key = term_keys.find(tokens[i].term);
+            if (key != term_keys.end()) found.push_back({i, i, key->second});
+        }
+    }
+    for (const std::vector<std::string>& phrase : match.phrases) {
+        std::uint32_t key = matches.key_count++;
+        if (phrase.empty()) continue;
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            if (phrase_at(tokens, i, phrase)) found.push_back({i, i + phrase.size() - 1, key});
+        }
+    }
+    if (found.empty()) return matches;
+
+    for (const Found& each : found) {
+        for (std::size_t i = each.first; i <= each.last; ++i) matches.marked.push_back(i);
+    }
+    std::sort(matches.marked.begin(), matches.marked.end());
+    matches.marked.erase(std::unique(matches.marked.begin(), matches.marked.end()),
+                         matches.marked.end());
+
+    // One pass over the text gives the columns of every marked token.
+    std::vector<std::size_t> column_begin(matches.marked.size());
+    std::vector<std::size_t> column_end(matches.marked.size());
+    ColumnWalker walker(text, 0);
+    for (std::size_t k = 0; k < matches.marked.size(); ++k) {
+        const Token& token = tokens[matches.marked[k]];
+        column_begin[k] = walker.advance_to(token.begin);
+        column_end[k] = walker.advance_to(token.end);
+    }
+    auto mark_index = [&](std::size_t token) {
+        return static_cast<std::size_t>(
+            std::lower_bound(matches.marked.begin(), matches.marked.end(), token) -
+            matches.marked.begin());
+    };
+
+    std::vector<char> seen(matches.key_count, 0);
+    matches.hits.reserve(found.size());
+    for (const Found& each : found) {
+        std::size_t first = mark_index(each.first);
+        std::size_t last = mark_index(each.last);
+        matches.hits.push_back({tokens[each.first].begin, tokens[each.last].end,
+                                column_begin[first], column_end[last], each.key});
+        if (!seen[each.key]) {
+            seen[each.key] = 1;
+            ++matches.distinct;
+        }
+    }
+    std::sort(matches.hits.begin(), matches.hits.end(), [](const Hit& a, const Hit& b) {
+        return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+    });
+    return matches;
+}
+
+// A run of consecutive hits, [first, last).
+struct Window {
+    std::size_t first = 0;
+    std::size_t last = 0;
+    std::uint32_t distinct = 0;
+    std::uint32_t matches = 0;
+
+    [[nodiscard]] bool better_than(const Window& other) const {
+        return distinct != other.distinct ? distinct > other.distinct : matches > other.matches;
+    }
+};
+
+// The run of hits[from, to) spanning at most `budget` columns with the most distinct keys, then
+// the most hits, then the earliest. A hit longer than the budget still forms a window on its own.
+// `counts` has one zero per key and is left that way.
+Window best_window(const std::vector<Hit>& hits, std::size_t from, std::size_t to,
+                   std::size_t budget, std::vector<std::uint32_t>& counts) {
+    Window best;
+    std::uint32_t distinct = 0;
+    auto add = [&](const Hit& hit) {
+        if (counts[hit.key]++ == 0) ++distinct;
+    };
+    std::size_t next = from;
+    for (std::size_t first = from; first < to; ++first) {
+        if (next == first) add(hits[next++]);
+        while (next < to && hits[next].column_end - hits[first].column_begin <= budget) {
+            add(hits[next++]);
+        }
+        Window candidate{first, next, distinct, static_cast<std::uint32_t>(next - first)};
+        if (candidate.better_than(best)) best = candidate;
+        if (--counts[hits[first].key] == 0) --distinct;
+    }
+    return best;
+}
+
+// The bytes from the window's first hit to the last hit that brings a key of its own. Repeats
+// after that would only take room from the context around the match.
+Range span_of(const std::vector<Hit>& hits, const Window& window,
+              std::vector<std::uint32_t>& counts) {
+    Range span{hits[window.first].begin, hits[window.first].end};
+    for (std::size_t k = window.first; k < window.last; ++k) {
+        if (counts[hits[k].key]++ == 0) span.end = std::max(span.end, hits[k].end);
+    }
+    for (std::size_t k = window.first; k < window.last; ++k) counts[hits[k].key] = 0;
+    return span;
+}
+
+struct BreakIterators {
+    std::unique_ptr<icu::BreakIterator> sentences;
+    std::unique_ptr<icu::BreakIterator> words;
+};
+
+// Creating ICU break iterators costs more than cutting a snippet, so each thread keeps one pair
+// and only points it at each new text.
+BreakIterators& thread_break_iterators() {
+    thread_local BreakIterators iterators = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        BreakIterators created;
+        created.sentences.reset(
+            icu::BreakIterator::createSentenceInstance(icu::Locale::getFrench(), status));
+        created.words.reset(
+            icu::BreakIterator::createWordInstance(icu::Locale::getFrench(), status));
+        if (U_FAILURE(status) || !created.sentences || !created.words) {
+            throw Error(std::string("ICU cannot provide French sentence and word breaks: ") +
+                        u_errorName(status));
+        }
+        return created;
+    }();
+    return iterators;
+}
+
+// Chooses passage boundaries in one text: sentence boundaries where the sentence fits, else word
+// boundaries that touch whitespace, so that no word is cut unless it alone exceeds the budget.
+class Cutter {
+public:
+    Cutter(std::string_view text, Range content)
+        : text_(text),
+          content_(content),
+          sentences_(*thread_break_iterators().sentences),
+          words_(*thread_break_iterators().words) {
+        UErrorCode status = U_ZERO_ERROR;
+        utext_openUTF8(&utext_, text.data(), static_cast<int64_t>(text.size()), &status);
+        sentences_.setText(&utext_, status);
+        words_.setText(&utext_, status);
+        if (U_FAILURE(status)) {
+            detach();
+            throw Error(std::string("ICU cannot read the snippet text: ") + u_errorName(status));
+        }
+    }
+
+    ~Cutter() { detach(); }
+    Cutter(const Cutter&) = delete;
+    Cutter& operator=(const Cutter&) = delete;
+
+    // The passage, within `bounds` and `budget` columns, that shows `match` with the context
+    // around it.
+    Range around(Range match, std::size_t budget, Range bounds) {
+        // A token starts after an elided article (`accord` in `l’accord`); the passage must not.
+        match.begin = std::max(word_at_or_before(match.begin), bounds.begin);
+        std::size_t match_columns = count_columns(text_, match.begin, match.end, budget);
+        if (match_columns > budget) {
+            // A word or phrase longer than the whole budget: the one case where a word is cut.
+            return {match.begin,
+                    ColumnWalker(text_, match.begin).advance_within(budget, bounds.end)};
+        }
+        std::size_t start = std::max(sentence_at_or_before(match.begin), bounds.begin);
+        if (count_columns(text_, start, match.end, budget) > budget) {
+            std::size_t lead = std::min((budget - match_columns) / 2, kMaxLeadColumns);
+            start = extend_back(match.begin, lead, bounds.begin);
+        }
+        std::size_t end = cut_end(start, match.end, budget, bounds.end);
+        // Room left after the end goes to the text before the start, unless that would only
+        // add the tail of the previous sentence while there is more text to show after the end.
+        std::size_t used = count_columns(text_, start, end, budget);
+        bool at_last_end = end >= std::min(bounds.end, content_.end);
+        if (used < budget && (at_last_end || !is_sentence_boundary(start))) {
+            start = extend_back(start, budget - used, bounds.begin);
+        }
+        return {start, end};
+    }
+
+    // The start of the text, within `budget` columns.
+    Range opening(std::size_t budget) {
+        return {content_.begin, cut_end(content_.begin, content_.begin, budget, text_.size())};
+    }
+
+private:
+    void detach() {
+        sentences_.setText(icu::UnicodeString());
+        words_.setText(icu::UnicodeString());
+        utext_close(&utext_);
+    }
+
+    static std::size_t from_icu(int32_t boundary) {
+        return boundary == icu::BreakIterator::DONE ? kNone : static_cast<std::size_t>(boundary);
+    }
+
+    std::size_t sentence_at_or_before(std::size_t offset) {
+        auto at = static_cast<int32_t>(offset);
+        if (offset == 0 || sentences_.isBoundary(at)) return offset;
+        std::size_t boundary = from_icu(sentences_.preceding(at));
+        return boundary == kNone ? 0 : boundary;
+    }
+
+    bool is_sentence_boundary(std::size_t offset) {
+        return sentences_.isBoundary(static_cast<int32_t>(offset));
+    }
+
+    std::size_t word_before(std::size_t offset) {
+        return offset == 0 ? kNone : from_icu(words_.preceding(static_cast<int32_t>(offset)));
+    }
+
+    std::size_t word_at_or_before(std::size_t offset) {
+        return words_.isBoundary(static_cast<int32_t>(offset)) ? offset : word_before(offset);
+    }
+
+    bool after_space(std::size_t offset) const {
+        return offset == 0 || is_space(previous_unit(text_, offset, 0).second);
+    }
+
+    bool before_space(std::size_t offset) const {
+        return offset >= text_.size() || next_unit(text_, offset).space;
+    }
+
+    // The earliest start, not before `floor`, that adds at most `room` columns before `from`: a
+    // sentence start when one uses at least half the room, else a word start after whitespace.
+    std::size_t extend_back(std::size_t from, std::size_t room, std::size_t floor) {
+        std::size_t word_start = from;
+        std::size_t sentence_start = kNone;
+        std::size_t used = 0;
+        for (std::size_t at = from; at > floor;) {
+            std::size_t previous = word_before(at);
+            if (previous == kNone || previous < floor) break;
+            used += count_columns(text_, previous, at, room);
+            if (used > room) break;
+            at = previous;
+            if (at == floor || after_space(at)) {
+                word_start = at;
+                if (2 * used >= room && is_sentence_boundary(at)) {
+                    sentence_start = at;
+                }
+            }
+        }
+        return sentence_start != kNone ? sentence_start : word_start;
+    }
+
+    // The end of a passage starting at `start` that keeps `match_end` and fits `budget` columns,
+    // not past `ceiling`: the rest of the text when it fits, else a sentence end that fills at
+    // least half the budget, else the last word end before whitespace.
+    std::size_t cut_end(std::size_t start, std::size_t match_end, std::size_t budget,
+                        std::size_t ceiling) {
+        std::size_t limit = ColumnWalker(text_, start).advance_within(budget, ceiling);
+        if (limit >= std::min(ceiling, content_.end)) return limit;
+
+        std::size_t sentence_end = sentence_at_or_before(limit);
+        if (sentence_end >= match_end && sentence_end > start &&
+            2 * count_columns(text_, start, sentence_end, budget) >= budget) {
+            return sentence_end;
+        }
+        std::size_t word_end = kNone;
+        for (std::size_t at = word_at_or_before(limit);
+             at != kNone && at > start && at >= match_end; at = word_before(at)) {
+            if (before_space(at)) return at;
+            if (word_end == kNone) word_end = at;
+        }
+        // No whitespace to cut at: any word boundary, else mid-word (a word over the budget).
+        return word_end != kNone ? word_end : limit;
+    }
+
+    std::string_view text_;
+    Range content_;
+    icu::BreakIterator& sentences_;
+    icu::BreakIterator& words_;
+    UText utext_ = UTEXT_INITIALIZER;
+};
+
+// Passages in text order, at most `budget` columns in all, separators included.
+std::vector<Range> choose_passages(std::string_view text, Cutter& cutter, const Matches& matches,
+                                   std::size_t budget) {
+    const std::vector<Hit>& hits = matches.hits;
+    if (hits.empty()) return {cutter.opening(budget)};
+    const Range whole{0, text.size()};
+
+    std::vector<std::uint32_t> counts(matches.key_count, 0);
+    Window best = best_window(hits, 0, hits.size(), budget, counts);
+    Range single = cutter.around(span_of(hits, best, counts), budget, whole);
+    if (best.distinct == matches.distinct || budget < kMinTwoPassageColumns) return {single};
+
+    // Terms are left out of the best passage: try two half-length passages that show more.
+    std::size_t first_budget = (budget - kSeparatorColumns) / 2;
+    Window first = best_window(hits, 0, hits.size(), first_budget, counts);
+    Range first_range = cutter.around(span_of(hits, first, counts), first_budget, whole);
+
+    std::vector<char> covered(matches.key_count, 0);
+    std::uint32_t covered_count = 0;
+    std::vector<Hit> others;  // hits of the keys the first passage lacks, outside it
+    for (const Hit& hit : hits) {
+        if (hit.begin >= first_range.begin && hit.end <= first_range.end && !covered[hit.key]) {
+            covered[hit.key] = 1;
+            ++covered_count;
+        }
+    }
+    for (const Hit& hit : hits) {
+        if (!covered[hit.key] && (hit.end <= first_range.begin || hit.begin >= first_range.end)) {
+            others.push_back(hit);
+        }
+    }
+    auto split = static_cast<std::size_t>(
+        std::partition_point(others.begin(), others.end(),
+                             [&](const Hit& hit) { return hit.begin < first_range.begin; }) -
+        others.begin());
+    std::size_t second_budget = budget - kSeparatorColumns -
+                                count_columns(text, first_range.begin, first_range.end, budget);
+    Window before = best_window(others, 0, split, second_budget, counts);
+    Window after = best_window(others, split, others.size(), second_budget, counts);
+    bool second_is_before = !after.better_than(before);
+    const Window& second = second_is_before ? before : after;
+    if (covered_count + second.distinct <= best.distinct) return {single};
+
+    Range bounds =
+        second_is_before ? Range{0, first_range.begin} : Range{first_range.end, text.size()};
+    Range second_range = cutter.around(span_of(others, second, counts), second_budget, bounds);
+    Range earlier = second_is_before ? second_range : first_range;
+    Range later = second_is_before ? first_range : second_range;
+    if (only_space_between(text, earlier.end, later.begin)) return {{earlier.begin, later.end}};
+    return {earlier, later};
+}
+
+// Appends text[passage] with whitespace runs collapsed and invalid bytes replaced, highlighting
+// the parts of marked tokens inside it.
+void append_passage(std::string_view text, Range passage, const std::vector<Token>& tokens,
+                    const std::vector<std::size_t>& marked, Snippet& snippet) {
+    std::string& out = snippet.text;
+    auto mark = std::lower_bound(
+        marked.begin(), marked.end(), passage.begin,
+        [&](std::size_t token, std::size_t offset) { return tokens[token].end <= offset; });
+    bool open = false;
+    std::size_t open_at = 0;
+    auto close = [&] {
+        if (out.size() > open_at) snippet.highlights.push_back({open_at, out.size()});
+        open = false;
+    };
+    // Opens and closes highlights for the marked tokens that begin or end at `offset`.
+    auto sync_marks = [&](std::size_t offset) {
+        while (mark != marked.end()) {
+            const Token& token = tokens[*mark];
+            if (open) {
+                if (token.end > offset) return;
+                close();
+                ++mark;
+            } else {
+                if (token.begin > offset) return;
+                open = true;
+                open_at = out.size();
+            }
+        }
+    };
+
+    for (std::size_t at = passage.begin; at < passage.end;) {
+        sync_marks(at);
+        Unit unit = next_unit(text, at);
+        if (unit.space) {
+            std::size_t run_end = unit.next;
+            while (run_end < passage.end) {
+                Unit more = next_unit(text, run_end);
+                if (!more.space) break;
+                run_end = more.next;
+            }
+            // A lone space character is kept as written (French puts no-break spaces before
+            // `:` and inside `« »`); longer runs and line breaks become one space.
+            bool keep = run_end == unit.next && u_charType(unit.c) == U_SPACE_SEPARATOR;
+            if (keep) {
+                out.append(text.substr(at, unit.next - at));
+            } else {
+                out += ' ';
+            }
+            at = std::min(run_end, passage.end);
+            continue;
+        }
+        if (unit.c < 0 || unit.next > passage.end) {
+            out += kReplacement;
+        } else {
+            out.append(text.substr(at, unit.next - at));
+        }
+        at = unit.next;
+    }
+    sync_marks(passage.end);
+    if (open) close();
+}
+
+}  // namespace
+
+Snippet build_snippet(Analyzer& analyzer, std::string_view text, const MatchSpec& match,
+                      std::size_t max_chars) {
+    // ICU addresses text with 32-bit offsets; a snippet never needs to look past the first 2 GiB.
+    text = text.substr(0, std::min<std::size_t>(text.size(), std::numeric_limits<int32_t>::max()));
+    Snippet snippet;
+    const Range content = trimmed(text, {0, text.size()});
+    if (max_chars == 0 || content.begin == content.end) return snippet;
+
+    std::vector<Token> tokens;
+    if (!match.empty()) tokens = analyzer.analyze(text);
+    const Matches matches = find_matches(text, tokens, match);
+
+    if (count_columns(text, content.begin, content.end, max_chars) <= max_chars) {
+        append_passage(text, content, tokens, matches.marked, snippet);
+        return snippet;
+    }
+    if (max_chars <= 2 * kEllipsisColumns) {
+        snippet.text = kEllipsis;
+        return snippet;
+    }
+    Cutter cutter(text, content);
+    std::vector<Range> passages =
+        choose_passages(text, cutter, matches, max_chars - 2 * kEllipsisColumns);
+    for (std::size_t k = 0; k < passages.size(); ++k) {
+        Range passage = trimmed(text, passages[k]);
+        std::string_view shown = text.substr(passage.begin, passage.end - passage.begin);
+        if (k == 0 && passage.begin > content.begin && !starts_with_ellipsis(shown)) {
+            snippet.text += kEllipsis;
+        }
+        if (k > 0) snippet.text += kPassageSeparator;
+        append_passage(text, passage, tokens, matches.marked, snippet);
+        if (k + 1 == passages.size() && passage.end < content.end && !ends_with_ellipsis(shown)) {
+            snippet.text += kEllipsis;
+        }
+    }
+    return snippet;
+}
+
+}  // namespace trouvere::searcher
