@@ -6,6 +6,7 @@
 
 #include "core/stored_document.h"
 #include "core/term_scheme.h"
+#include "core/xapian_errors.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/error.h"
 
@@ -36,15 +37,6 @@ struct IndexWriter::Impl {
     }
 };
 
-namespace {
-
-// Xapian reports everything through its own exceptions; the API promises DatabaseError.
-[[noreturn]] void rethrow_as_database_error(const std::string& path, const Xapian::Error& error) {
-    throw DatabaseError("database " + path + ": " + error.get_description());
-}
-
-}  // namespace
-
 IndexWriter::IndexWriter(const std::string& path) : impl_(std::make_unique<Impl>()) {
     impl_->path = path;
     try {
@@ -66,7 +58,7 @@ IndexWriter::IndexWriter(const std::string& path) : impl_(std::make_unique<Impl>
     } catch (const Xapian::DatabaseLockError&) {
         throw DatabaseError("database " + path + " is locked: another search-index is writing it");
     } catch (const Xapian::Error& error) {
-        rethrow_as_database_error(path, error);
+        xapian_errors::rethrow_as_database_error(path, error);
     }
 }
 
@@ -94,7 +86,7 @@ void IndexWriter::add_or_replace(const Document& document) {
         if (!document.date.empty()) xapian_document.add_value(scheme::kDateSlot, document.date);
         impl_->db.replace_document(id_term, xapian_document);
     } catch (const Xapian::Error& error) {
-        rethrow_as_database_error(impl_->path, error);
+        xapian_errors::rethrow_as_database_error(impl_->path, error);
     }
 }
 
@@ -105,7 +97,7 @@ bool IndexWriter::remove(std::string_view id) {
         impl_->db.delete_document(id_term);
         return true;
     } catch (const Xapian::Error& error) {
-        rethrow_as_database_error(impl_->path, error);
+        xapian_errors::rethrow_as_database_error(impl_->path, error);
     }
 }
 
@@ -113,7 +105,7 @@ bool IndexWriter::contains(std::string_view id) const {
     try {
         return impl_->db.term_exists(scheme::id_term(id));
     } catch (const Xapian::Error& error) {
-        rethrow_as_database_error(impl_->path, error);
+        xapian_errors::rethrow_as_database_error(impl_->path, error);
     }
 }
 
@@ -123,7 +115,7 @@ std::optional<std::string> IndexWriter::metadata(std::string_view key) const {
         if (value.empty()) return std::nullopt;
         return value;
     } catch (const Xapian::Error& error) {
-        rethrow_as_database_error(impl_->path, error);
+        xapian_errors::rethrow_as_database_error(impl_->path, error);
     }
 }
 
@@ -131,7 +123,7 @@ void IndexWriter::set_metadata(std::string_view key, std::string_view value) {
     try {
         impl_->db.set_metadata(std::string(key), std::string(value));
     } catch (const Xapian::Error& error) {
-        rethrow_as_database_error(impl_->path, error);
+        xapian_errors::rethrow_as_database_error(impl_->path, error);
     }
 }
 
@@ -145,7 +137,7 @@ std::vector<std::string> IndexWriter::metadata_keys(std::string_view prefix) con
         }
         return keys;
     } catch (const Xapian::Error& error) {
-        rethrow_as_database_error(impl_->path, error);
+        xapian_errors::rethrow_as_database_error(impl_->path, error);
     }
 }
 
@@ -154,7 +146,7 @@ void IndexWriter::commit() {
         impl_->db.commit_transaction();
         impl_->db.begin_transaction();
     } catch (const Xapian::Error& error) {
-        rethrow_as_database_error(impl_->path, error);
+        xapian_errors::rethrow_as_database_error(impl_->path, error);
     }
 }
 

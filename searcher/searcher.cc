@@ -6,6 +6,7 @@
 
 #include "core/stored_document.h"
 #include "core/term_scheme.h"
+#include "core/xapian_errors.h"
 #include "searcher/query_translation.h"
 #include "searcher/snippet_builder.h"
 #include "trouvere/analyzer.h"
@@ -19,14 +20,6 @@ struct Searcher::Impl {
     Xapian::Database db;
     Analyzer analyzer;
 };
-
-namespace {
-
-[[noreturn]] void rethrow_as_database_error(const std::string& path, const Xapian::Error& error) {
-    throw DatabaseError("database " + path + ": " + error.get_description());
-}
-
-}  // namespace
 
 Searcher::Searcher(const std::string& path) : impl_(std::make_unique<Impl>()) {
     impl_->path = path;
@@ -93,7 +86,7 @@ SearchResults Searcher::search(std::string_view query_text, const SearchOptions&
             results.hits.push_back(std::move(hit));
         }
     } catch (const Xapian::Error& error) {
-        rethrow_as_database_error(impl_->path, error);
+        xapian_errors::rethrow_as_database_error(impl_->path, error);
     }
     return results;
 }
@@ -102,7 +95,7 @@ void Searcher::reopen() {
     try {
         impl_->db.reopen();
     } catch (const Xapian::Error& error) {
-        rethrow_as_database_error(impl_->path, error);
+        xapian_errors::rethrow_as_database_error(impl_->path, error);
     }
 }
 
