@@ -1,0 +1,245 @@
+// Markdown: optional YAML front matter for the metadata, then CommonMark whose syntax tree is
+// flattened to plain text, so that no markup (`**`, `#`, link targets) reaches the index.
+
+#include <cmark.h>
+#include <yaml-cpp/yaml.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "indexer/reader_support.h"
+
+namespace trouvere::indexer {
+
+namespace {
+
+struct FrontMatter {
+    /// The first line is `---`.
+    bool opened = false;
+    /// A closing `---` or `...` line was found.
+    bool closed = false;
+    std::string_view yaml;
+    /// Offset of `yaml` in the reader's text.
+    std::size_t yaml_offset = 0;
+    /// What follows the front matter: the Markdown.
+    std::string_view markdown;
+};
+
+bool is_fence(std::string_view line, std::string_view fence) {
+    while (!line.empty() && is_ascii_space(line.back())) line.remove_suffix(1);
+    return line == fence;
+}
+
+FrontMatter split_front_matter(std::string_view text) {
+    FrontMatter front;
+    front.markdown = text;
+    std::size_t first_end = text.find('\n');
+    std::string_view first = text.substr(0, first_end);
+    if (!is_fence(first, "---")) return front;
+    front.opened = true;
+    if (first_end == std::string_view::npos) return front;
+    std::size_t start = first_end + 1;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        std::string_view line =
+            text.substr(start, end == std::string_view::npos ? end : end - start);
+        if (is_fence(line, "---") || is_fence(line, "...")) {
+            front.closed = true;
+            front.yaml = text.substr(first_end + 1, start - first_end - 1);
+            front.yaml_offset = first_end + 1;
+            front.markdown =
+                end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+            return front;
+        }
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+    }
+    return front;
+}
+
+struct Block {
+    std::string text;
+    /// 1 to 6 for headings, 0 otherwise.
+    int heading_level = 0;
+};
+
+using NodePtr = std::unique_ptr<cmark_node, decltype(&cmark_node_free)>;
+using IterPtr = std::unique_ptr<cmark_iter, decltype(&cmark_iter_free)>;
+
+// Cleans a paragraph or heading line by line: collapses whitespace and drops page residue, which
+// scraped Markdown carries as much as scraped text.
+std::string clean_prose(std::string_view text) {
+    std::string cleaned;
+    for (std::string_view raw : split_lines(text)) {
+        std::string line = collapse_whitespace(raw);
+        if (line.empty() || is_page_residue(line)) continue;
+        if (!cleaned.empty()) cleaned += '\n';
+        cleaned += line;
+    }
+    return cleaned;
+}
+
+// The leaf blocks of the document in order, as plain text. Soft line breaks become spaces and hard
+// ones newlines; raw HTML is markup and is dropped; link and image text is kept, their targets not.
+std::vector<Block> markdown_blocks(std::string_view markdown) {
+    NodePtr root(cmark_parse_document(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT),
+                 &cmark_node_free);
+    IterPtr iter(cmark_iter_new(root.get()), &cmark_iter_free);
+    std::vector<Block> blocks;
+    std::string current;
+    for (cmark_event_type event = cmark_iter_next(iter.get()); event != CMARK_EVENT_DONE;
+         event = cmark_iter_next(iter.get())) {
+        cmark_node* node = cmark_iter_get_node(iter.get());
+        switch (cmark_node_get_type(node)) {
+            case CMARK_NODE_PARAGRAPH:
+            case CMARK_NODE_HEADING:
+                if (event == CMARK_EVENT_ENTER) {
+                    current.clear();
+                } else if (std::string text = clean_prose(current); !text.empty()) {
+                    int level = cmark_node_get_type(node) == CMARK_NODE_HEADING
+                                    ? cmark_node_get_heading_level(node)
+                                    : 0;
+                    blocks.push_back({std::move(text), level});
+                }
+                break;
+            case CMARK_NODE_TEXT:
+            case CMARK_NODE_CODE: current += cmark_node_get_literal(node); break;
+            case CMARK_NODE_SOFTBREAK: current += ' '; break;
+            case CMARK_NODE_LINEBREAK: current += '\n'; break;
+            case CMARK_NODE_CODE_BLOCK: {
+                std::string_view code = cmark_node_get_literal(node);
+                while (!code.empty() && is_ascii_space(code.back())) code.remove_suffix(1);
+                if (!trim_ascii_space(code).empty()) blocks.push_back({std::string(code), 0});
+                break;
+            }
+            default: break;
+        }
+    }
+    return blocks;
+}
+
+// The value of a front matter key as text, nullopt when absent or null. A list or a mapping where
+// text is expected is reported and ignored.
+std::optional<std::string> front_matter_text(const YAML::Node& front_matter, const char* key,
+                                             const ReaderInput& input, std::size_t yaml_offset,
+                                             ReadResult& result) {
+    const YAML::Node value = front_matter[key];
+    if (!value.IsDefined() || value.IsNull()) return std::nullopt;
+    if (value.IsScalar()) return value.Scalar();
+    YAML::Mark mark = value.Mark();
+    std::size_t line = mark.is_null() ? 1 : static_cast<std::size_t>(mark.line) + 2;
+    std::optional<std::size_t> offset;
+    if (!mark.is_null())
+        offset = input.base_offset + yaml_offset + static_cast<std::size_t>(mark.pos);
+    result.warnings.push_back(make_warning(input.display_name, line, offset,
+                                           "front matter field \"" + std::string(key) +
+                                               "\" at line " + std::to_string(line) +
+                                               " is not text, ignored"));
+    return std::nullopt;
+}
+
+// Reads title, date, source and url from the front matter into `document`. Problems become
+// warnings; the document is indexed regardless.
+void read_front_matter(const FrontMatter& front, const ReaderInput& input, Document& document,
+                       ReadResult& result) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(front.yaml));
+    } catch (const YAML::Exception& error) {
+        // Lines of the YAML start on the file's second line.
+        std::size_t line = error.mark.is_null() ? 1 : static_cast<std::size_t>(error.mark.line) + 2;
+        std::optional<std::size_t> offset;
+        if (!error.mark.is_null()) {
+            offset =
+                input.base_offset + front.yaml_offset + static_cast<std::size_t>(error.mark.pos);
+        }
+        result.warnings.push_back(make_warning(
+            input.display_name, line, offset,
+            "malformed front matter at line " + std::to_string(line) + ": " + error.msg));
+        return;
+    }
+    if (root.IsNull()) return;
+    if (!root.IsMap()) {
+        result.warnings.push_back(make_warning(input.display_name, 2, std::nullopt,
+                                               "front matter is not a mapping of keys to values"));
+        return;
+    }
+    // Read through a const node: a lookup on a mutable one may add the missing key.
+    const YAML::Node& map = root;
+    if (auto title = front_matter_text(map, "title", input, front.yaml_offset, result)) {
+        document.title = collapse_whitespace(*title);
+    }
+    if (auto source = front_matter_text(map, "source", input, front.yaml_offset, result)) {
+        document.source = collapse_whitespace(*source);
+    }
+    auto url = front_matter_text(map, "url", input, front.yaml_offset, result);
+    if (!url) url = front_matter_text(map, "link", input, front.yaml_offset, result);
+    if (url) document.url = std::string(trim_ascii_space(*url));
+    if (auto date = front_matter_text(map, "date", input, front.yaml_offset, result)) {
+        if (auto iso = normalize_date(*date)) {
+            document.date = std::move(*iso);
+        } else if (!trim_ascii_space(*date).empty()) {
+            std::size_t line = 1;
+            const YAML::Mark mark = map["date"].Mark();
+            if (!mark.is_null()) line = static_cast<std::size_t>(mark.line) + 2;
+            result.warnings.push_back(make_warning(input.display_name, line, std::nullopt,
+                                                   "unrecognized date \"" + *date + "\" at line " +
+                                                       std::to_string(line) + ", date ignored"));
+        }
+    }
+}
+
+}  // namespace
+
+ReadResult read_markdown_file(const ReaderInput& input) {
+    ReadResult result;
+    Document document;
+    document.id = input.file_id;
+    document.path = input.display_name;
+
+    FrontMatter front = split_front_matter(input.text);
+    if (front.opened && !front.closed) {
+        // Probably a forgotten closing line; the file is still worth indexing as Markdown.
+        result.warnings.push_back(make_warning(input.display_name, 1, input.base_offset,
+                                               "front matter has no closing --- line"));
+    } else if (front.closed) {
+        read_front_matter(front, input, document, result);
+    }
+
+    std::vector<Block> blocks = markdown_blocks(front.markdown);
+    if (document.title.empty()) {
+        const Block* heading = nullptr;
+        for (const Block& block : blocks) {
+            if (block.heading_level == 1) {
+                heading = &block;
+                break;
+            }
+            if (block.heading_level > 0 && heading == nullptr) heading = &block;
+        }
+        if (heading != nullptr) {
+            document.title = collapse_whitespace(heading->text);
+        } else if (!blocks.empty()) {
+            std::string_view text = blocks.front().text;
+            DerivedTitle title = title_from_paragraph(text.substr(0, text.find('\n')));
+            document.title = std::move(title.text);
+        }
+    }
+
+    std::vector<std::string> paragraphs;
+    paragraphs.reserve(blocks.size());
+    for (Block& block : blocks) paragraphs.push_back(std::move(block.text));
+    // `# Title` under a front matter title, or a first line taken as the title.
+    drop_leading_title(paragraphs, document.title);
+    document.body = join_paragraphs(paragraphs);
+
+    if (document.title.empty() && document.body.empty()) {
+        result.warnings.push_back(
+            make_warning(input.display_name, 0, std::nullopt, "no text to index"));
+        return result;
+    }
+    result.documents.push_back(std::move(document));
+    return result;
+}
+
+}  // namespace trouvere::indexer
