@@ -104,7 +104,7 @@ TEST_CASE("a touched but identical file counts as unchanged", "[index]") {
     CHECK(report.updated == 0);
 }
 
-TEST_CASE("--prune deletes documents whose files are gone, and only with --prune", "[index]") {
+TEST_CASE("pruning deletes documents whose files are gone, and only with --prune", "[index]") {
     TempDir dir;
     dir.write("docs/a.txt", "A\n\nTexte a.\n");
     auto gone = dir.write("docs/b.txt", "B\n\nTexte b.\n");
