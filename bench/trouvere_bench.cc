@@ -90,8 +90,7 @@ void BM_IndexCorpus(benchmark::State& state) {
 BENCHMARK(BM_IndexCorpus)->Unit(benchmark::kMillisecond);
 
 const std::vector<std::string> kQueries = {
-    "Mali",  "Kidal", "accord militaire", "\"coopération militaire\"", "l'armée",
-    "Kidal -Lavrov",
+    "Mali", "Kidal", "accord militaire", "\"coopération militaire\"", "l'armée", "Kidal -Lavrov",
 };
 
 void BM_Search(benchmark::State& state) {
@@ -106,7 +105,8 @@ void BM_Search(benchmark::State& state) {
     state.SetLabel(query + (options.snippets ? " +snippets" : ""));
 }
 BENCHMARK(BM_Search)
-    ->ArgsProduct({benchmark::CreateDenseRange(0, static_cast<int>(kQueries.size()) - 1, 1), {0, 1}})
+    ->ArgsProduct({benchmark::CreateDenseRange(0, static_cast<int>(kQueries.size()) - 1, 1),
+                   {0, 1}})
     ->ArgNames({"query", "snippets"})
     ->Unit(benchmark::kMicrosecond);
 

@@ -141,7 +141,9 @@ const Quote* quote_at(std::string_view text, std::size_t i) {
 /// Field prefixes, in lower case; `titre:` is the French spelling of `title:`.
 inline constexpr std::array<std::string_view, 2> kTitlePrefixes{"title:", "titre:"};
 
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 /// The title prefix starting at `i`, in lower case, or an empty view.
 std::string_view title_prefix_at(std::string_view text, std::size_t i) {
@@ -275,10 +277,10 @@ private:
             token.rank = rank++;
             const char c = input[i];
             if (c == '(' || c == ')' || c == '+' || c == '-') {
-                token.kind = c == '(' ? TokenKind::open_paren
-                           : c == ')' ? TokenKind::close_paren
-                           : c == '+' ? TokenKind::plus
-                                      : TokenKind::minus;
+                token.kind = c == '('   ? TokenKind::open_paren
+                             : c == ')' ? TokenKind::close_paren
+                             : c == '+' ? TokenKind::plus
+                                        : TokenKind::minus;
                 token.end = i + 1;
             } else if (const Quote* quote = quote_at(input, i)) {
                 token.kind = TokenKind::phrase;
@@ -535,7 +537,9 @@ void append_node(std::string& out, const QueryNode& node) {
 
 }  // namespace
 
-ParsedQuery parse_query(std::string_view input) { return Parser(input).parse(); }
+ParsedQuery parse_query(std::string_view input) {
+    return Parser(input).parse();
+}
 
 std::string to_string(const QueryNode& node) {
     std::string out;

@@ -26,7 +26,7 @@ struct MatchSpec {
 /// adds `…` where it cuts, and marks every matched word. With no match it returns the start of the
 /// text. Never splits a UTF-8 sequence: the result is valid UTF-8 (invalid input bytes become
 /// U+FFFD) of at most `max_chars` code points, `…` included; only a word longer than that is cut.
-[[nodiscard]] Snippet build_snippet(Analyzer& analyzer, std::string_view text, const MatchSpec& match,
-                                    std::size_t max_chars);
+[[nodiscard]] Snippet build_snippet(Analyzer& analyzer, std::string_view text,
+                                    const MatchSpec& match, std::size_t max_chars);
 
 }  // namespace trouvere::searcher

@@ -14,9 +14,9 @@ namespace {
 
 using trouvere::Field;
 using trouvere::Occur;
+using trouvere::parse_query;
 using trouvere::ParsedQuery;
 using trouvere::QueryNode;
-using trouvere::parse_query;
 using trouvere::to_string;
 
 const std::string kTooDeep = "parentheses nested deeper than 100 levels: inner ones ignored";
@@ -60,7 +60,11 @@ TEST_CASE("juxtaposed words stay one words node with their original spacing: 25 
         {"kidal", R"("kidal")", {}},
         {"25 000 tonnes", R"("25 000 tonnes")", {}},
         {"  25 000   tonnes  ", R"("25 000   tonnes")", {}},
-        {"25\xC2\xA0" "000 tonnes", "\"25\xC2\xA0" "000 tonnes\"", {}},
+        {"25\xC2\xA0"
+         "000 tonnes",
+         "\"25\xC2\xA0"
+         "000 tonnes\"",
+         {}},
         {"l'armée  française", R"("l'armée  française")", {}},
         {"l’armée de l’air", R"("l’armée de l’air")", {}},
         {"a\tb", R"("a\tb")", {}},
@@ -98,7 +102,10 @@ TEST_CASE("quoted text is one phrase, with straight, French or curly quotes", "[
         {R"("chemin de fer")", R"((phrase "chemin de fer"))", {}},
         {R"("  chemin de fer ")", R"((phrase "chemin de fer"))", {}},
         {"« chemin de fer »", R"((phrase "chemin de fer"))", {}},
-        {"«\xC2\xA0" "chemin de fer\xC2\xA0»", R"((phrase "chemin de fer"))", {}},
+        {"«\xC2\xA0"
+         "chemin de fer\xC2\xA0»",
+         R"((phrase "chemin de fer"))",
+         {}},
         {"“chemin de fer”", R"((phrase "chemin de fer"))", {}},
         {"« il a dit “oui” »", R"((phrase "il a dit “oui”"))", {}},
         {"«dit \"oui\"»", R"((phrase "dit \"oui\""))", {}},
@@ -273,15 +280,28 @@ TEST_CASE("invalid UTF-8 and control bytes become spaces with a warning", "[quer
         {"café", R"("café")", {}},
         {"a\0b"sv, R"("a b")", {"control characters treated as spaces"}},
         {"\0"sv, "(group)", {"control characters treated as spaces"}},
-        {"a\x01\x7F" "b", R"("a  b")", {"control characters treated as spaces"}},
-        {"a\xFF" "b", R"("a b")", {"invalid utf-8 treated as spaces"}},
+        {"a\x01\x7F"
+         "b",
+         R"("a  b")",
+         {"control characters treated as spaces"}},
+        {"a\xFF"
+         "b",
+         R"("a b")",
+         {"invalid utf-8 treated as spaces"}},
         {"\xC3", "(group)", {"invalid utf-8 treated as spaces"}},
         {"caf\xC3", R"("caf")", {"invalid utf-8 treated as spaces"}},
-        {"\xC0\xAF" "x", R"("x")", {"invalid utf-8 treated as spaces"}},      // overlong '/'
-        {"\xED\xA0\x80" "x", R"("x")", {"invalid utf-8 treated as spaces"}},  // surrogate
+        {"\xC0\xAF"
+         "x",
+         R"("x")",
+         {"invalid utf-8 treated as spaces"}},  // overlong '/'
+        {"\xED\xA0\x80"
+         "x",
+         R"("x")",
+         {"invalid utf-8 treated as spaces"}},                                 // surrogate
         {"\xF4\x90\x80\x80", "(group)", {"invalid utf-8 treated as spaces"}},  // past U+10FFFF
         {"\xE2\x80", "(group)", {"invalid utf-8 treated as spaces"}},          // truncated
-        {"\"a\xFF\0b"sv, R"((phrase "a  b"))",
+        {"\"a\xFF\0b"sv,
+         R"((phrase "a  b"))",
          {"invalid utf-8", "control characters", "unbalanced quote: closed at end"}},
         {"\xF0\x9F\x98\x80", "\"\xF0\x9F\x98\x80\"", {}},
     });
@@ -381,7 +401,7 @@ bool is_valid_utf8(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size()) {
         const auto lead = static_cast<unsigned char>(text[i]);
-        const std::size_t length = lead < 0x80   ? 1
+        const std::size_t length = lead < 0x80    ? 1
                                    : lead >= 0xF5 ? 0
                                    : lead >= 0xF0 ? 4
                                    : lead >= 0xE0 ? 3
@@ -434,8 +454,8 @@ void check_shape(const QueryNode& node, bool is_root, bool in_group) {
 
 TEST_CASE("pseudo-random input never throws and always gives a well-formed tree", "[query]") {
     static constexpr std::string_view kPieces[] = {
-        "(", ")", "+", "-", ":", " ", " ", "  ", "\"", "AND", "OR", "NOT", "title", "titre:",
-        "a", "é", "l'", "«", "»", "“", "”", "25 000", "\xC2\xA0",
+        "(",     ")",      "+", "-", ":",  " ", " ", "  ", "\"", "AND",    "OR",       "NOT",
+        "title", "titre:", "a", "é", "l'", "«", "»", "“",  "”",  "25 000", "\xC2\xA0",
     };
     constexpr std::size_t kPieceCount = std::size(kPieces);
     // A fixed linear congruential generator: the same strings on every platform and run.
