@@ -178,8 +178,8 @@ public:
 private:
     void warn(IndexWarning warning) {
         if (options_.on_warning) options_.on_warning(warning);
+        if (warning.skipped) ++report_.skipped;
         report_.warnings.push_back(std::move(warning));
-        ++report_.skipped;
     }
 
     void index_file(const FoundFile& found) {
@@ -217,7 +217,9 @@ private:
 
         auto result = indexer::read_document_file(indexer::format_of(found.file), *bytes,
                                                   found.display_name, found.id);
-        bool had_warnings = !result.warnings.empty();
+        bool skipped_some =
+            std::any_of(result.warnings.begin(), result.warnings.end(),
+                        [](const IndexWarning& warning) { return warning.skipped; });
         for (auto& warning : result.warnings) warn(std::move(warning));
         if (result.documents.empty() && previous) {
             // A file that now yields nothing (say, a bad save) keeps its last good documents:
@@ -245,7 +247,7 @@ private:
         if (previous) {
             for (const std::string& old_id : previous->ids) {
                 if (new_ids.contains(old_id)) continue;
-                if (had_warnings) {
+                if (skipped_some) {
                     // A skipped line may be the one that held this id: keep the old document
                     // and keep owning it, rather than lose it to a typo.
                     record.ids.push_back(old_id);

@@ -29,10 +29,8 @@ struct LineContext {
     void warn(const std::string& problem, std::optional<std::size_t> at = std::nullopt,
               const std::string& detail = {}) const {
         std::size_t file_offset = at.value_or(offset);
-        result.warnings.push_back(make_warning(input.display_name, number, file_offset,
-                                               problem + " at line " + std::to_string(number) +
-                                                   ", byte offset " + std::to_string(file_offset) +
-                                                   detail));
+        result.warnings.push_back(
+            make_warning(input.display_name, number, file_offset, problem + detail));
     }
 };
 
@@ -121,6 +119,7 @@ std::optional<Document> read_record(std::string_view text, const LineContext& li
         } else {
             // The text is worth indexing without its date.
             line.warn("unrecognized date \"" + date.value + "\"", std::nullopt, ", date ignored");
+            line.result.warnings.back().skipped = false;
         }
     }
     document.path = line.input.display_name;

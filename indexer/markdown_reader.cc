@@ -132,10 +132,10 @@ std::optional<std::string> front_matter_text(const YAML::Node& front_matter, con
     std::optional<std::size_t> offset;
     if (!mark.is_null())
         offset = input.base_offset + yaml_offset + static_cast<std::size_t>(mark.pos);
-    result.warnings.push_back(make_warning(input.display_name, line, offset,
-                                           "front matter field \"" + std::string(key) +
-                                               "\" at line " + std::to_string(line) +
-                                               " is not text, ignored"));
+    result.warnings.push_back(
+        make_warning(input.display_name, line, offset,
+                     "front matter field \"" + std::string(key) + "\" is not text, ignored"));
+    result.warnings.back().skipped = false;
     return std::nullopt;
 }
 
@@ -154,15 +154,16 @@ void read_front_matter(const FrontMatter& front, const ReaderInput& input, Docum
             offset =
                 input.base_offset + front.yaml_offset + static_cast<std::size_t>(error.mark.pos);
         }
-        result.warnings.push_back(make_warning(
-            input.display_name, line, offset,
-            "malformed front matter at line " + std::to_string(line) + ": " + error.msg));
+        result.warnings.push_back(make_warning(input.display_name, line, offset,
+                                               "malformed front matter, ignored: " + error.msg));
+        result.warnings.back().skipped = false;
         return;
     }
     if (root.IsNull()) return;
     if (!root.IsMap()) {
         result.warnings.push_back(make_warning(input.display_name, 2, std::nullopt,
                                                "front matter is not a mapping of keys to values"));
+        result.warnings.back().skipped = false;
         return;
     }
     // Read through a const node: a lookup on a mutable one may add the missing key.
@@ -183,9 +184,10 @@ void read_front_matter(const FrontMatter& front, const ReaderInput& input, Docum
             std::size_t line = 1;
             const YAML::Mark mark = map["date"].Mark();
             if (!mark.is_null()) line = static_cast<std::size_t>(mark.line) + 2;
-            result.warnings.push_back(make_warning(input.display_name, line, std::nullopt,
-                                                   "unrecognized date \"" + *date + "\" at line " +
-                                                       std::to_string(line) + ", date ignored"));
+            result.warnings.push_back(
+                make_warning(input.display_name, line, std::nullopt,
+                             "unrecognized date \"" + *date + "\", date ignored"));
+            result.warnings.back().skipped = false;
         }
     }
 }
@@ -203,6 +205,7 @@ ReadResult read_markdown_file(const ReaderInput& input) {
         // Probably a forgotten closing line; the file is still worth indexing as Markdown.
         result.warnings.push_back(make_warning(input.display_name, 1, input.base_offset,
                                                "front matter has no closing --- line"));
+        result.warnings.back().skipped = false;
     } else if (front.closed) {
         read_front_matter(front, input, document, result);
     }

@@ -325,8 +325,7 @@ ReadResult read_document_file(Format format, std::string_view bytes,
                                     "UTF-16 text is not supported, convert it to UTF-8"));
     }
     if (auto nul = bytes.find('\0'); nul != std::string_view::npos) {
-        return skipped(make_warning(
-            display_name, 0, nul, "binary file (NUL byte at offset " + std::to_string(nul) + ")"));
+        return skipped(make_warning(display_name, 0, nul, "binary file (NUL byte)"));
     }
     std::size_t bom = bytes.starts_with(kUtf8Bom) ? kUtf8Bom.size() : 0;
     ReaderInput input{bytes.substr(bom), bom, display_name, file_id};
@@ -388,9 +387,7 @@ IndexWarning make_warning(const std::string& file, std::size_t line,
 IndexWarning invalid_utf8_warning(const ReaderInput& input, std::size_t offset) {
     std::size_t line = line_at(input.text, offset);
     std::size_t file_offset = input.base_offset + offset;
-    return make_warning(input.display_name, line, file_offset,
-                        "invalid UTF-8 at line " + std::to_string(line) + ", byte offset " +
-                            std::to_string(file_offset));
+    return make_warning(input.display_name, line, file_offset, "invalid UTF-8");
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {

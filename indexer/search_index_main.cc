@@ -23,6 +23,7 @@ void print_warning(const trouvere::IndexWarning& warning) {
     if (warning.line > 0) std::cerr << ':' << warning.line;
     std::cerr << ": " << warning.message;
     if (warning.has_offset) std::cerr << " (byte offset " << warning.offset << ')';
+    if (warning.skipped) std::cerr << "; skipped";
     std::cerr << '\n';
 }
 

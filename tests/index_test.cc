@@ -228,3 +228,15 @@ TEST_CASE("indexing a path that does not exist is an error naming it", "[index]"
     CHECK_THROWS_WITH(trouvere::index_paths(writer, {"/no/such/folder"}),
                       Catch::Contains("/no/such/folder"));
 }
+
+TEST_CASE("a warning about a part of a document does not count it as skipped", "[index]") {
+    TempDir dir;
+    auto file = dir.write("feed.jsonl", R"({"id":"a","body":"texte","date":"hier"})"
+                                        "\n");
+    trouvere::IndexWriter writer((dir.path() / "db").string());
+    auto report = trouvere::index_paths(writer, {file.string()});
+    CHECK(report.added == 1);
+    CHECK(report.skipped == 0);
+    REQUIRE(report.warnings.size() == 1);
+    CHECK_FALSE(report.warnings[0].skipped);
+}

@@ -17,7 +17,11 @@ struct IndexWarning {
     /// 0-based byte offset in the file where the problem was found, when known.
     std::size_t offset = 0;
     bool has_offset = false;
+    /// What went wrong, without the position (that is in the fields above).
     std::string message;
+    /// The file or line was left out. False when its document was indexed without the part the
+    /// message names (an unreadable date, malformed front matter).
+    bool skipped = true;
 };
 
 struct IndexProgress {
@@ -40,7 +44,7 @@ struct IndexReport {
     std::size_t updated = 0;
     std::size_t unchanged = 0;
     std::size_t deleted = 0;
-    /// Files or records skipped as bad input.
+    /// Files or records skipped as bad input (warnings with `skipped` set).
     std::size_t skipped = 0;
     std::vector<IndexWarning> warnings;
 };
