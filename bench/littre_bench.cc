@@ -1,0 +1,222 @@
+// trouvere on the Littré corpus made by scripts/fetch-corpus: analysis throughput, indexing cost
+// at three corpus sizes, and warm query latency per query class, without and with snippets.
+//
+//   build-bench/bench/littre_bench --benchmark_format=json
+//
+// Environment: TROUVERE_BENCH_DATA (default bench/data) holds littre-10.jsonl, littre.jsonl and
+// littre-x4.jsonl; TROUVERE_BENCH_QUERIES (default bench/queries.tsv) the query set;
+// TROUVERE_BENCH_DB (optional) an already built index of littre.jsonl for the query benchmarks.
+// Peak RSS is per process: run one indexing size per process (scripts/bench does) to read it.
+
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "trouvere/trouvere.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string environment_or(const char* name, const char* fallback) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+fs::path data_dir() {
+    return environment_or("TROUVERE_BENCH_DATA", "bench/data");
+}
+
+double peak_rss_mib() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+std::uintmax_t size_on_disk(const fs::path& folder) {
+    std::uintmax_t total = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+        if (entry.is_regular_file()) total += entry.file_size();
+    }
+    return total;
+}
+
+struct ScratchDir {
+    fs::path path = fs::temp_directory_path() / ("trouvere-littre-" + std::to_string(::getpid()));
+    ScratchDir() { fs::create_directories(path); }
+    ~ScratchDir() { fs::remove_all(path); }
+};
+
+ScratchDir& scratch() {
+    static ScratchDir dir;
+    return dir;
+}
+
+void BM_AnalyzeLittre(benchmark::State& state) {
+    std::vector<std::string> bodies;
+    std::ifstream in(data_dir() / "littre-10.jsonl");
+    for (std::string line; std::getline(in, line);) {
+        bodies.push_back(nlohmann::json::parse(line)["body"].get<std::string>());
+    }
+    if (bodies.empty()) {
+        state.SkipWithError("no littre-10.jsonl: run scripts/fetch-corpus");
+        return;
+    }
+    std::int64_t bytes = 0;
+    std::int64_t tokens = 0;
+    for (auto _ : state) {
+        // A new analyzer each pass: its word cache warms up the way it does during indexing.
+        trouvere::Analyzer analyzer;
+        for (const auto& body : bodies) {
+            auto result = analyzer.analyze(body);
+            tokens += static_cast<std::int64_t>(result.size());
+            bytes += static_cast<std::int64_t>(body.size());
+            benchmark::DoNotOptimize(result);
+        }
+    }
+    state.SetBytesProcessed(bytes);
+    state.counters["tokens_per_s"] =
+        benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_AnalyzeLittre)->Unit(benchmark::kMillisecond)->MinTime(5);
+
+const std::map<int, std::string> kSizes = {
+    {10, "littre-10.jsonl"}, {100, "littre.jsonl"}, {400, "littre-x4.jsonl"}};
+
+void BM_IndexLittre(benchmark::State& state) {
+    fs::path input = data_dir() / kSizes.at(static_cast<int>(state.range(0)));
+    if (!fs::exists(input)) {
+        state.SkipWithError("missing corpus file: run scripts/fetch-corpus");
+        return;
+    }
+    double megabytes = static_cast<double>(fs::file_size(input)) / 1e6;
+    trouvere::IndexReport report;
+    std::uintmax_t disk = 0;
+    for (auto _ : state) {
+        fs::path db = scratch().path / ("index-" + std::to_string(state.range(0)));
+        auto start = std::chrono::steady_clock::now();
+        {
+            trouvere::IndexWriter writer(db.string());
+            report = trouvere::index_paths(writer, {input.string()});
+            writer.commit();
+        }
+        std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+        state.SetIterationTime(elapsed.count());
+        disk = size_on_disk(db);
+        fs::remove_all(db);
+    }
+    state.counters["docs"] = static_cast<double>(report.added);
+    state.counters["docs_per_s"] = benchmark::Counter(
+        static_cast<double>(report.added) * static_cast<double>(state.iterations()),
+        benchmark::Counter::kIsRate);
+    state.counters["MB_per_s"] = benchmark::Counter(
+        megabytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["input_MB"] = megabytes;
+    state.counters["disk_MB"] = static_cast<double>(disk) / 1e6;
+    state.counters["peak_rss_MiB"] = peak_rss_mib();
+}
+BENCHMARK(BM_IndexLittre)
+    ->ArgName("percent")
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(400)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
+
+std::map<std::string, std::vector<std::string>> load_queries() {
+    std::map<std::string, std::vector<std::string>> by_class;
+    std::ifstream in(environment_or("TROUVERE_BENCH_QUERIES", "bench/queries.tsv"));
+    for (std::string line; std::getline(in, line);) {
+        auto tab = line.find('\t');
+        if (tab != std::string::npos) by_class[line.substr(0, tab)].push_back(line.substr(tab + 1));
+    }
+    return by_class;
+}
+
+const std::string& query_db() {
+    static const std::string db = [] {
+        std::string given = environment_or("TROUVERE_BENCH_DB", "");
+        if (!given.empty()) return given;
+        std::string path = (scratch().path / "query-db").string();
+        trouvere::IndexWriter writer(path);
+        (void)trouvere::index_paths(writer, {(data_dir() / "littre.jsonl").string()});
+        writer.commit();
+        return path;
+    }();
+    return db;
+}
+
+double percentile(std::vector<double> samples, double fraction) {
+    if (samples.empty()) return 0;
+    std::sort(samples.begin(), samples.end());
+    auto index = static_cast<std::size_t>(fraction * static_cast<double>(samples.size() - 1) + 0.5);
+    return samples[index];
+}
+
+// Every query of one class, top 10, warm: one pass to warm caches, then each iteration is one
+// query and its latency is one sample. Percentiles come from the samples, not from averages.
+void BM_QueryLittre(benchmark::State& state, const std::string& query_class, bool snippets) {
+    static const auto queries = load_queries();
+    auto found = queries.find(query_class);
+    if (found == queries.end() || !fs::exists(data_dir() / "littre.jsonl")) {
+        state.SkipWithError("no queries or corpus: run scripts/fetch-corpus");
+        return;
+    }
+    const auto& list = found->second;
+    trouvere::Searcher searcher(query_db());
+    trouvere::SearchOptions options;
+    options.snippets = snippets;
+    for (const auto& query : list) benchmark::DoNotOptimize(searcher.search(query, options));
+
+    std::vector<double> samples;
+    std::size_t next = 0;
+    for (auto _ : state) {
+        const std::string& query = list[next++ % list.size()];
+        auto start = std::chrono::steady_clock::now();
+        auto results = searcher.search(query, options);
+        std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+        benchmark::DoNotOptimize(results);
+        state.SetIterationTime(elapsed.count());
+        samples.push_back(elapsed.count() * 1e3);
+    }
+    state.counters["p50_ms"] = percentile(samples, 0.50);
+    state.counters["p90_ms"] = percentile(samples, 0.90);
+    state.counters["p99_ms"] = percentile(samples, 0.99);
+    state.counters["queries"] = static_cast<double>(list.size());
+}
+
+void register_query_benchmarks() {
+    for (const char* query_class :
+         {"frequent", "rare", "words", "phrase", "accents", "exclusion"}) {
+        for (bool snippets : {false, true}) {
+            std::string name = std::string("BM_QueryLittre/") + query_class +
+                               (snippets ? "/snippets" : "/no_snippets");
+            benchmark::RegisterBenchmark(name.c_str(), BM_QueryLittre, std::string(query_class),
+                                         snippets)
+                ->UseManualTime()
+                ->Iterations(2000)
+                ->Unit(benchmark::kMicrosecond);
+        }
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    register_query_benchmarks();
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
