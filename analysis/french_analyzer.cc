@@ -167,13 +167,20 @@ struct Analyzer::Impl {
         std::string accented_term;
         bool is_stopword = false;
     };
-    std::unordered_map<std::string, std::optional<Word>> words_seen;
+    // Looked up by string_view, so that a hit allocates nothing.
+    struct StringHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const noexcept {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    std::unordered_map<std::string, std::optional<Word>, StringHash, std::equal_to<>> words_seen;
     // Bounds memory on endless vocabularies (numbers, names); a refill costs little.
     static constexpr std::size_t kMaxWordsSeen = 200'000;
 
     // The analysis of one surface word, or nullptr when it yields no term.
     const Word* word(std::string_view surface, bool is_number) {
-        auto found = words_seen.find(std::string(surface));
+        auto found = words_seen.find(surface);
         if (found == words_seen.end()) {
             if (words_seen.size() >= kMaxWordsSeen) words_seen.clear();
             found =
