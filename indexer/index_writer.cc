@@ -1,50 +1,115 @@
 #include "trouvere/index_writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
-#include "core/stored_document.h"
 #include "core/term_scheme.h"
 #include "core/xapian_errors.h"
+#include "indexer/bulk_build.h"
+#include "indexer/xapian_document.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/error.h"
 
+namespace fs = std::filesystem;
+
 namespace trouvere {
+
+namespace {
+
+using xapian_errors::rethrow_as_database_error;
+
+// More shards than this cost more in merging than they save on a two-to-eight core machine.
+constexpr unsigned kMaxShards = 8;
+
+fs::path normalized(const std::string& path) {
+    fs::path result = fs::absolute(path).lexically_normal();
+    return result.filename().empty() ? result.parent_path() : result;
+}
+
+// Scratch folders of a bulk build sit next to the database, so that moving the result into
+// place is a rename on the same file system.
+std::string scratch_prefix(const fs::path& database) {
+    return database.filename().string() + ".building-";
+}
+
+// A bulk build that was killed leaves its scratch folder behind. Only a writer holding the
+// database's lock makes them, and we now hold it, so every one found is abandoned.
+void remove_abandoned_builds(const fs::path& database) {
+    std::error_code ignored;
+    std::string prefix = scratch_prefix(database);
+    for (const auto& entry : fs::directory_iterator(database.parent_path(), ignored)) {
+        if (entry.path().filename().string().starts_with(prefix)) {
+            fs::remove_all(entry.path(), ignored);
+        }
+    }
+}
+
+void sync_folder(const fs::path& folder) {
+    int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+}  // namespace
 
 struct IndexWriter::Impl {
     std::string path;
+    fs::path location;
     Xapian::WritableDatabase db;
     Analyzer analyzer;
+    // Set while an empty database is being built in parallel; reset by the commit that ends it.
+    std::unique_ptr<indexer::BulkBuild> bulk;
 
-    // Adds `text` to `document` from `first_position` on and returns the next free position.
-    // Title words also go into the title family and weigh kTitleWdf in the unprefixed one.
-    Xapian::termpos index_text(Xapian::Document& document, std::string_view text,
-                               Xapian::termpos first_position, bool is_title) {
-        Xapian::termpos next = first_position;
-        for (const Token& token : analyzer.analyze(text, first_position)) {
-            next = token.position + 1;
-            document.add_posting(token.term, token.position, is_title ? scheme::kTitleWdf : 1);
-            if (is_title) {
-                document.add_posting(std::string(scheme::kTitlePrefix) + token.term,
-                                     token.position);
-            }
-            if (!token.accented_term.empty()) {
-                document.add_term(std::string(scheme::kAccentedPrefix) + token.accented_term);
-            }
+    void open_for_updates() {
+        db = Xapian::WritableDatabase(location.string(), Xapian::DB_CREATE_OR_OPEN);
+        // Everything until commit() is one transaction, so Xapian's automatic flushes (every
+        // 10,000 documents by default) never make half of a run visible.
+        db.begin_transaction();
+    }
+
+    // Replaces the (empty) database with the merged shards: the old folder is moved aside and
+    // the new one renamed into its place, both on the same file system. A reader opening the
+    // database in between finds no database, which is what the empty one held; a crash in
+    // between leaves no database and the next writer starts from empty again.
+    void finish_bulk() {
+        fs::path scratch = location.parent_path() / (scratch_prefix(location) + "final");
+        fs::path merged = scratch / "merged";
+        std::error_code ignored;
+        fs::remove_all(scratch, ignored);
+        fs::create_directories(scratch);
+        bulk->finish(merged);
+        db.close();
+        fs::rename(location, scratch / "previous");
+        try {
+            fs::rename(merged, location);
+        } catch (const fs::filesystem_error&) {
+            fs::rename(scratch / "previous", location, ignored);
+            throw;
         }
-        return next;
+        sync_folder(location.parent_path());
+        bulk.reset();
+        fs::remove_all(scratch, ignored);
+        open_for_updates();
     }
 };
 
-IndexWriter::IndexWriter(const std::string& path) : impl_(std::make_unique<Impl>()) {
+IndexWriter::IndexWriter(const std::string& path, unsigned threads)
+    : impl_(std::make_unique<Impl>()) {
     impl_->path = path;
+    impl_->location = normalized(path);
     try {
         std::error_code ignored;
-        std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
-        impl_->db = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+        fs::create_directories(impl_->location.parent_path(), ignored);
+        impl_->db = Xapian::WritableDatabase(impl_->location.string(), Xapian::DB_CREATE_OR_OPEN);
         auto scheme_version = impl_->db.get_metadata(std::string(scheme::kSchemeKey));
-        if (scheme_version.empty() && impl_->db.get_doccount() == 0) {
+        bool empty = impl_->db.get_doccount() == 0;
+        if (scheme_version.empty() && empty) {
             impl_->db.set_metadata(std::string(scheme::kSchemeKey),
                                    std::string(scheme::kSchemeVersion));
         } else if (scheme_version != scheme::kSchemeVersion) {
@@ -52,18 +117,29 @@ IndexWriter::IndexWriter(const std::string& path) : impl_(std::make_unique<Impl>
                                 " was not written by this version of trouvere; delete it and "
                                 "index again");
         }
-        // Everything until commit() is one transaction, so Xapian's automatic flushes (every
-        // 10,000 documents by default) never make half of a run visible.
-        impl_->db.begin_transaction();
+        impl_->db.commit();
+        remove_abandoned_builds(impl_->location);
+
+        unsigned cores = threads != 0 ? threads : std::thread::hardware_concurrency();
+        unsigned shards = std::clamp(cores, 1U, kMaxShards);
+        if (empty && shards > 1) {
+            impl_->bulk = std::make_unique<indexer::BulkBuild>(
+                impl_->location.parent_path() / (scratch_prefix(impl_->location) + "shards"),
+                shards);
+            impl_->bulk->set_metadata(std::string(scheme::kSchemeKey),
+                                      std::string(scheme::kSchemeVersion));
+        } else {
+            impl_->db.begin_transaction();
+        }
     } catch (const Xapian::DatabaseLockError&) {
         throw DatabaseError("database " + path + " is locked: another search-index is writing it");
     } catch (const Xapian::Error& error) {
-        xapian_errors::rethrow_as_database_error(path, error);
+        rethrow_as_database_error(path, error);
     }
 }
 
 IndexWriter::~IndexWriter() {
-    if (!impl_) return;
+    if (!impl_ || impl_->bulk) return;  // an unfinished bulk build removes its own shards
     try {
         impl_->db.cancel_transaction();
     } catch (const Xapian::Error&) {
@@ -76,58 +152,64 @@ IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
 
 void IndexWriter::add_or_replace(const Document& document) {
     if (document.id.empty()) throw DocumentError("document has an empty id");
+    if (impl_->bulk) {
+        impl_->bulk->add_or_replace(document);
+        return;
+    }
     try {
-        Xapian::Document xapian_document;
-        xapian_document.set_data(stored::encode(document));
-        std::string id_term = scheme::id_term(document.id);
-        xapian_document.add_boolean_term(id_term);
-        Xapian::termpos next = impl_->index_text(xapian_document, document.title, 1, true);
-        impl_->index_text(xapian_document, document.body, next + scheme::kBodyPositionGap, false);
-        if (!document.date.empty()) xapian_document.add_value(scheme::kDateSlot, document.date);
-        impl_->db.replace_document(id_term, xapian_document);
+        impl_->db.replace_document(scheme::id_term(document.id),
+                                   indexer::to_xapian_document(impl_->analyzer, document));
     } catch (const Xapian::Error& error) {
-        xapian_errors::rethrow_as_database_error(impl_->path, error);
+        rethrow_as_database_error(impl_->path, error);
     }
 }
 
 bool IndexWriter::remove(std::string_view id) {
+    if (impl_->bulk) return impl_->bulk->remove(std::string(id));
     try {
         std::string id_term = scheme::id_term(id);
         if (!impl_->db.term_exists(id_term)) return false;
         impl_->db.delete_document(id_term);
         return true;
     } catch (const Xapian::Error& error) {
-        xapian_errors::rethrow_as_database_error(impl_->path, error);
+        rethrow_as_database_error(impl_->path, error);
     }
 }
 
 bool IndexWriter::contains(std::string_view id) const {
+    if (impl_->bulk) return impl_->bulk->contains(std::string(id));
     try {
         return impl_->db.term_exists(scheme::id_term(id));
     } catch (const Xapian::Error& error) {
-        xapian_errors::rethrow_as_database_error(impl_->path, error);
+        rethrow_as_database_error(impl_->path, error);
     }
 }
 
 std::optional<std::string> IndexWriter::metadata(std::string_view key) const {
+    if (impl_->bulk) return impl_->bulk->metadata(std::string(key));
     try {
         std::string value = impl_->db.get_metadata(std::string(key));
         if (value.empty()) return std::nullopt;
         return value;
     } catch (const Xapian::Error& error) {
-        xapian_errors::rethrow_as_database_error(impl_->path, error);
+        rethrow_as_database_error(impl_->path, error);
     }
 }
 
 void IndexWriter::set_metadata(std::string_view key, std::string_view value) {
+    if (impl_->bulk) {
+        impl_->bulk->set_metadata(std::string(key), std::string(value));
+        return;
+    }
     try {
         impl_->db.set_metadata(std::string(key), std::string(value));
     } catch (const Xapian::Error& error) {
-        xapian_errors::rethrow_as_database_error(impl_->path, error);
+        rethrow_as_database_error(impl_->path, error);
     }
 }
 
 std::vector<std::string> IndexWriter::metadata_keys(std::string_view prefix) const {
+    if (impl_->bulk) return impl_->bulk->metadata_keys(std::string(prefix));
     try {
         std::vector<std::string> keys;
         std::string prefix_string(prefix);
@@ -137,20 +219,27 @@ std::vector<std::string> IndexWriter::metadata_keys(std::string_view prefix) con
         }
         return keys;
     } catch (const Xapian::Error& error) {
-        xapian_errors::rethrow_as_database_error(impl_->path, error);
+        rethrow_as_database_error(impl_->path, error);
     }
 }
 
 void IndexWriter::commit() {
     try {
+        if (impl_->bulk) {
+            impl_->finish_bulk();
+            return;
+        }
         impl_->db.commit_transaction();
         impl_->db.begin_transaction();
     } catch (const Xapian::Error& error) {
-        xapian_errors::rethrow_as_database_error(impl_->path, error);
+        rethrow_as_database_error(impl_->path, error);
+    } catch (const fs::filesystem_error& error) {
+        throw DatabaseError("database " + impl_->path + ": " + error.what());
     }
 }
 
 std::size_t IndexWriter::document_count() const {
+    if (impl_->bulk) return impl_->bulk->document_count();
     return impl_->db.get_doccount();
 }
 

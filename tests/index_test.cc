@@ -240,3 +240,94 @@ TEST_CASE("a warning about a part of a document does not count it as skipped", "
     REQUIRE(report.warnings.size() == 1);
     CHECK_FALSE(report.warnings[0].skipped);
 }
+
+TEST_CASE("an empty database built on several cores equals one built on one", "[index]") {
+    TempDir dir;
+    auto build = [&](const std::string& name, unsigned threads) {
+        auto db = dir.path() / name;
+        trouvere::IndexWriter writer(db.string(), threads);
+        auto report = trouvere::index_paths(writer, {trouvere::testing::corpus_dir().string()});
+        writer.commit();
+        CHECK(report.added == 5);
+        return db;
+    };
+    auto serial = build("serial", 1);
+    auto parallel = build("parallel", 3);
+    CHECK(ids_in(serial) == ids_in(parallel));
+    trouvere::Searcher one(serial.string());
+    trouvere::Searcher three(parallel.string());
+    for (const char* query : {"Kidal", "accord militaire", "\"coopération militaire\"", "blé"}) {
+        INFO("query: " << query);
+        auto expected = one.search(query);
+        auto actual = three.search(query);
+        REQUIRE(actual.hits.size() == expected.hits.size());
+        std::set<std::string> expected_ids;
+        std::set<std::string> actual_ids;
+        for (std::size_t i = 0; i < expected.hits.size(); ++i) {
+            expected_ids.insert(expected.hits[i].id);
+            actual_ids.insert(actual.hits[i].id);
+            CHECK(actual.hits[i].score == Approx(expected.hits[i].score));
+        }
+        CHECK(actual_ids == expected_ids);
+    }
+    // The run's file records survive the merge, so the next run is incremental.
+    trouvere::IndexWriter again(parallel.string());
+    auto report = trouvere::index_paths(again, {trouvere::testing::corpus_dir().string()});
+    CHECK(report.unchanged == 5);
+}
+
+TEST_CASE("a parallel build replaces and removes ids like a direct one", "[index]") {
+    TempDir dir;
+    auto db = dir.path() / "db";
+    {
+        trouvere::IndexWriter writer(db.string(), 2);
+        writer.add_or_replace({.id = "a", .title = "Premier", .body = "texte"});
+        writer.add_or_replace({.id = "a", .title = "Remplacé", .body = "texte"});
+        writer.add_or_replace({.id = "b", .title = "Second", .body = "texte"});
+        CHECK(writer.contains("b"));
+        CHECK(writer.remove("b"));
+        CHECK_FALSE(writer.remove("b"));
+        writer.set_metadata("note", "gardée");
+        CHECK(writer.document_count() == 1);
+        writer.commit();
+        CHECK(writer.document_count() == 1);
+        CHECK(writer.metadata("note") == "gardée");
+        // After the commit that ends the build, changes go straight to the database.
+        writer.add_or_replace({.id = "c", .title = "Troisième", .body = "texte"});
+        writer.commit();
+    }
+    CHECK(ids_in(db) == std::set<std::string>{"a", "c"});
+    trouvere::Searcher searcher(db.string());
+    auto results = searcher.search("remplacé");
+    REQUIRE(results.hits.size() == 1);
+    CHECK(results.hits[0].title == "Remplacé");
+}
+
+TEST_CASE("an abandoned parallel build leaves the database empty and no scratch behind",
+          "[index]") {
+    TempDir dir;
+    auto db = dir.path() / "db";
+    {
+        trouvere::IndexWriter writer(db.string(), 2);
+        writer.add_or_replace({.id = "lost", .title = "Perdu", .body = "texte"});
+    }
+    CHECK(ids_in(db).empty());
+    std::set<std::string> entries;
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
+        entries.insert(entry.path().filename().string());
+    }
+    CHECK(entries == std::set<std::string>{"db"});
+}
+
+TEST_CASE("scratch folders of a killed parallel build are removed by the next writer",
+          "[index]") {
+    TempDir dir;
+    auto db = dir.path() / "db";
+    dir.write("db.building-shards/shard-0/junk", "left by a killed run");
+    dir.write("db.building-final/merged/junk", "left by a killed run");
+    trouvere::IndexWriter writer(db.string(), 2);
+    writer.add_or_replace({.id = "a", .title = "Titre", .body = "texte"});
+    writer.commit();
+    CHECK_FALSE(fs::exists(dir.path() / "db.building-final"));
+    CHECK(ids_in(db) == std::set<std::string>{"a"});
+}

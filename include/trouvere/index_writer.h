@@ -21,7 +21,12 @@ class IndexWriter {
 public:
     /// Opens the database at `path`, creating it (and missing parent folders) if needed.
     /// Throws DatabaseError naming the path if it is locked by another writer or cannot be opened.
-    explicit IndexWriter(const std::string& path);
+    ///
+    /// A database that is empty when opened is built on up to `threads` cores (0: all of them):
+    /// documents go to scratch shards next to it, which commit() merges and compacts into the
+    /// new database before moving it into place. Later changes, and changes to a database that
+    /// already had documents, are written directly.
+    explicit IndexWriter(const std::string& path, unsigned threads = 0);
     /// Discards uncommitted changes.
     ~IndexWriter();
     IndexWriter(IndexWriter&&) noexcept;

@@ -1,0 +1,176 @@
+#include "indexer/bulk_build.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "core/term_scheme.h"
+#include "indexer/xapian_document.h"
+#include "trouvere/analyzer.h"
+#include "trouvere/error.h"
+
+namespace fs = std::filesystem;
+
+namespace trouvere::indexer {
+
+namespace {
+
+// Documents waiting per shard: enough to keep a shard busy while the reader parses the next
+// file, few enough that a huge run does not pile up in memory.
+constexpr std::size_t kQueueCapacity = 64;
+
+void sync_path(const fs::path& path, int flags) {
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+    if (fd < 0) throw DatabaseError("cannot open " + path.string() + " to sync it");
+    int result = ::fsync(fd);
+    ::close(fd);
+    if (result != 0) throw DatabaseError("cannot sync " + path.string() + " to disk");
+}
+
+// The shards are written without fsync (they are scratch); the merged database is synced once,
+// file by file and then its folder, before it replaces anything.
+void sync_tree(const fs::path& folder) {
+    for (const auto& entry : fs::directory_iterator(folder)) {
+        if (entry.is_regular_file()) sync_path(entry.path(), O_RDONLY);
+    }
+    sync_path(folder, O_RDONLY | O_DIRECTORY);
+}
+
+}  // namespace
+
+BulkBuild::BulkBuild(fs::path scratch, unsigned shards) : scratch_(std::move(scratch)) {
+    try {
+        fs::remove_all(scratch_);
+        fs::create_directories(scratch_);
+        for (unsigned i = 0; i < shards; ++i) {
+            auto shard = std::make_unique<Shard>();
+            shard->path = scratch_ / ("shard-" + std::to_string(i));
+            shard->db = Xapian::WritableDatabase(
+                shard->path.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+            shards_.push_back(std::move(shard));
+        }
+    } catch (const Xapian::Error& error) {
+        throw DatabaseError("cannot create scratch shard in " + scratch_.string() + ": " +
+                            error.get_description());
+    } catch (const fs::filesystem_error& error) {
+        throw DatabaseError("cannot create " + scratch_.string() + ": " + error.what());
+    }
+    for (auto& shard : shards_) {
+        Shard* owned = shard.get();
+        shard->thread = std::thread([this, owned] { run_shard(*owned); });
+    }
+}
+
+BulkBuild::~BulkBuild() {
+    stop_threads();
+    shards_.clear();
+    std::error_code ignored;
+    fs::remove_all(scratch_, ignored);
+}
+
+void BulkBuild::run_shard(Shard& shard) {
+    Analyzer analyzer;
+    for (;;) {
+        Work work;
+        {
+            std::unique_lock lock(mutex_);
+            work_ready_.wait(lock, [&] { return !shard.queue.empty() || closing_; });
+            if (shard.queue.empty()) return;
+            work = std::move(shard.queue.front());
+            shard.queue.pop_front();
+            room_ready_.notify_all();
+            if (failure_) continue;  // drain without working, so that producers never block
+        }
+        try {
+            std::string id_term = scheme::id_term(work.document.id);
+            if (work.is_removal) {
+                shard.db.delete_document(id_term);
+            } else {
+                shard.db.replace_document(id_term, to_xapian_document(analyzer, work.document));
+            }
+        } catch (const Xapian::Error& error) {
+            std::lock_guard lock(mutex_);
+            if (!failure_) {
+                failure_ = std::make_exception_ptr(
+                    DatabaseError("shard " + shard.path.string() + ": " + error.get_description()));
+            }
+        } catch (...) {
+            std::lock_guard lock(mutex_);
+            if (!failure_) failure_ = std::current_exception();
+        }
+    }
+}
+
+void BulkBuild::push(std::size_t shard, Work work) {
+    std::unique_lock lock(mutex_);
+    auto& queue = shards_[shard]->queue;
+    room_ready_.wait(lock, [&] { return queue.size() < kQueueCapacity || failure_; });
+    if (failure_) std::rethrow_exception(failure_);
+    queue.push_back(std::move(work));
+    work_ready_.notify_all();
+}
+
+void BulkBuild::add_or_replace(const Document& document) {
+    ids_.insert(document.id);
+    push(scheme::stable_hash(document.id) % shards_.size(), Work{document, false});
+}
+
+bool BulkBuild::remove(const std::string& id) {
+    if (ids_.erase(id) == 0) return false;
+    push(scheme::stable_hash(id) % shards_.size(), Work{Document{.id = id}, true});
+    return true;
+}
+
+std::optional<std::string> BulkBuild::metadata(const std::string& key) const {
+    auto found = metadata_.find(key);
+    if (found == metadata_.end()) return std::nullopt;
+    return found->second;
+}
+
+void BulkBuild::set_metadata(const std::string& key, const std::string& value) {
+    if (value.empty()) {
+        metadata_.erase(key);
+    } else {
+        metadata_[key] = value;
+    }
+}
+
+std::vector<std::string> BulkBuild::metadata_keys(const std::string& prefix) const {
+    std::vector<std::string> keys;
+    for (auto entry = metadata_.lower_bound(prefix);
+         entry != metadata_.end() && entry->first.starts_with(prefix); ++entry) {
+        keys.push_back(entry->first);
+    }
+    return keys;
+}
+
+void BulkBuild::stop_threads() {
+    {
+        std::lock_guard lock(mutex_);
+        closing_ = true;
+    }
+    work_ready_.notify_all();
+    for (auto& shard : shards_) {
+        if (shard->thread.joinable()) shard->thread.join();
+    }
+}
+
+void BulkBuild::finish(const fs::path& output) {
+    stop_threads();
+    if (failure_) std::rethrow_exception(failure_);
+    try {
+        for (const auto& [key, value] : metadata_) shards_.front()->db.set_metadata(key, value);
+        Xapian::Database merged;
+        for (auto& shard : shards_) {
+            shard->db.commit();
+            shard->db.close();
+            merged.add_database(Xapian::Database(shard->path.string()));
+        }
+        merged.compact(output.string(), Xapian::Compactor::FULL);
+    } catch (const Xapian::Error& error) {
+        throw DatabaseError("cannot merge shards into " + output.string() + ": " +
+                            error.get_description());
+    }
+    sync_tree(output);
+}
+
+}  // namespace trouvere::indexer
