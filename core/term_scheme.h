@@ -13,7 +13,7 @@ namespace trouvere::scheme {
 /// Written at creation; the searcher refuses databases without it (or with another version), so
 /// that a change of scheme is caught instead of silently returning nothing.
 inline constexpr std::string_view kSchemeKey = "trouvere:scheme";
-inline constexpr std::string_view kSchemeVersion = "1";
+inline constexpr std::string_view kSchemeVersion = "2";
 
 /// Unique id term: `Q` + document id.
 inline constexpr std::string_view kIdPrefix = "Q";

@@ -68,7 +68,7 @@ SearchResults Searcher::search(std::string_view query_text, const SearchOptions&
         }
         results.total_estimate = mset.get_matches_estimated();
         for (auto item = mset.begin(); item != mset.end(); ++item) {
-            Document document = stored::decode(item.get_document().get_data());
+            Document document = stored::decode(item.get_document().get_data(), options.snippets);
             Hit hit;
             hit.rank = item.get_rank() + 1;
             hit.score = item.get_weight();
