@@ -1,5 +1,6 @@
 #include "core/term_scheme.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace trouvere::scheme {
@@ -11,6 +12,16 @@ std::uint64_t stable_hash(std::string_view bytes) {
         hash *= 1099511628211ULL;
     }
     return hash;
+}
+
+bool is_older_version(std::string_view version) {
+    auto as_number = [](std::string_view text) {
+        int number = 0;
+        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+        return error == std::errc() && end == text.data() + text.size() ? number : -1;
+    };
+    int stored = as_number(version);
+    return stored > 0 && stored < as_number(kSchemeVersion);
 }
 
 std::string id_term(std::string_view id) {

@@ -15,6 +15,9 @@ namespace trouvere::scheme {
 inline constexpr std::string_view kSchemeKey = "trouvere:scheme";
 inline constexpr std::string_view kSchemeVersion = "2";
 
+/// True when `version` names an older scheme than kSchemeVersion (a database to rebuild).
+[[nodiscard]] bool is_older_version(std::string_view version);
+
 /// Unique id term: `Q` + document id.
 inline constexpr std::string_view kIdPrefix = "Q";
 /// Title words (folded stems, with positions) for `title:` queries.

@@ -65,6 +65,7 @@ struct IndexWriter::Impl {
     Analyzer analyzer;
     // Set while an empty database is being built in parallel; reset by the commit that ends it.
     std::unique_ptr<indexer::BulkBuild> bulk;
+    bool rebuilds_outdated = false;
 
     void open_for_updates() {
         db = Xapian::WritableDatabase(location.string(), Xapian::DB_CREATE_OR_OPEN);
@@ -94,6 +95,7 @@ struct IndexWriter::Impl {
         }
         sync_folder(location.parent_path());
         bulk.reset();
+        rebuilds_outdated = false;
         fs::remove_all(scratch, ignored);
         open_for_updates();
     }
@@ -112,17 +114,25 @@ IndexWriter::IndexWriter(const std::string& path, unsigned threads)
         if (scheme_version.empty() && empty) {
             impl_->db.set_metadata(std::string(scheme::kSchemeKey),
                                    std::string(scheme::kSchemeVersion));
-        } else if (scheme_version != scheme::kSchemeVersion) {
+        } else if (scheme_version.empty()) {
             throw DatabaseError("database " + path +
-                                " was not written by this version of trouvere; delete it and "
-                                "index again");
+                                " is a Xapian database that trouvere did not write; give another "
+                                "--db");
+        } else if (scheme_version != scheme::kSchemeVersion) {
+            if (!scheme::is_older_version(scheme_version)) {
+                throw DatabaseError("database " + path +
+                                    " was written by a newer version of trouvere");
+            }
+            // An older layout cannot be searched any more: this run rebuilds it from the files
+            // it is given, and replaces it only when it commits.
+            impl_->rebuilds_outdated = true;
         }
         impl_->db.commit();
         remove_abandoned_builds(impl_->location);
 
         unsigned cores = threads != 0 ? threads : std::thread::hardware_concurrency();
         unsigned shards = std::clamp(cores, 1U, kMaxShards);
-        if (empty && shards > 1) {
+        if ((empty && shards > 1) || impl_->rebuilds_outdated) {
             impl_->bulk = std::make_unique<indexer::BulkBuild>(
                 impl_->location.parent_path() / (scratch_prefix(impl_->location) + "shards"),
                 shards);
@@ -245,6 +255,10 @@ std::size_t IndexWriter::document_count() const {
 
 const std::string& IndexWriter::path() const {
     return impl_->path;
+}
+
+bool IndexWriter::rebuilds_outdated_database() const {
+    return impl_->rebuilds_outdated;
 }
 
 }  // namespace trouvere

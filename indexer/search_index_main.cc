@@ -84,6 +84,11 @@ int main(int argc, char** argv) {
     try {
         std::string db_path = trouvere::resolve_database_path(db);
         trouvere::IndexWriter writer(db_path);
+        if (writer.rebuilds_outdated_database()) {
+            std::cerr << "search-index: " << db_path
+                      << " was written by an older version of trouvere; rebuilding it from the "
+                         "files given\n";
+        }
         ProgressLine progress(!quiet && ::isatty(STDERR_FILENO));
         trouvere::IndexOptions options;
         options.prune = prune;

@@ -319,8 +319,7 @@ TEST_CASE("an abandoned parallel build leaves the database empty and no scratch 
     CHECK(entries == std::set<std::string>{"db"});
 }
 
-TEST_CASE("scratch folders of a killed parallel build are removed by the next writer",
-          "[index]") {
+TEST_CASE("scratch folders of a killed parallel build are removed by the next writer", "[index]") {
     TempDir dir;
     auto db = dir.path() / "db";
     dir.write("db.building-shards/shard-0/junk", "left by a killed run");
@@ -330,4 +329,40 @@ TEST_CASE("scratch folders of a killed parallel build are removed by the next wr
     writer.commit();
     CHECK_FALSE(fs::exists(dir.path() / "db.building-final"));
     CHECK(ids_in(db) == std::set<std::string>{"a"});
+}
+
+TEST_CASE("a database of an older layout is rebuilt from the files given", "[index]") {
+    TempDir dir;
+    auto db = dir.path() / "db";
+    {
+        Xapian::WritableDatabase old(db.string(), Xapian::DB_CREATE);
+        Xapian::Document document;
+        document.add_boolean_term("Qstale");
+        old.add_document(document);
+        old.set_metadata("trouvere:scheme", "1");
+        old.commit();
+    }
+    trouvere::IndexWriter writer(db.string(), 1);
+    CHECK(writer.rebuilds_outdated_database());
+    writer.add_or_replace({.id = "fresh", .title = "Neuf", .body = "texte"});
+    writer.commit();
+    CHECK_FALSE(writer.rebuilds_outdated_database());
+    CHECK(ids_in(db) == std::set<std::string>{"fresh"});
+    CHECK(trouvere::Searcher(db.string()).search("neuf").hits.size() == 1);
+}
+
+TEST_CASE("a database trouvere did not write, or a newer one, is refused untouched", "[index]") {
+    TempDir dir;
+    for (const char* scheme : {"", "999"}) {
+        INFO("scheme: '" << scheme << "'");
+        auto db = dir.path() / (std::string("db") + scheme);
+        {
+            Xapian::WritableDatabase other(db.string(), Xapian::DB_CREATE);
+            other.add_document(Xapian::Document());
+            if (*scheme != '\0') other.set_metadata("trouvere:scheme", scheme);
+            other.commit();
+        }
+        CHECK_THROWS_AS(trouvere::IndexWriter(db.string()), trouvere::DatabaseError);
+        CHECK(Xapian::Database(db.string()).get_doccount() == 1);
+    }
 }

@@ -57,6 +57,11 @@ public:
     [[nodiscard]] std::size_t document_count() const;
     [[nodiscard]] const std::string& path() const;
 
+    /// True until the first commit when the database was written by an older version of
+    /// trouvere, whose layout the searcher no longer reads: the writer then starts from empty and
+    /// commit() replaces the old database with the documents given since opening.
+    [[nodiscard]] bool rebuilds_outdated_database() const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
