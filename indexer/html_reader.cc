@@ -513,12 +513,7 @@ ReadResult read_html_file(const ReaderInput& input) {
     document.body = join_paragraphs(kept);
 
     ReadResult result;
-    if (document.title.empty() && document.body.empty()) {
-        result.warnings.push_back(
-            make_warning(input.display_name, 0, std::nullopt, "no visible text"));
-        return result;
-    }
-    result.documents.push_back(std::move(document));
+    add_document_or_skip(result, std::move(document), input, "no visible text");
     return result;
 }
 

@@ -236,12 +236,7 @@ ReadResult read_markdown_file(const ReaderInput& input) {
     drop_leading_title(paragraphs, document.title);
     document.body = join_paragraphs(paragraphs);
 
-    if (document.title.empty() && document.body.empty()) {
-        result.warnings.push_back(
-            make_warning(input.display_name, 0, std::nullopt, "no text to index"));
-        return result;
-    }
-    result.documents.push_back(std::move(document));
+    add_document_or_skip(result, std::move(document), input, "no text to index");
     return result;
 }
 

@@ -21,6 +21,11 @@ struct ReaderInput {
     const std::string& file_id;
 };
 
+/// Adds `document` to `result`, or, when it has neither title nor body, a warning that the file
+/// was skipped with `reason`: every single-document format ends this way.
+void add_document_or_skip(ReadResult& result, Document document, const ReaderInput& input,
+                          const char* reason);
+
 /// Format readers. `text` is known to be non-empty and free of NUL bytes; except for JSON Lines
 /// (which checks line by line) and HTML (which may convert a declared legacy charset), it is also
 /// known to be valid UTF-8.

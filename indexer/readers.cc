@@ -384,6 +384,15 @@ IndexWarning make_warning(const std::string& file, std::size_t line,
     return warning;
 }
 
+void add_document_or_skip(ReadResult& result, Document document, const ReaderInput& input,
+                          const char* reason) {
+    if (document.title.empty() && document.body.empty()) {
+        result.warnings.push_back(make_warning(input.display_name, 0, std::nullopt, reason));
+        return;
+    }
+    result.documents.push_back(std::move(document));
+}
+
 IndexWarning invalid_utf8_warning(const ReaderInput& input, std::size_t offset) {
     std::size_t line = line_at(input.text, offset);
     std::size_t file_offset = input.base_offset + offset;

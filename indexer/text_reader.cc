@@ -72,12 +72,8 @@ ReadResult read_text_file(const ReaderInput& input) {
     document.body = join_paragraphs(paragraphs);
 
     ReadResult result;
-    if (document.title.empty() && document.body.empty()) {
-        result.warnings.push_back(make_warning(input.display_name, 0, std::nullopt,
-                                               "no article text, only page residue or a date"));
-        return result;
-    }
-    result.documents.push_back(std::move(document));
+    add_document_or_skip(result, std::move(document), input,
+                         "no article text, only page residue or a date");
     return result;
 }
 
