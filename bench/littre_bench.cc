@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/scratch_dir.h"
 #include "trouvere/trouvere.h"
 
 namespace fs = std::filesystem;
@@ -48,17 +49,6 @@ std::uintmax_t size_on_disk(const fs::path& folder) {
         if (entry.is_regular_file()) total += entry.file_size();
     }
     return total;
-}
-
-struct ScratchDir {
-    fs::path path = fs::temp_directory_path() / ("trouvere-littre-" + std::to_string(::getpid()));
-    ScratchDir() { fs::create_directories(path); }
-    ~ScratchDir() { fs::remove_all(path); }
-};
-
-ScratchDir& scratch() {
-    static ScratchDir dir;
-    return dir;
 }
 
 void BM_AnalyzeLittre(benchmark::State& state) {
@@ -102,7 +92,7 @@ void BM_IndexLittre(benchmark::State& state) {
     trouvere::IndexReport report;
     std::uintmax_t disk = 0;
     for (auto _ : state) {
-        fs::path db = scratch().path / ("index-" + std::to_string(state.range(0)));
+        fs::path db = trouvere::bench::scratch_dir() / ("index-" + std::to_string(state.range(0)));
         auto start = std::chrono::steady_clock::now();
         {
             trouvere::IndexWriter writer(db.string());
@@ -147,7 +137,7 @@ const std::string& query_db() {
     static const std::string db = [] {
         std::string given = environment_or("TROUVERE_BENCH_DB", "");
         if (!given.empty()) return given;
-        std::string path = (scratch().path / "query-db").string();
+        std::string path = (trouvere::bench::scratch_dir() / "query-db").string();
         trouvere::IndexWriter writer(path);
         (void)trouvere::index_paths(writer, {(data_dir() / "littre.jsonl").string()});
         writer.commit();

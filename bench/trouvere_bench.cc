@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/scratch_dir.h"
 #include "trouvere/trouvere.h"
 
 namespace fs = std::filesystem;
@@ -28,21 +29,9 @@ std::vector<std::string> corpus_texts() {
     return texts;
 }
 
-// A scratch folder for databases, removed at exit.
-struct ScratchDir {
-    fs::path path = fs::temp_directory_path() / ("trouvere-bench-" + std::to_string(::getpid()));
-    ScratchDir() { fs::create_directories(path); }
-    ~ScratchDir() { fs::remove_all(path); }
-};
-
-ScratchDir& scratch() {
-    static ScratchDir dir;
-    return dir;
-}
-
 const std::string& corpus_db() {
     static const std::string db = [] {
-        std::string path = (scratch().path / "corpus-db").string();
+        std::string path = (trouvere::bench::scratch_dir() / "corpus-db").string();
         trouvere::IndexWriter writer(path);
         (void)trouvere::index_paths(writer, {TROUVERE_CORPUS_DIR});
         writer.commit();
@@ -73,7 +62,8 @@ BENCHMARK(BM_Analyze);
 void BM_IndexCorpus(benchmark::State& state) {
     int run = 0;
     for (auto _ : state) {
-        std::string path = (scratch().path / ("index-" + std::to_string(run++))).string();
+        std::string path =
+            (trouvere::bench::scratch_dir() / ("index-" + std::to_string(run++))).string();
         {
             trouvere::IndexWriter writer(path);
             auto report = trouvere::index_paths(writer, {TROUVERE_CORPUS_DIR});
