@@ -1,40 +1,56 @@
 #include "core/stored_document.h"
 
-#include <nlohmann/json.hpp>
+#include <array>
 
 namespace trouvere::stored {
 
-std::string encode(const Document& document) {
-    nlohmann::json header{{"id", document.id}, {"title", document.title}};
-    // Empty optional fields are left out: most documents have no url or source.
-    if (!document.date.empty()) header["date"] = document.date;
-    if (!document.source.empty()) header["source"] = document.source;
-    if (!document.url.empty()) header["url"] = document.url;
-    if (!document.path.empty()) header["path"] = document.path;
-    // dump() escapes newlines inside strings, so the first newline ends the header.
-    std::string data = header.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    data += '\n';
-    data += document.body;
-    return data;
+namespace {
+
+// The header's fields, in their stored order. Appending a field is compatible with old headers
+// (it decodes as empty); reordering is a new term scheme.
+constexpr std::array kFields = {&Document::id,     &Document::title, &Document::date,
+                                &Document::source, &Document::url,   &Document::path};
+
+void append_varint(std::string& out, std::size_t value) {
+    while (value >= 0x80) {
+        out += static_cast<char>((value & 0x7F) | 0x80);
+        value >>= 7;
+    }
+    out += static_cast<char>(value);
 }
 
-Document decode(std::string_view data, bool with_body) {
+// Reads a varint at `in`, advancing it; false when the input ends inside one or it overflows.
+bool read_varint(std::string_view& in, std::size_t& value) {
+    value = 0;
+    for (unsigned shift = 0; shift < 64 && !in.empty(); shift += 7) {
+        auto byte = static_cast<unsigned char>(in.front());
+        in.remove_prefix(1);
+        value |= static_cast<std::size_t>(byte & 0x7F) << shift;
+        if ((byte & 0x80) == 0) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string encode_header(const Document& document) {
+    std::string header;
+    for (auto field : kFields) {
+        const std::string& text = document.*field;
+        append_varint(header, text.size());
+        header += text;
+    }
+    return header;
+}
+
+Document decode_header(std::string_view header) {
     Document document;
-    std::size_t newline = data.find('\n');
-    auto header = nlohmann::json::parse(data.substr(0, newline), nullptr, false);
-    if (!header.is_object()) return document;
-    auto field = [&header](const char* name) {
-        auto found = header.find(name);
-        return found != header.end() && found->is_string() ? found->get<std::string>()
-                                                           : std::string();
-    };
-    document.id = field("id");
-    document.title = field("title");
-    document.date = field("date");
-    document.source = field("source");
-    document.url = field("url");
-    document.path = field("path");
-    if (with_body && newline != std::string_view::npos) document.body = data.substr(newline + 1);
+    for (auto field : kFields) {
+        std::size_t length = 0;
+        if (!read_varint(header, length) || length > header.size()) break;
+        (document.*field).assign(header.substr(0, length));
+        header.remove_prefix(length);
+    }
     return document;
 }
 

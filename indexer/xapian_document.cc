@@ -29,7 +29,8 @@ Xapian::termpos index_text(Analyzer& analyzer, Xapian::Document& document, std::
 
 Xapian::Document to_xapian_document(Analyzer& analyzer, const Document& document) {
     Xapian::Document result;
-    result.set_data(stored::encode(document));
+    result.set_data(document.body);
+    result.add_value(scheme::kHeaderSlot, stored::encode_header(document));
     result.add_boolean_term(scheme::id_term(document.id));
     Xapian::termpos next = index_text(analyzer, result, document.title, 1, true);
     index_text(analyzer, result, document.body, next + scheme::kBodyPositionGap, false);

@@ -68,11 +68,14 @@ SearchResults Searcher::search(std::string_view query_text, const SearchOptions&
         }
         results.total_estimate = mset.get_matches_estimated();
         for (auto item = mset.begin(); item != mset.end(); ++item) {
-            Document document = stored::decode(item.get_document().get_data(), options.snippets);
+            Xapian::Document stored_document = item.get_document();
+            Document document =
+                stored::decode_header(stored_document.get_value(scheme::kHeaderSlot));
             Hit hit;
             hit.rank = item.get_rank() + 1;
             hit.score = item.get_weight();
             if (options.snippets) {
+                document.body = stored_document.get_data();
                 const std::string& text = document.body.empty() ? document.title : document.body;
                 hit.snippet = searcher::build_snippet(impl_->analyzer, text, translation.match,
                                                       options.snippet_chars);
