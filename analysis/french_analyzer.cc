@@ -1,6 +1,7 @@
 // The French analysis pipeline. Order of the steps, and why:
-//  1. ICU word segmentation (UAX #29) on the UTF-8 text itself through UText, so that boundaries
-//     are byte offsets into the caller's text with no UTF-16 copy to map back.
+//  1. Word segmentation by ICU's rules (UAX #29) on the UTF-8 text itself, so that boundaries
+//     are byte offsets into the caller's text with no UTF-16 copy to map back; common Latin text
+//     is segmented without ICU's rule engine, to the same words (analysis/word_segmenter.h).
 //  2. Number joining, on segments: `25 000` is two ICU words and must become one before positions
 //     are assigned, or the phrase "25 000 tonnes" would not match "25000 tonnes".
 //  3. Elision, on the surface word: UAX #29 keeps `l'armée` and `jusqu’où` as one word (the
@@ -14,11 +15,9 @@
 //     stem (only when it differs) lets accented queries rank exact spellings first. Stemming the
 //     folded form merges `armée` with `arme`; the accented family is what separates them again.
 
-#include <unicode/brkiter.h>
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
-#include <unicode/utext.h>
 #include <unicode/utf8.h>
 #include <xapian.h>
 
@@ -31,6 +30,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "analysis/word_segmenter.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/error.h"
 
@@ -154,7 +154,9 @@ struct Segment {
 }  // namespace
 
 struct Analyzer::Impl {
-    std::unique_ptr<icu::BreakIterator> words;
+    analysis::WordSegmenter segmenter;
+    // Reused between texts to save an allocation per call.
+    std::vector<analysis::WordSegment> words_found;
     const icu::Normalizer2* casefold = nullptr;
     const icu::Normalizer2* decompose = nullptr;
     const icu::Normalizer2* compose = nullptr;
@@ -209,11 +211,10 @@ struct Analyzer::Impl {
 
     Impl() {
         UErrorCode status = U_ZERO_ERROR;
-        words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getFrench(), status));
         casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
         decompose = icu::Normalizer2::getNFDInstance(status);
         compose = icu::Normalizer2::getNFCInstance(status);
-        if (U_FAILURE(status) || !words) {
+        if (U_FAILURE(status)) {
             throw Error(std::string("ICU cannot provide French word analysis: ") +
                         u_errorName(status));
         }
@@ -284,60 +285,26 @@ struct Analyzer::Impl {
 
     // Word segments in text order, with thousands-separated numbers already joined.
     std::vector<Segment> segment(std::string_view text) {
+        words_found.clear();
+        segmenter.segment(text, words_found);
         std::vector<Segment> segments;
-        UErrorCode status = U_ZERO_ERROR;
-        UText* utext =
-            utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
-        if (U_FAILURE(status)) return segments;
-        words->setText(utext, status);
-        if (U_FAILURE(status)) {
-            utext_close(utext);
-            return segments;
+        segments.reserve(words_found.size());
+        for (const analysis::WordSegment& word : words_found) {
+            Segment current{word.begin, word.end,
+                            looks_numeric(text.substr(word.begin, word.end - word.begin))};
+            if (current.is_number && !segments.empty()) {
+                Segment& previous = segments.back();
+                std::string_view group = text.substr(current.begin, current.end - current.begin);
+                if (previous.is_number && is_thousands_group(group) &&
+                    gap_is_one(text, previous.end, current.begin, is_thousands_separator) &&
+                    leads_a_number(text, previous)) {
+                    previous.end = current.end;
+                    continue;
+                }
+            }
+            segments.push_back(current);
         }
-        int32_t begin = words->first();
-        for (int32_t end = words->next(); end != icu::BreakIterator::DONE;
-             begin = end, end = words->next()) {
-            int32_t status_tag = words->getRuleStatus();
-            if (status_tag < UBRK_WORD_NONE_LIMIT) continue;
-            bool is_number = status_tag >= UBRK_WORD_NUMBER && status_tag < UBRK_WORD_NUMBER_LIMIT;
-            add_segment(text, static_cast<std::size_t>(begin), static_cast<std::size_t>(end),
-                        is_number, segments);
-        }
-        // Detach the break iterator from the UText before the UText goes away.
-        words->setText(icu::UnicodeString());
-        utext_close(utext);
         return segments;
-    }
-
-    // UAX #29 makes the narrow no-break space a word joiner (ExtendNumLet, for Mongolian), but
-    // French typography puts it inside `« »` and before `! ? ; :`: there it separates words.
-    static void add_segment(std::string_view text, std::size_t begin, std::size_t end,
-                            bool is_number, std::vector<Segment>& segments) {
-        constexpr std::string_view kNarrowNoBreakSpace = "\u202f";
-        std::string_view word = text.substr(begin, end - begin);
-        std::size_t split = word.find(kNarrowNoBreakSpace);
-        if (split != std::string_view::npos) {
-            if (split > 0) {
-                add_segment(text, begin, begin + split, looks_numeric(word.substr(0, split)),
-                            segments);
-            }
-            std::size_t rest = begin + split + kNarrowNoBreakSpace.size();
-            if (rest < end)
-                add_segment(text, rest, end, looks_numeric(text.substr(rest, end - rest)),
-                            segments);
-            return;
-        }
-        Segment current{begin, end, is_number && looks_numeric(word)};
-        if (current.is_number && !segments.empty()) {
-            Segment& previous = segments.back();
-            if (previous.is_number && is_thousands_group(word) &&
-                gap_is_one(text, previous.end, current.begin, is_thousands_separator) &&
-                leads_a_number(text, previous)) {
-                previous.end = current.end;
-                return;
-            }
-        }
-        segments.push_back(current);
     }
 
     static bool looks_numeric(std::string_view word) {

@@ -260,15 +260,15 @@ struct Window {
     std::size_t first = 0;
     std::size_t last = 0;
     std::uint32_t distinct = 0;
-    std::uint32_t matches = 0;
 
-    [[nodiscard]] bool better_than(const Window& other) const {
-        return distinct != other.distinct ? distinct > other.distinct : matches > other.matches;
-    }
+    // Among windows with as many distinct keys, the earliest wins (callers scan in text order),
+    // not the one with the most repeats: that way the text after the first window that shows every
+    // key never needs analysing (see analyze_as_needed).
+    [[nodiscard]] bool better_than(const Window& other) const { return distinct > other.distinct; }
 };
 
 // The run of hits[from, to) spanning at most `budget` columns with the most distinct keys, then
-// the most hits, then the earliest. A hit longer than the budget still forms a window on its own.
+// the earliest. A hit longer than the budget still forms a window on its own.
 // `counts` has one zero per key and is left that way.
 Window best_window(const std::vector<Hit>& hits, std::size_t from, std::size_t to,
                    std::size_t budget, std::vector<std::uint32_t>& counts) {
@@ -283,7 +283,7 @@ Window best_window(const std::vector<Hit>& hits, std::size_t from, std::size_t t
         while (next < to && hits[next].column_end - hits[first].column_begin <= budget) {
             add(hits[next++]);
         }
-        Window candidate{first, next, distinct, static_cast<std::uint32_t>(next - first)};
+        Window candidate{first, next, distinct};
         if (candidate.better_than(best)) best = candidate;
         if (--counts[hits[first].key] == 0) --distinct;
     }
@@ -324,6 +324,55 @@ BreakIterators& thread_break_iterators() {
         return created;
     }();
     return iterators;
+}
+
+// Where a block of analysis that starts at `from` and is about `size` bytes long may end: before an
+// ASCII space or line break that does not follow a digit. Every analysis step decides within a
+// word or across a single separator (thousands groups like `25 000` are the one case that spans
+// a space, hence the digit rule), so analysing the blocks one by one gives the same tokens as
+// analysing the whole text.
+std::size_t block_end(std::string_view text, std::size_t from, std::size_t size) {
+    for (std::size_t at = from + size; at < text.size(); ++at) {
+        char c = text[at];
+        bool separator = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (separator && !(text[at - 1] >= '0' && text[at - 1] <= '9')) return at;
+    }
+    return text.size();
+}
+
+// The analysis of `text` as far as the snippet needs it: every token up to the point where the
+// earliest window of `budget` columns showing every key of `match` is known, and `budget` more
+// columns after it for the passage to end in. Without such a window, the whole text. On a long
+// document whose first lines show the query, this is most of the saving of a snippet.
+std::vector<Token> analyze_as_needed(Analyzer& analyzer, std::string_view text,
+                                     const MatchSpec& match, std::size_t budget) {
+    // Doubling the block keeps the repeated window checks to a logarithmic number.
+    constexpr std::size_t kFirstBlockBytes = 512;
+    std::vector<Token> tokens;
+    std::uint32_t next_position = 1;
+    std::size_t done = 0;
+    for (std::size_t block = kFirstBlockBytes; done < text.size(); block *= 2) {
+        std::size_t end = block_end(text, done, block);
+        for (Token& token : analyzer.analyze(text.substr(done, end - done), next_position)) {
+            token.begin += done;
+            token.end += done;
+            next_position = token.position + 1;
+            tokens.push_back(std::move(token));
+        }
+        done = end;
+        if (done >= text.size()) break;
+
+        const Matches matches = find_matches(text, tokens, match);
+        if (matches.distinct < matches.key_count) continue;
+        std::vector<std::uint32_t> counts(matches.key_count, 0);
+        Window best = best_window(matches.hits, 0, matches.hits.size(), budget, counts);
+        if (best.distinct < matches.key_count) continue;
+        std::size_t last_hit_end = matches.hits[best.last - 1].end;
+        if (done >= ColumnWalker(text, last_hit_end).advance_within(budget + 1, text.size())) {
+            break;
+        }
+    }
+    return tokens;
 }
 
 // Chooses passage boundaries in one text: sentence boundaries where the sentence fits, else word
@@ -595,21 +644,22 @@ Snippet build_snippet(Analyzer& analyzer, std::string_view text, const MatchSpec
     const Range content = trimmed(text, {0, text.size()});
     if (max_chars == 0 || content.begin == content.end) return snippet;
 
-    std::vector<Token> tokens;
-    if (!match.empty()) tokens = analyzer.analyze(text);
-    const Matches matches = find_matches(text, tokens, match);
-
     if (count_columns(text, content.begin, content.end, max_chars) <= max_chars) {
-        append_passage(text, content, tokens, matches.marked, snippet);
+        std::vector<Token> tokens;
+        if (!match.empty()) tokens = analyzer.analyze(text);
+        append_passage(text, content, tokens, find_matches(text, tokens, match).marked, snippet);
         return snippet;
     }
     if (max_chars <= 2 * kEllipsisColumns) {
         snippet.text = kEllipsis;
         return snippet;
     }
+    const std::size_t budget = max_chars - 2 * kEllipsisColumns;
+    std::vector<Token> tokens;
+    if (!match.empty()) tokens = analyze_as_needed(analyzer, text, match, budget);
+    const Matches matches = find_matches(text, tokens, match);
     Cutter cutter(text, content);
-    std::vector<Range> passages =
-        choose_passages(text, cutter, matches, max_chars - 2 * kEllipsisColumns);
+    std::vector<Range> passages = choose_passages(text, cutter, matches, budget);
     for (std::size_t k = 0; k < passages.size(); ++k) {
         Range passage = trimmed(text, passages[k]);
         std::string_view shown = text.substr(passage.begin, passage.end - passage.begin);

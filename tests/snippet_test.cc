@@ -165,10 +165,10 @@ TEST_CASE("the passage with the most distinct terms wins", "[snippet]") {
          repeated("Le Mali a signé un accord avec ses voisins. ", 8) + filler +
              "Il ratifie un accord militaire avec Moscou. " + filler,
          "Il ratifie un [accord] [militaire] avec Moscou."},
-        {"with as many terms, more matches win",
-         "Un accord militaire. " + filler + "Cet accord militaire et cet accord militaire. " +
-             filler,
-         "Cet [accord] [militaire] et cet [accord] [militaire]."},
+        {"with as many terms, the earliest wins over one with more repeats",
+         filler + "Un accord militaire. " + filler +
+             "Cet accord militaire et cet accord militaire. " + filler,
+         "Un [accord] [militaire]."},
         {"with as many terms and matches, the earliest wins",
          filler + "Premier accord militaire. " + filler + "Second accord militaire. " + filler,
          "Premier [accord] [militaire]."},
@@ -179,6 +179,30 @@ TEST_CASE("the passage with the most distinct terms wins", "[snippet]") {
         INFO(snippet);
         CHECK(snippet.find(c.expected_part) != std::string::npos);
     }
+}
+
+TEST_CASE("a long text is searched to its end when the query's terms appear late", "[snippet]") {
+    const std::string filler = repeated("Le temps est beau à Bamako ce matin. ", 400);
+    CHECK(snippet_of(filler + "Il signe un accord militaire. " + filler, "accord militaire", 120)
+              .find("[accord] [militaire]") != std::string::npos);
+    SECTION("and past an early window that lacks one of them") {
+        std::string text = "Un accord. " + filler + "Un accord militaire. " + filler;
+        CHECK(snippet_of(text, "accord militaire", 120).find("Un [accord] [militaire].") !=
+              std::string::npos);
+    }
+}
+
+TEST_CASE("a long text analysed piece by piece marks what the whole text would", "[snippet]") {
+    Analyzer analyzer;
+    // 510 four-byte words put the phrase across the first 2 KB piece's end, after `de`.
+    std::string phrase_across = repeated("mot ", 510) + "chemin de fer et " + repeated("x ", 2000);
+    CHECK(
+        bracketed(build_snippet(analyzer, phrase_across, phrase_of(analyzer, "chemin de fer"), 60))
+            .find("[chemin] [de] [fer]") != std::string::npos);
+    // `25 000` straddles the same place: a number is never cut in two.
+    std::string number_across = repeated("mot ", 511) + "1 25 000 tonnes " + repeated("x ", 2000);
+    CHECK(snippet_of(number_across, "25000 tonnes", 60).find("[25 000] [tonnes]") !=
+          std::string::npos);
 }
 
 TEST_CASE("the first match comes with the context before it", "[snippet]") {
