@@ -377,22 +377,18 @@ std::vector<Token> analyze_as_needed(Analyzer& analyzer, std::string_view text,
 
 // Chooses passage boundaries in one text: sentence boundaries where the sentence fits, else word
 // boundaries that touch whitespace, so that no word is cut unless it alone exceeds the budget.
+//
+// ICU only sees a window of the text around the match: `budget` columns on either side, the most
+// a passage can reach, plus kBreakContextBytes so that the rules see the same context as in the
+// whole text. A sentence iterator over a whole long document backs up a long way to a safe point
+// on every query, which made cutting cost as much as analysing.
 class Cutter {
 public:
     Cutter(std::string_view text, Range content)
         : text_(text),
           content_(content),
           sentences_(*thread_break_iterators().sentences),
-          words_(*thread_break_iterators().words) {
-        UErrorCode status = U_ZERO_ERROR;
-        utext_openUTF8(&utext_, text.data(), static_cast<int64_t>(text.size()), &status);
-        sentences_.setText(&utext_, status);
-        words_.setText(&utext_, status);
-        if (U_FAILURE(status)) {
-            detach();
-            throw Error(std::string("ICU cannot read the snippet text: ") + u_errorName(status));
-        }
-    }
+          words_(*thread_break_iterators().words) {}
 
     ~Cutter() { detach(); }
     Cutter(const Cutter&) = delete;
@@ -401,6 +397,7 @@ public:
     // The passage, within `bounds` and `budget` columns, that shows `match` with the context
     // around it.
     Range around(Range match, std::size_t budget, Range bounds) {
+        focus(match, budget);
         // A token starts after an elided article (`accord` in `l’accord`); the passage must not.
         match.begin = std::max(word_at_or_before(match.begin), bounds.begin);
         std::size_t match_columns = count_columns(text_, match.begin, match.end, budget);
@@ -427,37 +424,98 @@ public:
 
     // The start of the text, within `budget` columns.
     Range opening(std::size_t budget) {
+        focus({content_.begin, content_.begin}, budget);
         return {content_.begin, cut_end(content_.begin, content_.begin, budget, text_.size())};
     }
 
 private:
+    static constexpr std::size_t kBreakContextBytes = 64;
+
+    // Points the ICU iterators at the part of the text a passage showing `match` can touch.
+    void focus(Range match, std::size_t budget) {
+        std::size_t begin = columns_before(match.begin, budget);
+        begin = begin > kBreakContextBytes ? begin - kBreakContextBytes : 0;
+        while (begin > 0 && is_continuation(text_[begin])) --begin;
+        std::size_t end = ColumnWalker(text_, match.end).advance_within(budget + 1, text_.size());
+        end = std::min(end + kBreakContextBytes, text_.size());
+        while (end < text_.size() && is_continuation(text_[end])) ++end;
+        if (attached_ && begin == window_.begin && end == window_.end) return;
+
+        detach();
+        UErrorCode status = U_ZERO_ERROR;
+        utext_openUTF8(&utext_, text_.data() + begin, static_cast<int64_t>(end - begin), &status);
+        sentences_.setText(&utext_, status);
+        words_.setText(&utext_, status);
+        attached_ = true;
+        if (U_FAILURE(status)) {
+            detach();
+            throw Error(std::string("ICU cannot read the snippet text: ") + u_errorName(status));
+        }
+        window_ = {begin, end};
+        // Every sentence boundary of the window, found in one forward pass: asking ICU whether
+        // an offset is a boundary makes it back up to a safe point and scan forward again, and a
+        // passage asks that a few dozen times.
+        sentence_starts_.clear();
+        for (int32_t at = sentences_.first(); at != icu::BreakIterator::DONE;
+             at = sentences_.next()) {
+            sentence_starts_.push_back(from_icu(at));
+        }
+    }
+
     void detach() {
+        if (!attached_) return;
         sentences_.setText(icu::UnicodeString());
         words_.setText(icu::UnicodeString());
         utext_close(&utext_);
+        attached_ = false;
     }
 
-    static std::size_t from_icu(int32_t boundary) {
-        return boundary == icu::BreakIterator::DONE ? kNone : static_cast<std::size_t>(boundary);
+    static bool is_continuation(char byte) {
+        return (static_cast<unsigned char>(byte) & 0xC0) == 0x80;
+    }
+
+    // The offset `columns` columns before `from`, counted as ColumnWalker counts them.
+    std::size_t columns_before(std::size_t from, std::size_t columns) const {
+        std::size_t counted = 0;
+        bool in_space = false;
+        while (from > 0 && counted <= columns) {
+            auto [start, c] = previous_unit(text_, from, 0);
+            bool space = is_space(c);
+            if (!(space && in_space)) ++counted;
+            in_space = space;
+            from = start;
+        }
+        return from;
+    }
+
+    // Offsets in and out of the window ICU sees. Every offset asked about lies in the window by
+    // construction; clamping only keeps a mistake from reaching ICU.
+    int32_t to_icu(std::size_t offset) const {
+        offset = std::clamp(offset, window_.begin, window_.end);
+        return static_cast<int32_t>(offset - window_.begin);
+    }
+
+    std::size_t from_icu(int32_t boundary) const {
+        return boundary == icu::BreakIterator::DONE
+                   ? kNone
+                   : window_.begin + static_cast<std::size_t>(boundary);
     }
 
     std::size_t sentence_at_or_before(std::size_t offset) {
-        auto at = static_cast<int32_t>(offset);
-        if (offset == 0 || sentences_.isBoundary(at)) return offset;
-        std::size_t boundary = from_icu(sentences_.preceding(at));
-        return boundary == kNone ? 0 : boundary;
+        auto after = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), offset);
+        return after == sentence_starts_.begin() ? 0 : *(after - 1);
     }
 
     bool is_sentence_boundary(std::size_t offset) {
-        return sentences_.isBoundary(static_cast<int32_t>(offset));
+        return std::binary_search(sentence_starts_.begin(), sentence_starts_.end(), offset);
     }
 
     std::size_t word_before(std::size_t offset) {
-        return offset == 0 ? kNone : from_icu(words_.preceding(static_cast<int32_t>(offset)));
+        return offset == 0 ? kNone : from_icu(words_.preceding(to_icu(offset)));
     }
 
     std::size_t word_at_or_before(std::size_t offset) {
-        return words_.isBoundary(static_cast<int32_t>(offset)) ? offset : word_before(offset);
+        return words_.isBoundary(to_icu(offset)) ? offset : word_before(offset);
     }
 
     bool after_space(std::size_t offset) const {
@@ -518,6 +576,9 @@ private:
     icu::BreakIterator& sentences_;
     icu::BreakIterator& words_;
     UText utext_ = UTEXT_INITIALIZER;
+    bool attached_ = false;
+    Range window_;
+    std::vector<std::size_t> sentence_starts_;  // in the window, ascending
 };
 
 // Passages in text order, at most `budget` columns in all, separators included.
