@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.h"
 #include "indexer/reader_support.h"
 
 namespace trouvere::indexer {
@@ -414,6 +415,134 @@ std::string choose_title(const PageFacts& facts) {
     return title;
 }
 
+// ---- Depth limit --------------------------------------------------------------------------------
+
+char lower_ascii(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool is_ascii_letter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Elements that never hold children (void elements), and those whose end tag pages routinely
+// leave out because the parser closes them at the next sibling (<p>, <li>, <td>…): neither adds
+// to the depth, so old-style pages with thousands of unclosed <p> are left alone.
+bool adds_no_depth(std::string_view name) {
+    static constexpr std::array<std::string_view, 35> kNames{
+        "area",  "base", "br",    "col",   "embed",    "hr",       "img",
+        "input", "link", "meta",  "param", "source",   "track",    "wbr",
+        "p",     "li",   "dt",    "dd",    "option",   "optgroup", "tr",
+        "td",    "th",   "tbody", "thead", "tfoot",    "colgroup", "caption",
+        "rb",    "rt",   "rtc",   "rp",    "basefont", "bgsound",  "keygen"};
+    return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
+}
+
+// Elements whose content the tokenizer reads as text up to their end tag: tags inside them are
+// not tags.
+bool holds_raw_text(std::string_view name) {
+    static constexpr std::array<std::string_view, 8> kNames{
+        "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"};
+    return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
+}
+
+// Offset of the first `</name` (any case) at or after `from`, or the end of `html`.
+std::size_t find_end_tag(std::string_view html, std::string_view name, std::size_t from) {
+    for (std::size_t at = html.find("</", from); at != std::string_view::npos;
+         at = html.find("</", at + 2)) {
+        std::string_view candidate = html.substr(at + 2, name.size());
+        if (equals_ignoring_ascii_case(candidate, name)) return at;
+    }
+    return html.size();
+}
+
+struct Flattened {
+    std::string html;
+    /// Offset in the page of the first tag dropped.
+    std::size_t first_dropped = 0;
+};
+
+// `html` with the start tags that would nest deeper than kMaxHtmlDepth removed, and as many end
+// tags after them, so that gumbo never holds a deeper stack of open elements; nullopt for a page
+// within the limit. The scan follows the HTML tokenizer closely enough to count tags (comments,
+// quoted attributes, raw-text elements), not to parse: the depth it counts is an upper bound of
+// the depth gumbo builds, give or take elements the parser closes on its own, which can only make
+// it flatten a little early on pages far deeper than any real one.
+std::optional<Flattened> flatten_deep_nesting(std::string_view html) {
+    std::optional<Flattened> out;
+    std::size_t copied = 0;  // bytes of `html` already handled in out->html
+    auto drop = [&](std::size_t begin, std::size_t end) {
+        if (!out) {
+            out.emplace();
+            out->html.reserve(html.size());
+            out->first_dropped = begin;
+        }
+        out->html.append(html.substr(copied, begin - copied));
+        copied = end;
+    };
+    std::size_t depth = 0;
+    std::size_t dropped = 0;  // start tags dropped whose end tag has not been seen
+    std::string name;
+    for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at)) {
+        std::string_view rest = html.substr(at);
+        if (rest.starts_with("<!--")) {
+            std::size_t end = html.find("-->", at + 4);
+            at = end == std::string_view::npos ? html.size() : end + 3;
+            continue;
+        }
+        bool closing = rest.size() > 1 && rest[1] == '/';
+        std::size_t name_begin = at + (closing ? 2 : 1);
+        if (name_begin >= html.size() || !is_ascii_letter(html[name_begin])) {
+            ++at;  // `<` as text, `<!DOCTYPE`, `<?xml`: nothing that nests
+            continue;
+        }
+        std::size_t name_end = name_begin;
+        while (name_end < html.size() && !is_ascii_space(html[name_end]) && html[name_end] != '/' &&
+               html[name_end] != '>') {
+            ++name_end;
+        }
+        name.assign(html.substr(name_begin, name_end - name_begin));
+        for (char& c : name) c = lower_ascii(c);
+        std::size_t tag_end = name_end;
+        for (char quote = 0; tag_end < html.size(); ++tag_end) {
+            char c = html[tag_end];
+            if (quote != 0) {
+                if (c == quote) quote = 0;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '>') {
+                break;
+            }
+        }
+        tag_end = std::min(tag_end + 1, html.size());
+        bool self_closing = tag_end >= 2 && html[tag_end - 2] == '/';
+        std::size_t next = tag_end;
+        if (closing) {
+            if (!adds_no_depth(name)) {
+                if (dropped > 0) {
+                    --dropped;
+                    drop(at, tag_end);
+                } else if (depth > 0) {
+                    --depth;
+                }
+            }
+        } else if (name == "plaintext") {
+            break;  // the rest of the page is text
+        } else if (!self_closing && !adds_no_depth(name)) {
+            if (depth < limits::kMaxHtmlDepth) {
+                ++depth;
+            } else {
+                ++dropped;
+                drop(at, tag_end);
+            }
+            if (holds_raw_text(name)) next = find_end_tag(html, name, tag_end);
+        }
+        at = next;
+    }
+    if (out) out->html.append(html.substr(copied));
+    return out;
+}
+
 // Charset labels that browsers read as windows-1252 (WHATWG Encoding Standard): pages labelled
 // latin-1 routinely use its extra characters, such as the curly apostrophe.
 constexpr std::array<std::string_view, 8> kWindows1252Labels{
@@ -449,13 +578,30 @@ std::optional<std::string> convert_to_utf8(std::string_view bytes, std::string_v
 
 ReadResult read_html_file(const ReaderInput& input) {
     std::string_view html = input.text;
+    ReadResult result;
+    std::optional<Flattened> flattened = flatten_deep_nesting(html);
+    if (flattened) {
+        IndexWarning warning =
+            make_warning(input.display_name, line_at(input.text, flattened->first_dropped),
+                         input.base_offset + flattened->first_dropped,
+                         "HTML nested deeper than " + std::to_string(limits::kMaxHtmlDepth) +
+                             " elements: the deeper tags are ignored, their text is kept");
+        warning.skipped = false;
+        result.warnings.push_back(std::move(warning));
+        html = flattened->html;
+    }
     std::string converted;
-    if (auto bad = find_invalid_utf8(html)) {
+    // Looked for in the page as given, so that the warning points into the file: flattening
+    // removes only ASCII tags, which leaves every invalid sequence in place.
+    if (auto bad = find_invalid_utf8(input.text)) {
         // Not UTF-8: usable only if the page names its charset. Gumbo reads the invalid bytes as
         // U+FFFD, which leaves the ASCII <meta> tags intact.
         std::string charset = page_facts(HtmlTree(html).document()).charset;
         auto utf8 = convert_to_utf8(html, charset);
-        if (!utf8) return ReadResult{{}, {invalid_utf8_warning(input, *bad)}};
+        if (!utf8) {
+            result.warnings.push_back(invalid_utf8_warning(input, *bad));
+            return result;
+        }
         converted = std::move(*utf8);
         html = converted;
     }
@@ -512,7 +658,6 @@ ReadResult read_html_file(const ReaderInput& input) {
     drop_leading_title(kept, document.title);
     document.body = join_paragraphs(kept);
 
-    ReadResult result;
     add_document_or_skip(result, std::move(document), input, "no visible text");
     return result;
 }
