@@ -149,6 +149,7 @@ std::vector<FoundFile> find_files(const std::string& argument, IndexReport& repo
         if (entry.is_directory(error) && !entry.is_symlink(error) &&
             ::access(entry.path().c_str(), R_OK | X_OK) != 0) {
             warn(display_name, std::string("cannot read folder: ") + std::strerror(errno));
+            walk.disable_recursion_pending();
             continue;
         }
         if (indexer::format_of(entry.path()) == indexer::Format::unsupported) continue;

@@ -86,9 +86,11 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : kTrouble;
     }
 
+    bool writer_open = false;
     try {
         std::string db_path = trouvere::resolve_database_path(db);
         trouvere::IndexWriter writer(db_path);
+        writer_open = true;
         if (writer.rebuilds_outdated_database()) {
             std::cerr << "search-index: " << db_path
                       << " was written by an older version of trouvere; rebuilding it from the "
@@ -125,6 +127,12 @@ int main(int argc, char** argv) {
         return 0;
     } catch (const trouvere::Error& error) {
         std::cerr << "search-index: " << trouvere::terminal_safe(error.what()) << '\n';
+        // A failed run (a full disk, say) commits nothing: say so, since the user's next
+        // question is whether the index is damaged.
+        if (writer_open) {
+            std::cerr << "search-index: nothing was committed: the database is as it was before "
+                         "this run\n";
+        }
         return kTrouble;
     }
 }
