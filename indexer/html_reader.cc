@@ -11,6 +11,7 @@
 #include <limits>
 #include <memory_resource>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/limits.h"
@@ -425,21 +426,41 @@ bool is_ascii_letter(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-// Elements that never hold children (void elements), and those whose end tag pages routinely
-// leave out because the parser closes them at the next sibling (<p>, <li>, <td>…): neither adds
-// to the depth, so old-style pages with thousands of unclosed <p> are left alone.
+// Elements that never hold children (void elements), and those the parser closes when a sibling
+// starts (<p>, <li>, <td>…), so that they only nest with a counted element between them: neither
+// adds to the depth, and old-style pages with thousands of unclosed <p> are left alone.
 bool adds_no_depth(std::string_view name) {
-    static constexpr std::array<std::string_view, 35> kNames{
-        "area",  "base", "br",    "col",   "embed",    "hr",       "img",
-        "input", "link", "meta",  "param", "source",   "track",    "wbr",
-        "p",     "li",   "dt",    "dd",    "option",   "optgroup", "tr",
-        "td",    "th",   "tbody", "thead", "tfoot",    "colgroup", "caption",
-        "rb",    "rt",   "rtc",   "rp",    "basefont", "bgsound",  "keygen"};
-    return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
+    static constexpr std::array<std::string_view, 29> kNames{
+        "area",   "base",  "br",    "col",    "embed",  "hr",  "img",      "input",
+        "link",   "meta",  "param", "source", "track",  "wbr", "basefont", "bgsound",
+        "keygen", "frame", "p",     "li",     "dt",     "dd",  "tr",       "td",
+        "th",     "tbody", "thead", "tfoot",  "caption"};
+    return std::find(kNames.begin(), kNames.end(), name) != kNames.end() || name == "colgroup";
 }
 
-// Elements whose content the tokenizer reads as text up to their end tag: tags inside them are
-// not tags.
+// The HTML standard's "special" elements: an end tag that meets one of them on the stack of open
+// elements, before the element it names, is ignored.
+bool is_special(std::string_view name) {
+    static constexpr std::array<std::string_view, 78> kNames{
+        "address",  "applet",     "area",     "article",    "aside",     "base",     "basefont",
+        "bgsound",  "blockquote", "body",     "br",         "button",    "caption",  "center",
+        "col",      "colgroup",   "dd",       "details",    "dir",       "div",      "dl",
+        "dt",       "embed",      "fieldset", "figcaption", "figure",    "footer",   "form",
+        "frame",    "frameset",   "h1",       "h2",         "h3",        "h4",       "h5",
+        "h6",       "head",       "header",   "hgroup",     "hr",        "html",     "iframe",
+        "img",      "input",      "keygen",   "li",         "link",      "listing",  "main",
+        "marquee",  "menu",       "meta",     "nav",        "noembed",   "noframes", "noscript",
+        "object",   "ol",         "p",        "param",      "plaintext", "pre",      "section",
+        "select",   "source",     "style",    "summary",    "table",     "tbody",    "td",
+        "template", "textarea",   "tfoot",    "th",         "thead",     "title",    "tr",
+        "ul"};
+    return std::find(kNames.begin(), kNames.end(), name) != kNames.end() || name == "wbr" ||
+           name == "xmp" || name == "search";
+}
+
+// HTML elements whose content the tokenizer reads as text up to their end tag: they hold no
+// elements, and tags inside them are not tags. <noscript> is not among them: in <head> the parser
+// reads its content as markup.
 bool holds_raw_text(std::string_view name) {
     static constexpr std::array<std::string_view, 8> kNames{
         "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"};
@@ -456,38 +477,76 @@ std::size_t find_end_tag(std::string_view html, std::string_view name, std::size
     return html.size();
 }
 
+// Where the comment starting at `at` ends, as the tokenizer sees it: `<!-->` and `<!--->` end at
+// once, others at `-->` or `--!>`. Reading `<!-->` as the start of a long comment would hide the
+// tags after it from the count while gumbo still parses them.
+std::size_t comment_end(std::string_view html, std::size_t at) {
+    std::string_view rest = html.substr(at + 4);
+    if (rest.starts_with(">")) return at + 5;
+    if (rest.starts_with("->")) return at + 6;
+    std::size_t end = std::min(html.find("-->", at + 4), html.find("--!>", at + 4));
+    if (end == std::string_view::npos) return html.size();
+    return end + (html.compare(end, 3, "-->") == 0 ? 3 : 4);
+}
+
+// Offset of the `>` that ends the tag whose attributes start at `from`, or the end of `html`.
+// Quotes count only where they open an attribute value, after `=`: elsewhere (`<a b=c'd>`) they
+// are text, and taking them for quotes would hide tags from the count.
+std::size_t attributes_end(std::string_view html, std::size_t from) {
+    std::size_t i = from;
+    while (i < html.size() && html[i] != '>') {
+        if (html[i] != '=') {
+            ++i;
+            continue;
+        }
+        ++i;
+        while (i < html.size() && is_ascii_space(html[i])) ++i;
+        if (i < html.size() && (html[i] == '"' || html[i] == '\'')) {
+            std::size_t close = html.find(html[i], i + 1);
+            i = close == std::string_view::npos ? html.size() : close + 1;
+        }
+    }
+    return i;
+}
+
 struct Flattened {
     std::string html;
     /// Offset in the page of the first tag dropped.
     std::size_t first_dropped = 0;
 };
 
-// `html` with the start tags that would nest deeper than kMaxHtmlDepth removed, and as many end
-// tags after them, so that gumbo never holds a deeper stack of open elements; nullopt for a page
-// within the limit. The scan follows the HTML tokenizer closely enough to count tags (comments,
-// quoted attributes, raw-text elements), not to parse: the depth it counts is an upper bound of
-// the depth gumbo builds, give or take elements the parser closes on its own, which can only make
-// it flatten a little early on pages far deeper than any real one.
+// `html` with the start tags that would nest deeper than kMaxHtmlDepth removed, so that gumbo
+// never holds a deeper stack of open elements; nullopt for a page within the limit. The scan keeps
+// its own stack of open elements, following the tokenizer (comments, quoted attribute values,
+// raw-text elements) and the tree builder's rule for end tags (pop to the element named, unless a
+// special element is met first) closely enough that its depth is never below gumbo's: where the
+// parser closes elements by itself (a second <a>, <option>), or ignores them, the scan only counts
+// more, which can make it flatten a little early, on pages far deeper than any real one.
+// Self-closing syntax (`<div/>`) is ignored, as HTML ignores it.
 std::optional<Flattened> flatten_deep_nesting(std::string_view html) {
+    struct Open {
+        std::string name;
+        bool special;
+    };
     std::optional<Flattened> out;
     std::size_t copied = 0;  // bytes of `html` already handled in out->html
-    auto drop = [&](std::size_t begin, std::size_t end) {
-        if (!out) {
-            out.emplace();
-            out->html.reserve(html.size());
-            out->first_dropped = begin;
+    std::vector<Open> stack;
+    std::unordered_map<std::string, std::size_t> open_count;
+    // Inside <svg> and <math>, <style>, <script> and <plaintext> are foreign elements whose
+    // content is markup. Staying in this mode longer than the parser (which leaves it at <div>, for
+    // one) only makes the scan count tags the parser reads as text.
+    auto in_foreign_content = [&open_count] {
+        for (const char* foreign : {"svg", "math"}) {
+            auto found = open_count.find(foreign);
+            if (found != open_count.end() && found->second > 0) return true;
         }
-        out->html.append(html.substr(copied, begin - copied));
-        copied = end;
+        return false;
     };
-    std::size_t depth = 0;
-    std::size_t dropped = 0;  // start tags dropped whose end tag has not been seen
     std::string name;
     for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at)) {
         std::string_view rest = html.substr(at);
         if (rest.starts_with("<!--")) {
-            std::size_t end = html.find("-->", at + 4);
-            at = end == std::string_view::npos ? html.size() : end + 3;
+            at = comment_end(html, at);
             continue;
         }
         bool closing = rest.size() > 1 && rest[1] == '/';
@@ -503,39 +562,37 @@ std::optional<Flattened> flatten_deep_nesting(std::string_view html) {
         }
         name.assign(html.substr(name_begin, name_end - name_begin));
         for (char& c : name) c = lower_ascii(c);
-        std::size_t tag_end = name_end;
-        for (char quote = 0; tag_end < html.size(); ++tag_end) {
-            char c = html[tag_end];
-            if (quote != 0) {
-                if (c == quote) quote = 0;
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-            } else if (c == '>') {
-                break;
-            }
-        }
-        tag_end = std::min(tag_end + 1, html.size());
-        bool self_closing = tag_end >= 2 && html[tag_end - 2] == '/';
+        std::size_t tag_end = std::min(attributes_end(html, name_end) + 1, html.size());
         std::size_t next = tag_end;
         if (closing) {
-            if (!adds_no_depth(name)) {
-                if (dropped > 0) {
-                    --dropped;
-                    drop(at, tag_end);
-                } else if (depth > 0) {
-                    --depth;
+            auto found = open_count.find(name);
+            if (found != open_count.end() && found->second > 0) {
+                std::size_t i = stack.size();
+                while (i > 0 && stack[i - 1].name != name && !stack[i - 1].special) --i;
+                if (i > 0 && stack[i - 1].name == name) {
+                    while (stack.size() >= i) {
+                        --open_count[stack.back().name];
+                        stack.pop_back();
+                    }
                 }
             }
-        } else if (name == "plaintext") {
+        } else if (name == "plaintext" && !in_foreign_content()) {
             break;  // the rest of the page is text
-        } else if (!self_closing && !adds_no_depth(name)) {
-            if (depth < limits::kMaxHtmlDepth) {
-                ++depth;
+        } else if (holds_raw_text(name) && !in_foreign_content()) {
+            next = find_end_tag(html, name, tag_end);
+        } else if (!adds_no_depth(name)) {
+            if (stack.size() < limits::kMaxHtmlDepth) {
+                ++open_count[name];
+                stack.push_back({name, is_special(name)});
             } else {
-                ++dropped;
-                drop(at, tag_end);
+                if (!out) {
+                    out.emplace();
+                    out->html.reserve(html.size());
+                    out->first_dropped = at;
+                }
+                out->html.append(html.substr(copied, at - copied));
+                copied = tag_end;
             }
-            if (holds_raw_text(name)) next = find_end_tag(html, name, tag_end);
         }
         at = next;
     }
