@@ -21,7 +21,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -204,12 +203,15 @@ void check_database_is_valid_utf8(const fs::path& db) {
     }
 }
 
-// Xapian's own consistency check (what the xapian-check tool runs): 0 errors.
+// Xapian's own consistency check, xapian-check from xapian-tools (scripts/setup installs it):
+// "No errors found". Run as a process, because Xapian::Database::check() itself trips
+// AddressSanitizer (a new/delete size mismatch inside libxapian 1.4.22).
 void check_database_is_consistent(const fs::path& db) {
-    std::ostringstream report;
-    std::size_t errors = Xapian::Database::check(db.string(), Xapian::DBCHECK_FULL_TREE, &report);
-    INFO(report.str());
-    CHECK(errors == 0);
+    Run check = run("/usr/bin/xapian-check", {db.string()});
+    INFO(check.out << check.err);
+    REQUIRE(check.exit_code != 127);  // not installed: run scripts/setup
+    CHECK(check.exit_code == 0);
+    CHECK(check.out.find("No errors found") != std::string::npos);
 }
 
 std::string repeat(std::string_view piece, std::size_t times) {
