@@ -125,6 +125,10 @@ std::vector<FoundFile> find_files(const std::string& argument, IndexReport& repo
         warn(argument, "not a regular file or folder");
         return found;
     }
+    if (::access(given.c_str(), R_OK | X_OK) != 0) {
+        warn(argument, std::string("cannot read folder: ") + std::strerror(errno));
+        return found;
+    }
     // Hidden entries (.git, editor backups) are not documents; symbolic links to folders are not
     // followed, so a link loop cannot make the walk endless. Folders we may not enter are skipped
     // by the walk and reported below.

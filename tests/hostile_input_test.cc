@@ -698,6 +698,11 @@ TEST_CASE("unreadable files and folders are skipped with the reason", "[hostile]
     CHECK(contains(result.err, "docs/secret.txt: cannot read file: Permission denied; skipped\n"));
     CHECK(contains(result.err, "docs/locked: cannot read folder: Permission denied; skipped\n"));
     CHECK(ids_in(db) == std::set<std::string>{"good.txt"});
+
+    // The folder given itself.
+    Run locked = index(db, {(docs / "locked").string()}, setup);
+    CHECK(locked.exit_code == 1);
+    CHECK(contains(locked.err, "docs/locked: cannot read folder: Permission denied; skipped\n"));
     fs::permissions(docs / "locked", fs::perms::owner_all);
 }
 
