@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/limits.h"
+#include "indexer/readers.h"
 #include "tests/test_support.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/error.h"
@@ -389,6 +390,22 @@ TEST_CASE("a file cut at the limit is cut on a character, not inside one", "[hos
     CHECK(contains(result.err, "only its first 4194303 bytes are read (byte offset 4194303)"));
     CHECK_FALSE(contains(result.err, "invalid UTF-8"));
     CHECK(ids_in(db) == std::set<std::string>{"cut.txt"});
+}
+
+TEST_CASE("a file over its limit is cut after its last complete JSON line or character",
+          "[hostile]") {
+    using trouvere::indexer::Format;
+    using trouvere::indexer::readable_prefix;
+    CHECK(trouvere::indexer::max_file_bytes(Format::json_lines) == 256 * limits::kMiB);
+    CHECK(trouvere::indexer::max_file_bytes(Format::html) == 4 * limits::kMiB);
+    CHECK(readable_prefix(Format::json_lines, "{\"id\": 1}\n{\"id\": 2}\n{\"id") == 20);
+    CHECK(readable_prefix(Format::json_lines, "{\"id\": 1, \"body\": \"long") == 0);
+    // `é` is C3 A9, `€` E2 82 AC: a prefix ending inside one drops it.
+    CHECK(readable_prefix(Format::text, "abc\xC3") == 3);
+    CHECK(readable_prefix(Format::text, "abc\xC3\xA9") == 5);
+    CHECK(readable_prefix(Format::text, "abc\xE2\x82") == 3);
+    CHECK(readable_prefix(Format::markdown, "abc\xE2\x82\xAC") == 6);
+    CHECK(readable_prefix(Format::html, "abc") == 3);
 }
 
 TEST_CASE("a word of 10 MB is handled in time linear in its length, and yields no term",
