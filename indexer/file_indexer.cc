@@ -1,14 +1,18 @@
 #include "trouvere/file_indexer.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "core/term_scheme.h"
 #include "indexer/readers.h"
@@ -96,7 +100,11 @@ std::vector<FoundFile> find_files(const std::string& argument, IndexReport& repo
     fs::path given(argument);
     std::error_code error;
     auto status = fs::status(given, error);
-    if (error || !fs::exists(status)) throw Error("no such file or folder: " + argument);
+    if (error == std::errc::no_such_file_or_directory || (!error && !fs::exists(status))) {
+        throw Error("no such file or folder: " + argument);
+    }
+    // A symbolic link loop, a folder we may not enter: the path exists but cannot be used.
+    if (error) throw Error("cannot read " + argument + ": " + error.message());
 
     auto warn = [&](const std::string& file, const std::string& message) {
         IndexWarning warning{file, 0, 0, false, message};
@@ -117,8 +125,13 @@ std::vector<FoundFile> find_files(const std::string& argument, IndexReport& repo
         warn(argument, "not a regular file or folder");
         return found;
     }
+    if (::access(given.c_str(), R_OK | X_OK) != 0) {
+        warn(argument, std::string("cannot read folder: ") + std::strerror(errno));
+        return found;
+    }
     // Hidden entries (.git, editor backups) are not documents; symbolic links to folders are not
-    // followed, so a link loop cannot make the walk endless.
+    // followed, so a link loop cannot make the walk endless. Folders we may not enter are skipped
+    // by the walk and reported below.
     fs::recursive_directory_iterator walk(given, fs::directory_options::skip_permission_denied,
                                           error);
     if (error) {
@@ -135,23 +148,103 @@ std::vector<FoundFile> find_files(const std::string& argument, IndexReport& repo
             if (entry.is_directory(error)) walk.disable_recursion_pending();
             continue;
         }
-        if (!entry.is_regular_file(error)) continue;
-        if (indexer::format_of(entry.path()) == indexer::Format::unsupported) continue;
         std::string relative = entry.path().lexically_relative(given).generic_string();
-        found.push_back({entry.path(), (given / relative).generic_string(), relative});
+        std::string display_name = (given / relative).generic_string();
+        if (entry.is_directory(error) && !entry.is_symlink(error) &&
+            ::access(entry.path().c_str(), R_OK | X_OK) != 0) {
+            warn(display_name, std::string("cannot read folder: ") + std::strerror(errno));
+            walk.disable_recursion_pending();
+            continue;
+        }
+        if (indexer::format_of(entry.path()) == indexer::Format::unsupported) continue;
+        bool regular = entry.is_regular_file(error);
+        if (error) {
+            // A broken symbolic link, or a loop of them: listed, but there is nothing to read.
+            warn(display_name, "cannot read file: " + error.message());
+            error.clear();
+            continue;
+        }
+        if (!regular) continue;
+        found.push_back({entry.path(), display_name, relative});
     }
     std::sort(found.begin(), found.end(),
               [](const FoundFile& a, const FoundFile& b) { return a.id < b.id; });
     return found;
 }
 
-std::optional<std::string> read_bytes(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (in.bad()) return std::nullopt;
-    return std::move(content).str();
+struct FileContent {
+    /// The first `limit` bytes of the file at most.
+    std::string bytes;
+    /// The file's size when it was opened.
+    std::uintmax_t size = 0;
+    /// There was more than `limit` bytes to read.
+    bool truncated = false;
+    /// Why the file could not be read; empty when it was.
+    std::string error;
+};
+
+// Reads at most `limit` bytes, so that memory stays bounded whatever the file's size. A file
+// replaced by a FIFO or a device since it was listed is refused, not waited on: opening does not
+// block, and only a regular file is read.
+FileContent read_file(const fs::path& file, std::size_t limit) {
+    FileContent content;
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        content.error = std::strerror(errno);
+        return content;
+    }
+    struct stat info {};
+    if (::fstat(fd, &info) != 0) {
+        content.error = std::strerror(errno);
+    } else if (!S_ISREG(info.st_mode)) {
+        content.error = "not a regular file";
+    }
+    if (!content.error.empty()) {
+        ::close(fd);
+        return content;
+    }
+    content.size = static_cast<std::uintmax_t>(info.st_size);
+    content.bytes.resize(std::min<std::uintmax_t>(content.size, limit));
+    std::size_t filled = 0;
+    for (;;) {
+        // The file may have grown since fstat: read on to the limit, then see if more is there.
+        if (filled == content.bytes.size() && filled < limit) {
+            content.bytes.resize(std::min(limit, std::max<std::size_t>(2 * filled, 65536)));
+        }
+        char extra = 0;
+        bool at_limit = filled == limit;
+        ssize_t n = at_limit
+                        ? ::read(fd, &extra, 1)
+                        : ::read(fd, content.bytes.data() + filled, content.bytes.size() - filled);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            content.error = std::strerror(errno);
+            break;
+        }
+        if (n == 0) break;
+        if (at_limit) {
+            content.truncated = true;
+            break;
+        }
+        filled += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    content.bytes.resize(filled);
+    return content;
+}
+
+IndexWarning truncation_warning(const std::string& display_name, indexer::Format format,
+                                const FileContent& content, std::size_t kept) {
+    std::string_view bytes(content.bytes.data(), kept);
+    std::size_t line = 1 + static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+    std::string message = "file of " + std::to_string(content.size) + " bytes is longer than the " +
+                          std::to_string(content.bytes.size()) + "-byte limit: ";
+    message += format == indexer::Format::json_lines
+                   ? "lines from line " + std::to_string(line) + " on are not read"
+                   : "only its first " + std::to_string(kept) + " bytes are read";
+    IndexWarning warning{display_name, line, kept, true, std::move(message)};
+    warning.skipped = false;
+    return warning;
 }
 
 class FileIndexer {
@@ -200,23 +293,29 @@ private:
             return;
         }
 
-        auto bytes = read_bytes(found.file);
-        if (!bytes) {
-            warn({found.display_name, 0, 0, false, "cannot read file"});
+        indexer::Format format = indexer::format_of(found.file);
+        FileContent content = read_file(found.file, indexer::max_file_bytes(format));
+        if (!content.error.empty()) {
+            warn({found.display_name, 0, 0, false, "cannot read file: " + content.error});
             return;
         }
-        std::string hash = hex_hash(*bytes);
+        std::string_view bytes = content.bytes;
+        if (content.truncated) {
+            bytes = bytes.substr(0, indexer::readable_prefix(format, bytes));
+            warn(truncation_warning(found.display_name, format, content, bytes.size()));
+        }
+        // The hash covers what is indexed: a change past the limit changes nothing indexed.
+        std::string hash = hex_hash(bytes);
         if (previous && previous->hash == hash) {
             // Touched but not changed: remember the new mtime so the next run skips it cheaply.
-            previous->size = bytes->size();
+            previous->size = content.size;
             previous->mtime = mtime_ns;
             writer_.set_metadata(key, encode(*previous));
             report_.unchanged += previous->ids.size();
             return;
         }
 
-        auto result = indexer::read_document_file(indexer::format_of(found.file), *bytes,
-                                                  found.display_name, found.id);
+        auto result = indexer::read_document_file(format, bytes, found.display_name, found.id);
         bool skipped_some =
             std::any_of(result.warnings.begin(), result.warnings.end(),
                         [](const IndexWarning& warning) { return warning.skipped; });
@@ -227,7 +326,7 @@ private:
             return;
         }
 
-        SourceRecord record{absolute_path, bytes->size(), mtime_ns, hash, {}};
+        SourceRecord record{absolute_path, content.size, mtime_ns, hash, {}};
         std::set<std::string> new_ids;
         for (Document& document : result.documents) {
             auto [owner, first_use] = ids_written_.try_emplace(document.id, found.display_name);

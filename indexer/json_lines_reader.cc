@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/limits.h"
 #include "indexer/reader_support.h"
 
 namespace trouvere::indexer {
@@ -92,6 +93,10 @@ std::optional<Document> read_record(std::string_view text, const LineContext& li
         line.warn("empty id");
         return std::nullopt;
     }
+    if (document.id.size() > limits::kMaxIdBytes) {
+        line.warn("id longer than " + std::to_string(limits::kMaxIdBytes) + " bytes");
+        return std::nullopt;
+    }
 
     TextField title = text_field(record, {"title"});
     // Scrapers name the text all three ways.
@@ -123,6 +128,8 @@ std::optional<Document> read_record(std::string_view text, const LineContext& li
         }
     }
     document.path = line.input.display_name;
+    limit_document(document, line.input.display_name, line.number, line.offset,
+                   line.result.warnings);
     return document;
 }
 
@@ -145,6 +152,11 @@ ReadResult read_json_lines_file(const ReaderInput& input) {
         start = end + 1;
 
         if (trim_ascii_space(raw).empty()) continue;
+        if (raw.size() > limits::kMaxJsonLineBytes) {
+            line.warn("line of " + std::to_string(raw.size()) + " bytes is longer than the " +
+                      std::to_string(limits::kMaxJsonLineBytes) + "-byte limit");
+            continue;
+        }
         if (auto bad = find_invalid_utf8(raw)) {
             line.warn("invalid UTF-8", input.base_offset + line_start + *bad);
             continue;

@@ -21,10 +21,20 @@ struct ReaderInput {
     const std::string& file_id;
 };
 
-/// Adds `document` to `result`, or, when it has neither title nor body, a warning that the file
-/// was skipped with `reason`: every single-document format ends this way.
+/// Adds `document` to `result`, cut to the per-document limits (see limit_document), or, when it
+/// has neither title nor body, a warning that the file was skipped with `reason`: every
+/// single-document format ends this way.
 void add_document_or_skip(ReadResult& result, Document document, const ReaderInput& input,
                           const char* reason);
+
+/// Cuts the title, body, source and URL of `document` to the limits of core/limits.h, adding to
+/// `warnings` one warning (not a skip) per field cut, for `line` of `file` (0: the whole file).
+void limit_document(Document& document, const std::string& file, std::size_t line,
+                    std::optional<std::size_t> offset, std::vector<IndexWarning>& warnings);
+
+/// The largest prefix of `text` of at most `limit` bytes that ends on a UTF-8 character boundary
+/// (so that valid text stays valid), as a length.
+[[nodiscard]] std::size_t utf8_prefix(std::string_view text, std::size_t limit);
 
 /// Format readers. `text` is known to be non-empty and free of NUL bytes; except for JSON Lines
 /// (which checks line by line) and HTML (which may convert a declared legacy charset), it is also

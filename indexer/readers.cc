@@ -15,6 +15,7 @@
 #include <initializer_list>
 #include <utility>
 
+#include "core/limits.h"
 #include "indexer/reader_support.h"
 
 namespace trouvere::indexer {
@@ -314,6 +315,27 @@ Format format_of(const std::filesystem::path& file) {
     return Format::unsupported;
 }
 
+std::size_t max_file_bytes(Format format) {
+    return format == Format::json_lines ? limits::kMaxJsonLinesFileBytes : limits::kMaxFileBytes;
+}
+
+std::size_t readable_prefix(Format format, std::string_view bytes) {
+    if (format == Format::json_lines) {
+        std::size_t newline = bytes.rfind('\n');
+        return newline == std::string_view::npos ? 0 : newline + 1;
+    }
+    // Drop the last character if the bytes after it, in the part not read, may belong to it.
+    std::size_t lead = bytes.size();
+    for (int back = 0; back < 4 && lead > 0;) {
+        ++back;
+        if (!is_utf8_continuation(bytes[--lead])) break;
+    }
+    if (lead == bytes.size()) return lead;
+    auto byte = static_cast<unsigned char>(bytes[lead]);
+    std::size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+    return lead + length > bytes.size() ? lead : bytes.size();
+}
+
 ReadResult read_document_file(Format format, std::string_view bytes,
                               const std::string& display_name, const std::string& file_id) {
     if (format == Format::unsupported) {
@@ -390,7 +412,59 @@ void add_document_or_skip(ReadResult& result, Document document, const ReaderInp
         result.warnings.push_back(make_warning(input.display_name, 0, std::nullopt, reason));
         return;
     }
+    limit_document(document, input.display_name, 0, std::nullopt, result.warnings);
     result.documents.push_back(std::move(document));
+}
+
+std::size_t utf8_prefix(std::string_view text, std::size_t limit) {
+    if (text.size() <= limit) return text.size();
+    std::size_t end = limit;
+    // A character is at most four bytes: past three continuation bytes the text is not UTF-8,
+    // and where it is cut no longer matters.
+    for (int back = 0; back < 3 && end > 0 && is_utf8_continuation(text[end]); ++back) --end;
+    return end;
+}
+
+void limit_document(Document& document, const std::string& file, std::size_t line,
+                    std::optional<std::size_t> offset, std::vector<IndexWarning>& warnings) {
+    auto warn = [&](const std::string& field, std::size_t size, std::size_t limit) {
+        IndexWarning warning =
+            make_warning(file, line, offset,
+                         field + " of " + std::to_string(size) + " bytes is longer than the " +
+                             std::to_string(limit) + "-byte limit: only its first " +
+                             std::to_string(limit) + " bytes are kept");
+        warning.skipped = false;
+        warnings.push_back(std::move(warning));
+    };
+    if (document.body.size() > limits::kMaxBodyBytes) {
+        std::size_t size = document.body.size();
+        std::size_t end = utf8_prefix(document.body, limits::kMaxBodyBytes);
+        // Back to the last space, so that no half word becomes a term; a text without spaces
+        // near the cut is cut where it is.
+        constexpr std::size_t kWordSearchBytes = 256;
+        for (std::size_t i = end; i > 0 && end - i < kWordSearchBytes; --i) {
+            if (is_ascii_space(document.body[i - 1])) {
+                end = i - 1;
+                break;
+            }
+        }
+        document.body.resize(end);
+        warn("text", size, limits::kMaxBodyBytes);
+    }
+    if (document.title.size() > limits::kMaxTitleBytes) {
+        std::size_t size = document.title.size();
+        constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
+        document.title.resize(
+            utf8_prefix(document.title, limits::kMaxTitleBytes - kEllipsis.size()));
+        document.title += kEllipsis;
+        warn("title", size, limits::kMaxTitleBytes);
+    }
+    for (auto [name, field] : {std::pair{"source", &document.source}, {"url", &document.url}}) {
+        if (field->size() <= limits::kMaxFieldBytes) continue;
+        std::size_t size = field->size();
+        field->resize(utf8_prefix(*field, limits::kMaxFieldBytes));
+        warn(name, size, limits::kMaxFieldBytes);
+    }
 }
 
 IndexWarning invalid_utf8_warning(const ReaderInput& input, std::size_t offset) {

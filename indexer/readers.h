@@ -23,6 +23,13 @@ struct ReadResult {
     std::vector<IndexWarning> warnings;
 };
 
+/// Bytes read from a file of this format at most (core/limits.h): the rest is not indexed.
+[[nodiscard]] std::size_t max_file_bytes(Format format);
+
+/// How much of `bytes`, the first max_file_bytes() of a longer file, to index: for JSON Lines,
+/// the complete lines; otherwise all of it but a character cut in half.
+[[nodiscard]] std::size_t readable_prefix(Format format, std::string_view bytes);
+
 /// Turns the bytes of one file into documents. `display_name` is used in warnings; `file_id` is
 /// the id of the document of a single-document file (text, Markdown, HTML). Every document's
 /// `path` is set to `display_name`. Never throws on bad content: invalid UTF-8, NUL bytes (binary),

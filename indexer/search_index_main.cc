@@ -1,5 +1,6 @@
 // search-index: builds or updates a trouvere database from files and folders, in one atomic
-// commit. Exit status: 0 done (bad files are skipped with a warning), 2 usage or database error.
+// commit. Exit status: 0 done (bad files are skipped with a warning), 1 no file to index in the
+// paths given, 2 usage or database error.
 
 #include <unistd.h>
 
@@ -13,15 +14,19 @@
 #include "trouvere/error.h"
 #include "trouvere/file_indexer.h"
 #include "trouvere/index_writer.h"
+#include "trouvere/snippet.h"
 
 namespace {
 
+constexpr int kNothingToIndex = 1;
 constexpr int kTrouble = 2;
 
+// File names and messages (which quote ids and field values) come from the files indexed, and are
+// made terminal_safe so that they cannot drive the terminal.
 void print_warning(const trouvere::IndexWarning& warning) {
-    std::cerr << "search-index: warning: " << warning.file;
+    std::cerr << "search-index: warning: " << trouvere::terminal_safe(warning.file);
     if (warning.line > 0) std::cerr << ':' << warning.line;
-    std::cerr << ": " << warning.message;
+    std::cerr << ": " << trouvere::terminal_safe(warning.message);
     if (warning.has_offset) std::cerr << " (byte offset " << warning.offset << ')';
     if (warning.skipped) std::cerr << "; skipped";
     std::cerr << '\n';
@@ -81,9 +86,11 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : kTrouble;
     }
 
+    bool writer_open = false;
     try {
         std::string db_path = trouvere::resolve_database_path(db);
         trouvere::IndexWriter writer(db_path);
+        writer_open = true;
         if (writer.rebuilds_outdated_database()) {
             std::cerr << "search-index: " << db_path
                       << " was written by an older version of trouvere; rebuilding it from the "
@@ -96,10 +103,13 @@ int main(int argc, char** argv) {
             progress.clear();
             print_warning(warning);
         };
-        options.on_progress = [&progress](const trouvere::IndexProgress& state) {
+        std::size_t files_seen = 0;
+        options.on_progress = [&progress, &files_seen](const trouvere::IndexProgress& state) {
+            files_seen = state.files_seen;
             progress.update(state);
         };
         auto report = trouvere::index_paths(writer, paths, options);
+        // Committed even when nothing was found: --prune may have deleted documents.
         writer.commit();
         progress.clear();
         if (!quiet) {
@@ -108,9 +118,21 @@ int main(int argc, char** argv) {
                       << report.deleted << " deleted, " << report.skipped << " skipped ("
                       << writer.document_count() << " documents in the database)\n";
         }
+        if (files_seen == 0) {
+            // Most likely a wrong folder: say so rather than report success.
+            std::cerr << "search-index: no .txt, .md, .markdown, .html, .htm or .jsonl file to "
+                         "index in the paths given\n";
+            return kNothingToIndex;
+        }
         return 0;
     } catch (const trouvere::Error& error) {
-        std::cerr << "search-index: " << error.what() << '\n';
+        std::cerr << "search-index: " << trouvere::terminal_safe(error.what()) << '\n';
+        // A failed run (a full disk, say) commits nothing: say so, since the user's next
+        // question is whether the index is damaged.
+        if (writer_open) {
+            std::cerr << "search-index: nothing was committed: the database is as it was before "
+                         "this run\n";
+        }
         return kTrouble;
     }
 }

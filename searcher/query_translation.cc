@@ -4,7 +4,9 @@
 #include <span>
 #include <string_view>
 
+#include "core/limits.h"
 #include "core/term_scheme.h"
+#include "trouvere/error.h"
 
 namespace trouvere::searcher {
 
@@ -64,7 +66,7 @@ private:
         if (child.kind == QueryNode::Kind::words) {
             queries = word_units(child, excluded);
         } else if (child.kind == QueryNode::Kind::phrase) {
-            queries.push_back(phrase(analyzer_.analyze(child.text), child.field, excluded));
+            queries.push_back(phrase(analyze(child.text), child.field, excluded));
         } else {
             queries.push_back(translate(child, excluded));
         }
@@ -107,7 +109,7 @@ private:
     // Free words, analysed: each word is one part, and words joined by hyphens
     // (`Saint-Pétersbourg`) are a phrase. Stopwords are left out unless nothing else is left.
     std::vector<Xapian::Query> word_units(const QueryNode& node, bool excluded) {
-        std::vector<Token> tokens = analyzer_.analyze(node.text);
+        std::vector<Token> tokens = analyze(node.text);
         std::vector<std::span<const Token>> units;
         for (std::size_t begin = 0; begin < tokens.size();) {
             std::size_t end = begin + 1;
@@ -125,6 +127,17 @@ private:
             queries.push_back(phrase(unit, node.field, excluded));
         }
         return queries;
+    }
+
+    // Every word of the query is analysed here, which is where their number is bounded.
+    std::vector<Token> analyze(std::string_view text) {
+        std::vector<Token> tokens = analyzer_.analyze(text);
+        words_ += tokens.size();
+        if (words_ > limits::kMaxQueryTerms) {
+            throw QueryError("query has more than " + std::to_string(limits::kMaxQueryTerms) +
+                             " words");
+        }
+        return tokens;
     }
 
     // Adjacent words in order; a single word is a plain term. Accented words typed with their
@@ -163,6 +176,7 @@ private:
     FreeWords mode_;
     MatchSpec match_;
     bool can_relax_ = false;
+    std::size_t words_ = 0;
 };
 
 }  // namespace

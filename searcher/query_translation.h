@@ -24,7 +24,8 @@ struct Translation {
 
 /// Translates the engine-neutral tree into a Xapian query over the term scheme, analysing every
 /// word with `analyzer` exactly as indexing did. An empty Translation::query means nothing in the
-/// tree was searchable.
+/// tree was searchable. Throws QueryError when the tree holds more than kMaxQueryTerms words
+/// (core/limits.h).
 [[nodiscard]] Translation translate(const QueryNode& root, Analyzer& analyzer, FreeWords mode);
 
 }  // namespace trouvere::searcher

@@ -41,6 +41,29 @@ nlohmann::ordered_json or_null(const std::string& text) {
     return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
 }
 
+// nlohmann escapes C0 controls but writes DEL and the C1 controls (U+0080–U+009F) as they are;
+// a program that prints a title from our output to a terminal would pass the one-character CSI
+// (U+009B) on. Outside strings JSON is ASCII, so these bytes can only be inside strings.
+std::string escape_remaining_controls(const std::string& json) {
+    std::string out;
+    out.reserve(json.size());
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        auto byte = static_cast<unsigned char>(json[i]);
+        auto next = i + 1 < json.size() ? static_cast<unsigned char>(json[i + 1]) : 0;
+        char code[8];
+        if (byte == 0x7F) {
+            out += "\\u007f";
+        } else if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) {
+            std::snprintf(code, sizeof code, "\\u%04x", next);
+            out += code;
+            ++i;
+        } else {
+            out += json[i];
+        }
+    }
+    return out;
+}
+
 void print_json(const trouvere::SearchResults& results) {
     nlohmann::ordered_json hits = nlohmann::ordered_json::array();
     for (const auto& hit : results.hits) {
@@ -59,7 +82,9 @@ void print_json(const trouvere::SearchResults& results) {
                                {"fell_back_to_any_word", results.fell_back_to_any_word},
                                {"warnings", results.warnings},
                                {"hits", hits}};
-    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    std::cout << escape_remaining_controls(
+                     out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+              << '\n';
 }
 
 void print_for_people(const trouvere::SearchResults& results, const Style& style,
@@ -69,17 +94,20 @@ void print_for_people(const trouvere::SearchResults& results, const Style& style
                   << "No document has all the words; showing documents with any of them."
                   << style.reset << "\n\n";
     }
+    // Everything from the index goes through terminal_safe: a document must not be able to drive
+    // the terminal it is shown on.
+    using trouvere::terminal_safe;
     for (const auto& hit : results.hits) {
-        std::cout << style.bold << hit.rank << ". " << (hit.title.empty() ? hit.id : hit.title)
-                  << style.reset << '\n';
-        std::cout << "   " << style.dim << hit.id;
-        if (!hit.date.empty()) std::cout << " · " << hit.date;
-        if (!hit.source.empty()) std::cout << " · " << hit.source;
+        std::cout << style.bold << hit.rank << ". "
+                  << terminal_safe(hit.title.empty() ? hit.id : hit.title) << style.reset << '\n';
+        std::cout << "   " << style.dim << terminal_safe(hit.id);
+        if (!hit.date.empty()) std::cout << " · " << terminal_safe(hit.date);
+        if (!hit.source.empty()) std::cout << " · " << terminal_safe(hit.source);
         char score[32];
         std::snprintf(score, sizeof score, "%.2f", hit.score);
         std::cout << " · score " << score << style.reset << '\n';
         if (!hit.snippet.text.empty()) {
-            std::cout << "   " << trouvere::to_marked_text(hit.snippet, style.mark, style.reset)
+            std::cout << "   " << trouvere::to_terminal_text(hit.snippet, style.mark, style.reset)
                       << '\n';
         }
         std::cout << '\n';
@@ -134,11 +162,14 @@ int main(int argc, char** argv) {
             print_json(results);
         } else {
             print_for_people(results, make_style(colour), options.offset);
-            if (results.hits.empty()) std::cerr << "search: no match for " << query << '\n';
+            if (results.hits.empty()) {
+                std::cerr << "search: no match for " << trouvere::terminal_safe(query) << '\n';
+            }
         }
         return results.hits.empty() ? kNoHit : kHit;
     } catch (const trouvere::Error& error) {
-        std::cerr << "search: " << error.what() << '\n';
+        // Messages may quote the query or a path.
+        std::cerr << "search: " << trouvere::terminal_safe(error.what()) << '\n';
         return kTrouble;
     }
 }

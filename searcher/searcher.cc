@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/limits.h"
 #include "core/stored_document.h"
 #include "core/term_scheme.h"
 #include "core/xapian_errors.h"
@@ -43,6 +44,11 @@ Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
 SearchResults Searcher::search(std::string_view query_text, const SearchOptions& options) {
+    if (query_text.size() > limits::kMaxQueryBytes) {
+        throw QueryError("query of " + std::to_string(query_text.size()) +
+                         " bytes is longer than the limit of " +
+                         std::to_string(limits::kMaxQueryBytes));
+    }
     SearchResults results;
     results.query = std::string(query_text);
     ParsedQuery parsed = parse_query(query_text);

@@ -55,7 +55,8 @@ public:
     Searcher& operator=(const Searcher&) = delete;
 
     /// Ranked results (BM25; ties in index order). Throws QueryError when the query has nothing to
-    /// search for, DatabaseError when the database fails.
+    /// search for or is over the limits (10,000 bytes, 1024 words after analysis; README,
+    /// "Limits"), DatabaseError when the database fails.
     [[nodiscard]] SearchResults search(std::string_view query, const SearchOptions& options = {});
 
     /// Moves to the latest committed state of the database.

@@ -28,4 +28,15 @@ struct Snippet {
 [[nodiscard]] std::string to_marked_text(const Snippet& snippet, std::string_view open,
                                          std::string_view close);
 
+/// As to_marked_text, with the text made terminal_safe: for printing snippets to a terminal.
+[[nodiscard]] std::string to_terminal_text(const Snippet& snippet, std::string_view open,
+                                           std::string_view close);
+
+/// `text` with nothing left that a terminal would obey: indexed text may hold escape sequences
+/// (`ESC[2J` clears the screen, OSC 52 writes the clipboard), and printing it raw would let a
+/// document drive the reader's terminal. Tab, newline and carriage return become a space; other
+/// C0 controls and DEL become their visible Unicode symbol (ESC is `␛`, U+241B); C1 controls
+/// (U+0080–U+009F, among them the one-character CSI) and invalid UTF-8 become U+FFFD.
+[[nodiscard]] std::string terminal_safe(std::string_view text);
+
 }  // namespace trouvere

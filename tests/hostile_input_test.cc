@@ -1,0 +1,877 @@
+// Hostile and broken input, each case with the behaviour it must get: the real commands on real
+// files, a warning naming file, line and byte offset, the exit status, what was indexed, and a
+// database left unchanged when a run fails. The limits are those of core/limits.h.
+
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unicode/utf8.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <catch2/catch.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/limits.h"
+#include "indexer/readers.h"
+#include "tests/test_support.h"
+#include "trouvere/analyzer.h"
+#include "trouvere/error.h"
+#include "trouvere/file_indexer.h"
+#include "trouvere/index_writer.h"
+#include "trouvere/searcher.h"
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+namespace limits = trouvere::limits;
+using trouvere::testing::TempDir;
+
+namespace {
+
+const std::string kSearch = TROUVERE_SEARCH_BIN;
+const std::string kSearchIndex = TROUVERE_SEARCH_INDEX_BIN;
+
+#ifdef __SANITIZE_ADDRESS__
+// AddressSanitizer's shadow memory and quarantine multiply a process's resident size.
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
+// What the child changes about itself before it runs the program.
+struct ChildSetup {
+    /// RLIMIT_FSIZE in bytes, with SIGXFSZ ignored so that a write past it fails with EFBIG, as
+    /// a write to a full disk fails with ENOSPC.
+    rlim_t max_file_size = RLIM_INFINITY;
+    /// Drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the bounding set, so that root is
+    /// refused files and folders without read permission like any other user.
+    bool without_read_override = false;
+};
+
+struct Run {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+    /// Peak resident memory of the child, in KiB (getrusage's ru_maxrss).
+    long max_rss_kib = 0;
+    double seconds = 0;
+};
+
+std::thread drain(int fd, std::string& into) {
+    return std::thread([fd, &into] {
+        char buffer[8192];
+        for (;;) {
+            ssize_t n = ::read(fd, buffer, sizeof buffer);
+            if (n > 0) {
+                into.append(buffer, static_cast<std::size_t>(n));
+            } else if (n < 0 && errno == EINTR) {
+                continue;
+            } else {
+                break;
+            }
+        }
+        ::close(fd);
+    });
+}
+
+// Like test_support's run_process, with fork instead of posix_spawn so that the child can limit
+// itself first, and with the child's peak memory and running time. Only async-signal-safe calls
+// run between fork and exec.
+Run run(const std::string& program, const std::vector<std::string>& args,
+        const ChildSetup& setup = {}) {
+    int out_pipe[2];
+    int err_pipe[2];
+    REQUIRE(::pipe2(out_pipe, O_CLOEXEC) == 0);
+    REQUIRE(::pipe2(err_pipe, O_CLOEXEC) == 0);
+    std::vector<std::string> storage{program};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& arg : storage) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    std::string no_colour = "NO_COLOR=";
+    std::vector<char*> envp;
+    for (char** entry = environ; *entry != nullptr; ++entry) envp.push_back(*entry);
+    envp.push_back(no_colour.data());
+    envp.push_back(nullptr);
+
+    auto start = std::chrono::steady_clock::now();
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        int null = ::open("/dev/null", O_RDONLY);
+        ::dup2(null, 0);
+        ::dup2(out_pipe[1], 1);
+        ::dup2(err_pipe[1], 2);
+        if (setup.max_file_size != RLIM_INFINITY) {
+            ::signal(SIGXFSZ, SIG_IGN);  // stays ignored across exec
+            rlimit limit{setup.max_file_size, setup.max_file_size};
+            if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(126);
+        }
+        if (setup.without_read_override) {
+            if (::prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0 ||
+                ::prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0) != 0) {
+                ::_exit(126);
+            }
+        }
+        ::execve(program.c_str(), argv.data(), envp.data());
+        ::_exit(127);
+    }
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    Run result;
+    auto out_thread = drain(out_pipe[0], result.out);
+    auto err_thread = drain(err_pipe[0], result.err);
+    int status = 0;
+    rusage usage{};
+    while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+    }
+    out_thread.join();
+    err_thread.join();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    result.max_rss_kib = usage.ru_maxrss;
+    return result;
+}
+
+Run index(const fs::path& db, const std::vector<std::string>& paths, const ChildSetup& setup = {}) {
+    std::vector<std::string> args{"--db", db.string()};
+    args.insert(args.end(), paths.begin(), paths.end());
+    return run(kSearchIndex, args, setup);
+}
+
+Run search(const fs::path& db, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db.string()});
+    return run(kSearch, args);
+}
+
+// The ids of the hits of `query`, through `search --json`.
+std::set<std::string> hit_ids(const fs::path& db, const std::string& query) {
+    Run result = search(db, {"--json", "--limit", "100", "--", query});
+    INFO(result.err);
+    REQUIRE(result.exit_code <= 1);
+    std::set<std::string> ids;
+    auto json = nlohmann::json::parse(result.out);
+    for (const auto& hit : json["hits"]) {
+        ids.insert(hit["id"].get<std::string>());
+    }
+    return ids;
+}
+
+std::set<std::string> ids_in(const fs::path& db) {
+    std::set<std::string> ids;
+    Xapian::Database database(db.string());
+    for (auto term = database.allterms_begin("Q"); term != database.allterms_end("Q"); ++term) {
+        ids.insert((*term).substr(1));
+    }
+    return ids;
+}
+
+bool is_valid_utf8(std::string_view text) {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+    auto length = static_cast<int32_t>(text.size());
+    for (int32_t i = 0; i < length;) {
+        UChar32 c;
+        U8_NEXT(bytes, i, length, c);
+        if (c < 0) return false;
+    }
+    return true;
+}
+
+// Every term and every stored record of the database is valid UTF-8.
+void check_database_is_valid_utf8(const fs::path& db) {
+    Xapian::Database database(db.string());
+    for (auto term = database.allterms_begin(); term != database.allterms_end(); ++term) {
+        INFO("term " << *term);
+        CHECK(is_valid_utf8(*term));
+    }
+    for (auto post = database.postlist_begin(""); post != database.postlist_end(""); ++post) {
+        CHECK(is_valid_utf8(database.get_document(*post).get_data()));
+    }
+}
+
+// Xapian's own consistency check, xapian-check from xapian-tools (scripts/setup installs it):
+// "No errors found". Run as a process, because Xapian::Database::check() itself trips
+// AddressSanitizer (a new/delete size mismatch inside libxapian 1.4.22).
+void check_database_is_consistent(const fs::path& db) {
+    Run check = run("/usr/bin/xapian-check", {db.string()});
+    INFO(check.out << check.err);
+    REQUIRE(check.exit_code != 127);  // not installed: run scripts/setup
+    CHECK(check.exit_code == 0);
+    CHECK(check.out.find("No errors found") != std::string::npos);
+}
+
+std::string repeat(std::string_view piece, std::size_t times) {
+    std::string out;
+    out.reserve(piece.size() * times);
+    for (std::size_t i = 0; i < times; ++i) out += piece;
+    return out;
+}
+
+// Writes `size` bytes of French words, one line, without holding them all in memory.
+void write_big_line(const fs::path& file, std::string_view head, std::size_t size,
+                    std::string_view tail) {
+    std::ofstream out(file, std::ios::binary);
+    out << head;
+    std::string chunk = repeat("armée accord militaire ", 1 << 16);
+    std::size_t written = head.size();
+    while (written + chunk.size() + tail.size() <= size) {
+        out << chunk;
+        written += chunk.size();
+    }
+    out << std::string(size - written - tail.size(), 'x') << tail;
+    REQUIRE(out);
+}
+
+bool contains(const std::string& text, std::string_view piece) {
+    return text.find(piece) != std::string::npos;
+}
+
+// Bytes a terminal would obey: C0 controls but newline, DEL, and C1 controls in UTF-8.
+bool has_raw_controls(std::string_view text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        if ((byte < 0x20 && byte != '\n') || byte == 0x7F) return true;
+        if (byte == 0xC2 && i + 1 < text.size()) {
+            auto next = static_cast<unsigned char>(text[i + 1]);
+            if (next >= 0x80 && next <= 0x9F) return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+// ---- Encoding ---------------------------------------------------------------------------------
+
+TEST_CASE("invalid UTF-8 skips the file, or the JSON line, with a warning at its byte offset",
+          "[hostile]") {
+    struct Case {
+        const char* what;
+        std::string bytes;
+    };
+    auto c = GENERATE(values<Case>({
+        {"overlong slash", "\xC0\xAF"},
+        {"overlong NUL", "\xC0\x80"},
+        {"UTF-16 surrogate", "\xED\xA0\x80"},
+        {"truncated sequence", "\xE2\x82"},
+        {"stray continuation byte", "\x80"},
+        {"beyond U+10FFFF", "\xF4\x90\x80\x80"},
+    }));
+    INFO(c.what);
+    TempDir dir;
+    // The bad bytes on line 2, 6 bytes in: at byte offset 17 of each file.
+    const std::string line1 = "Titre correct\n";  // 14 bytes
+    dir.write("docs/good.txt", "Bonne nouvelle\nLe mot sentinelle est ici.\n");
+    dir.write("docs/bad.txt", line1 + "Mot " + c.bytes + " marmotte\n");
+    dir.write("docs/bad.md", line1 + "Mot " + c.bytes + " marmotte\n");
+    dir.write("docs/bad.html", line1 + "<p>" + c.bytes + " marmotte</p>\n");
+    const std::string first_record = "{\"id\": \"ok\", \"body\": \"sentinelle\"}\n";
+    dir.write("docs/bad.jsonl",
+              first_record + "{\"id\": \"" + c.bytes + "\", \"body\": \"marmotte\"}\n");
+    auto db = dir.path() / "db";
+    Run result = index(db, {(dir.path() / "docs").string()});
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.err, "docs/bad.txt:2: invalid UTF-8 (byte offset 18); skipped"));
+    CHECK(contains(result.err, "docs/bad.md:2: invalid UTF-8 (byte offset 18); skipped"));
+    CHECK(contains(result.err, "docs/bad.html:2: invalid UTF-8 (byte offset 17); skipped"));
+    // `{"id": "` is 8 bytes.
+    CHECK(contains(result.err, "docs/bad.jsonl:2: invalid UTF-8 (byte offset " +
+                                   std::to_string(first_record.size() + 8) + "); skipped"));
+    CHECK(ids_in(db) == std::set<std::string>{"good.txt", "ok"});
+    CHECK(hit_ids(db, "marmotte").empty());
+    check_database_is_valid_utf8(db);
+}
+
+TEST_CASE("JSON escapes of lone surrogates are malformed JSON, skipped at their offset",
+          "[hostile]") {
+    TempDir dir;
+    dir.write("feed.jsonl",
+              "{\"id\": \"a\", \"body\": \"x\\ud800y\"}\n"
+              "{\"id\": \"b\", \"body\": \"bon\"}\n");
+    auto db = dir.path() / "db";
+    Run result = index(db, {(dir.path() / "feed.jsonl").string()});
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.err, "feed.jsonl:1: malformed JSON (byte offset"));
+    CHECK(ids_in(db) == std::set<std::string>{"b"});
+    check_database_is_valid_utf8(db);
+}
+
+TEST_CASE("a NUL byte marks a binary file, skipped; an escaped NUL in JSON is a separator",
+          "[hostile]") {
+    TempDir dir;
+    dir.write("docs/binary.txt", std::string("Titre\nabc\0def", 13));
+    dir.write("docs/feed.jsonl",
+              "{\"id\": \"nul\", \"title\": \"a\\u0000b\", \"body\": "
+              "\"avant\\u0000apres\"}\n");
+    auto db = dir.path() / "db";
+    Run result = index(db, {(dir.path() / "docs").string()});
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.err, "docs/binary.txt: binary file (NUL byte) (byte offset 9); skipped"));
+    CHECK(ids_in(db) == std::set<std::string>{"nul"});
+    CHECK(hit_ids(db, "apres") == std::set<std::string>{"nul"});
+    // No term holds the NUL: it separated the words.
+    Xapian::Database database(db.string());
+    for (auto term = database.allterms_begin(); term != database.allterms_end(); ++term) {
+        CHECK((*term).find('\0') == std::string::npos);
+    }
+    Run plain = search(db, {"--color=always", "apres"});
+    CHECK(plain.exit_code == 0);
+    CHECK(contains(plain.out,
+                   "a\xE2\x90\x80"
+                   "b"));  // U+2400 SYMBOL FOR NULL
+    Run json = search(db, {"--json", "apres"});
+    CHECK(contains(json.out, R"("title":"a\u0000b")"));
+}
+
+// ---- Size ---------------------------------------------------------------------------------------
+
+TEST_CASE("a 200 MB one-line text file is read up to 4 MiB, in bounded memory and time",
+          "[hostile]") {
+    TempDir dir;
+    constexpr std::size_t kSize = 200 * limits::kMiB;
+    auto file = dir.path() / "docs" / "huge.txt";
+    fs::create_directories(file.parent_path());
+    write_big_line(file, "Titre immense\ndebutdefichier ", kSize, " findefichier");
+    auto db = dir.path() / "db";
+    Run result = index(db, {(dir.path() / "docs").string()});
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.err,
+                   "docs/huge.txt:2: file of 209715200 bytes is longer than the "
+                   "4194304-byte limit: only its first 4194304 bytes are read "
+                   "(byte offset 4194304)\n"));
+    CHECK(contains(result.err, "docs/huge.txt: text of "));
+    CHECK(contains(result.err,
+                   " bytes is longer than the 1048576-byte limit: only its first "
+                   "1048576 bytes are kept\n"));
+    CHECK(hit_ids(db, "debutdefichier") == std::set<std::string>{"huge.txt"});
+    CHECK(hit_ids(db, "findefichier").empty());
+    // Measured: 43 MB and 0.15 s (before the limits: 4 GB and 60 s).
+    WARN("indexing 200 MB: " << result.max_rss_kib / 1024 << " MiB peak, " << result.seconds
+                             << " s");
+    CHECK(result.max_rss_kib < (kSanitized ? 1024 : 256) * 1024);
+    CHECK(result.seconds < (kSanitized ? 30 : 5));
+
+    // The snippet of the one stored MiB is cheap too (before: 18 s and 3.8 GB).
+    Run found = search(db, {"debutdefichier"});
+    CHECK(found.exit_code == 0);
+    CHECK(found.max_rss_kib < (kSanitized ? 1024 : 256) * 1024);
+    CHECK(found.seconds < (kSanitized ? 30 : 5));
+
+    // The record keeps the file's real size: the next run sees the file unchanged.
+    Run again = index(db, {(dir.path() / "docs").string()});
+    CHECK(contains(again.out, "0 added, 0 updated, 1 unchanged"));
+}
+
+TEST_CASE("a file cut at the limit is cut on a character, not inside one", "[hostile]") {
+    TempDir dir;
+    // `é` is two bytes; the limit falls between them.
+    std::string text = "Titre\n" + std::string(limits::kMaxFileBytes - 7, 'a') + "\xC3\xA9tude";
+    dir.write("docs/cut.txt", text);
+    auto db = dir.path() / "db";
+    Run result = index(db, {(dir.path() / "docs").string()});
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.err, "only its first 4194303 bytes are read (byte offset 4194303)"));
+    CHECK_FALSE(contains(result.err, "invalid UTF-8"));
+    CHECK(ids_in(db) == std::set<std::string>{"cut.txt"});
+}
+
+TEST_CASE("a file over its limit is cut after its last complete JSON line or character",
+          "[hostile]") {
+    using trouvere::indexer::Format;
+    using trouvere::indexer::readable_prefix;
+    CHECK(trouvere::indexer::max_file_bytes(Format::json_lines) == 256 * limits::kMiB);
+    CHECK(trouvere::indexer::max_file_bytes(Format::html) == 4 * limits::kMiB);
+    CHECK(readable_prefix(Format::json_lines, "{\"id\": 1}\n{\"id\": 2}\n{\"id") == 20);
+    CHECK(readable_prefix(Format::json_lines, "{\"id\": 1, \"body\": \"long") == 0);
+    // `é` is C3 A9, `€` E2 82 AC: a prefix ending inside one drops it.
+    CHECK(readable_prefix(Format::text, "abc\xC3") == 3);
+    CHECK(readable_prefix(Format::text, "abc\xC3\xA9") == 5);
+    CHECK(readable_prefix(Format::text, "abc\xE2\x82") == 3);
+    CHECK(readable_prefix(Format::markdown, "abc\xE2\x82\xAC") == 6);
+    CHECK(readable_prefix(Format::html, "abc") == 3);
+}
+
+TEST_CASE("a word of 10 MB is handled in time linear in its length, and yields no term",
+          "[hostile]") {
+    trouvere::Analyzer analyzer;
+    auto seconds_for = [&](std::size_t bytes) {
+        std::string word = "avant " + std::string(bytes, 'a') + " apres";
+        auto start = std::chrono::steady_clock::now();
+        auto tokens = analyzer.analyze(word);
+        double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        REQUIRE(tokens.size() == 2);  // the giant is over the 64-byte term limit
+        CHECK(tokens[1].begin == word.size() - 5);
+        CHECK(tokens[1].position == 1);
+        return seconds;
+    };
+    double small = seconds_for(limits::kMiB);
+    double large = seconds_for(10 * limits::kMiB);
+    WARN("a 1 MiB word: " << small << " s; 10 MiB: " << large << " s");
+    // Linear: ten times the length, about ten times the time; quadratic would be a hundred.
+    CHECK(large < 30 * small + 0.5);
+
+    // Through the indexer the word is cut to the body limit first.
+    TempDir dir;
+    dir.write("docs/word.txt", "Un mot immense\n" + std::string(10 * limits::kMiB, 'a') + "\n");
+    auto db = dir.path() / "db";
+    Run result = index(db, {(dir.path() / "docs").string()});
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.err,
+                   "docs/word.txt:2: file of 10485776 bytes is longer than the "
+                   "4194304-byte limit"));
+    CHECK(contains(result.err, "bytes is longer than the 1048576-byte limit"));
+    CHECK(hit_ids(db, "immense") == std::set<std::string>{"word.txt"});
+    CHECK(result.seconds < (kSanitized ? 30 : 5));
+}
+
+TEST_CASE("a JSON line of 50 MB is skipped with a warning; the lines around it are indexed",
+          "[hostile]") {
+    TempDir dir;
+    std::string big_line =
+        "{\"id\": \"big\", \"body\": \"" + std::string(50 * limits::kMiB, 'a') + "\"}\n";
+    // A record under the line limit whose body is over the body limit is cut, not skipped.
+    std::string long_body =
+        "{\"id\": \"long\", \"body\": \"debut " + repeat("accord ", 3 * limits::kMiB / 7) + "\"}\n";
+    std::string first = "{\"id\": \"first\", \"body\": \"premier\"}\n";
+    std::string last = "{\"id\": \"last\", \"body\": \"dernier\"}\n";
+    dir.write("feed.jsonl", first + big_line + long_body + last);
+    auto db = dir.path() / "db";
+    Run result = index(db, {(dir.path() / "feed.jsonl").string()});
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.err, "feed.jsonl:2: line of " + std::to_string(big_line.size() - 1) +
+                                   " bytes is longer than the 4194304-byte limit (byte offset " +
+                                   std::to_string(first.size()) + "); skipped\n"));
+    CHECK(contains(result.err, "feed.jsonl:3: text of "));
+    CHECK(contains(result.err, "-byte limit: only its first 1048576 bytes are kept (byte offset " +
+                                   std::to_string(first.size() + big_line.size()) + ")\n"));
+    CHECK(ids_in(db) == std::set<std::string>{"first", "long", "last"});
+    CHECK(hit_ids(db, "debut") == std::set<std::string>{"long"});
+    WARN("indexing a 50 MB JSON line: " << result.max_rss_kib / 1024 << " MiB peak, "
+                                        << result.seconds << " s");
+    CHECK(result.max_rss_kib < (kSanitized ? 2048 : 512) * 1024);
+}
+
+TEST_CASE("long titles, sources and URLs are cut, and long JSON ids skipped, with warnings",
+          "[hostile]") {
+    TempDir dir;
+    nlohmann::json record{{"id", "a"},
+                          {"title", repeat("é", 1000)},
+                          {"body", "corps"},
+                          {"source", std::string(5000, 's')},
+                          {"url", "https://x/" + std::string(5000, 'u')}};
+    nlohmann::json long_id{{"id", std::string(limits::kMaxIdBytes + 1, 'i')}, {"body", "b"}};
+    dir.write("feed.jsonl", record.dump() + "\n" + long_id.dump() + "\n");
+    auto db = dir.path() / "db";
+    Run result = index(db, {(dir.path() / "feed.jsonl").string()});
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.err,
+                   "feed.jsonl:1: title of 2000 bytes is longer than the 1024-byte "
+                   "limit: only its first 1024 bytes are kept (byte offset 0)\n"));
+    CHECK(contains(result.err, "feed.jsonl:1: source of 5000 bytes"));
+    CHECK(contains(result.err, "feed.jsonl:1: url of 5010 bytes"));
+    CHECK(contains(result.err, "feed.jsonl:2: id longer than 4096 bytes (byte offset"));
+    Run json = search(db, {"--json", "corps"});
+    auto hit = nlohmann::json::parse(json.out)["hits"][0];
+    std::string title = hit["title"];
+    CHECK(title.size() <= limits::kMaxTitleBytes);
+    CHECK(title.ends_with("é\xE2\x80\xA6"));
+    CHECK(hit["source"].get<std::string>().size() == limits::kMaxFieldBytes);
+    CHECK(ids_in(db) == std::set<std::string>{"a"});
+}
+
+// ---- HTML ---------------------------------------------------------------------------------------
+
+TEST_CASE("100,000 nested or unclosed HTML elements parse in bounded time, text kept",
+          "[hostile]") {
+    struct Case {
+        const char* what;
+        std::string html;
+        std::size_t first_dropped;
+        bool text_visible = true;
+    };
+    constexpr std::size_t kTags = 100'000;
+    constexpr std::size_t kDepth = limits::kMaxHtmlDepth;
+    // The later cases try to hide tags from the depth count while gumbo still nests them.
+    auto c = GENERATE_COPY(values<Case>({
+        {"nested divs", repeat("<div>", kTags) + "profond" + repeat("</div>", kTags) + "apres",
+         5 * kDepth},
+        {"unclosed divs", repeat("<div>x ", kTags) + "profond", 7 * kDepth},
+        {"unclosed formatting", "<p>" + repeat("<b><i><u><s>x ", kTags / 4) + "profond",
+         3 + 14 * (kDepth / 4)},
+        {"self-closing syntax, which HTML ignores", repeat("<div/>", kTags) + "profond",
+         6 * kDepth},
+        {"end tags stopped by a special element", repeat("<x-a><div></x-a>", kTags) + "profond",
+         16 * (kDepth / 2)},
+        {"an abruptly closed comment", "<!-->" + repeat("<div>", kTags) + "profond-->",
+         5 + 5 * kDepth},
+        {"a quote inside an unquoted attribute value",
+         "<div a=b'>" + repeat("<div>", kTags) + "profond'>", 10 + 5 * (kDepth - 1)},
+        {"ruby annotations outside <ruby>", repeat("<rt>", kTags) + "profond", 4 * kDepth},
+        {"nested option groups", repeat("<optgroup>", kTags) + "profond", 10 * kDepth},
+        {"<noscript> in <head>, read as markup", "<head><noscript>" + repeat("<div>", kTags),
+         16 + 5 * (kDepth - 2), false},
+        {"<style> inside <svg>, read as markup", "<svg><style>" + repeat("<g>", kTags),
+         12 + 3 * (kDepth - 2), false},
+    }));
+    INFO(c.what);
+    TempDir dir;
+    dir.write("docs/deep.html", "<title>Profondeur</title>" + c.html);
+    auto db = dir.path() / "db";
+    Run result = index(db, {(dir.path() / "docs").string()});
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.err,
+                   "docs/deep.html:1: HTML nested deeper than 512 elements: the "
+                   "deeper tags are ignored, their text is kept (byte offset " +
+                       std::to_string(25 + c.first_dropped) + ")\n"));
+    if (c.text_visible) CHECK(hit_ids(db, "profond") == std::set<std::string>{"deep.html"});
+    // Gumbo alone took 57 to 63 s on the first three pages.
+    WARN(c.what << ": " << result.seconds << " s");
+    CHECK(result.seconds < (kSanitized ? 20 : 3));
+}
+
+TEST_CASE("HTML within the depth limit, and thousands of unclosed <p>, are not flattened",
+          "[hostile]") {
+    TempDir dir;
+    dir.write("docs/ok.html", repeat("<div>", limits::kMaxHtmlDepth - 1) + "<p>premier" +
+                                  repeat("<p>paragraphe", 10'000) + "<!-- <div><div> -->" +
+                                  "<script>" + repeat("<div>", 1000) + "</script>fin");
+    auto db = dir.path() / "db";
+    Run result = index(db, {(dir.path() / "docs").string()});
+    CHECK(result.exit_code == 0);
+    CHECK_FALSE(contains(result.err, "nested deeper"));
+    CHECK(hit_ids(db, "premier paragraphe fin") == std::set<std::string>{"ok.html"});
+}
+
+// ---- Ids and paths ------------------------------------------------------------------------------
+
+TEST_CASE("ids with ../ are opaque: they round-trip and nothing is written outside the database",
+          "[hostile]") {
+    TempDir dir;
+    const std::vector<std::string> ids{"../../escape",
+                                       "/etc/passwd",
+                                       "a/../../b",
+                                       "..",
+                                       ".",
+                                       "..\\..\\windows",
+                                       "../" + std::string(300, 'x')};
+    std::string lines;
+    for (const auto& id : ids)
+        lines += nlohmann::json{{"id", id}, {"body", "chemin"}}.dump() + "\n";
+    dir.write("corpus/sub/feed.jsonl", lines);
+    auto db = dir.path() / "work" / "db";
+    auto list_tree = [&] {
+        std::set<std::string> entries;
+        for (const auto& entry : fs::recursive_directory_iterator(dir.path())) {
+            std::string relative = entry.path().lexically_relative(dir.path()).generic_string();
+            if (!relative.starts_with("work/db/")) entries.insert(relative);
+        }
+        return entries;
+    };
+    Run first = index(db, {(dir.path() / "corpus").string()});
+    CHECK(first.exit_code == 0);
+    CHECK(list_tree() == std::set<std::string>{"corpus", "corpus/sub", "corpus/sub/feed.jsonl",
+                                               "work", "work/db"});
+    CHECK(hit_ids(db, "chemin") == std::set<std::string>(ids.begin(), ids.end()));
+    // Deleting them goes through the same opaque ids.
+    fs::remove(dir.path() / "corpus" / "sub" / "feed.jsonl");
+    Run pruned =
+        run(kSearchIndex, {"--db", db.string(), "--prune", (dir.path() / "corpus").string()});
+    CHECK(contains(pruned.out, std::to_string(ids.size()) + " deleted"));
+    CHECK(ids_in(db).empty());
+    CHECK(list_tree() == std::set<std::string>{"corpus", "corpus/sub", "work", "work/db"});
+}
+
+// ---- Terminal safety ----------------------------------------------------------------------------
+
+TEST_CASE("escape sequences in indexed text never reach the terminal raw", "[hostile]") {
+    TempDir dir;
+    // ESC[2J clears the screen, OSC 52 writes the clipboard, BEL rings, U+009B is the C1 CSI.
+    const std::string title =
+        "Titre \x1b[2J efface \x07 cloche \xC2\x9B"
+        "31m rouge";
+    const std::string body = "Corps piege \x1b]52;c;ZXZpbA==\x07 presse-papiers \x7f fin";
+    dir.write("docs/feed.jsonl", nlohmann::json{{"id", "esc\x1b[1mid"},
+                                                {"title", title},
+                                                {"body", body},
+                                                {"source", "\x1b]0;titre\x07"}}
+                                         .dump() +
+                                     "\n");
+    // Raw bytes in a text file, and a file name with ESC in it that draws a warning.
+    dir.write("docs/raw.txt", title + "\n" + body + "\n");
+    dir.write("docs/\x1b[2Jvide.txt", "");
+    auto db = dir.path() / "db";
+    Run indexed = index(db, {(dir.path() / "docs").string()});
+    CHECK(indexed.exit_code == 0);
+    CHECK(contains(indexed.err, "docs/\xE2\x90\x9B[2Jvide.txt: empty file; skipped"));
+    CHECK_FALSE(has_raw_controls(indexed.err));
+
+    for (const char* colour : {"--color=always", "--color=never"}) {
+        INFO(colour);
+        Run shown = search(db, {colour, "piege"});
+        CHECK(shown.exit_code == 0);
+        std::string text = shown.out;
+        // Our own styles are the only escape sequences left.
+        for (std::string_view style : {"\x1b[1m", "\x1b[2m", "\x1b[1;33m", "\x1b[0m"}) {
+            for (auto at = text.find(style); at != std::string::npos; at = text.find(style)) {
+                text.erase(at, style.size());
+            }
+        }
+        CHECK_FALSE(has_raw_controls(text));
+        CHECK(contains(text,
+                       "Titre \xE2\x90\x9B[2J efface \xE2\x90\x87 cloche \xEF\xBF\xBD"
+                       "31m"));
+        CHECK(contains(text, "\xE2\x90\x9B]52;c;ZXZpbA==\xE2\x90\x87"));
+        CHECK(contains(text, "esc\xE2\x90\x9B[1mid"));
+    }
+
+    Run json = search(db, {"--json", "piege"});
+    CHECK(json.exit_code == 0);
+    CHECK_FALSE(has_raw_controls(json.out));
+    auto hits = nlohmann::json::parse(json.out)["hits"];
+    REQUIRE(hits.size() == 2);
+    for (const auto& hit : hits) {
+        // Escaped, not altered: a program reading the JSON gets the text as indexed.
+        CHECK(hit["title"] == title);
+        CHECK_THAT(hit["snippet"].get<std::string>(), Catch::Contains("\x1b]52;c;"));
+    }
+    CHECK(contains(json.out, R"(\u001b[2J efface \u0007 cloche \u009b31m)"));
+}
+
+// ---- File system
+// ----------------------------------------------------------------------------------
+
+TEST_CASE("symbolic link loops and broken links are reported and the walk ends", "[hostile]") {
+    TempDir dir;
+    auto docs = dir.path() / "docs";
+    dir.write("docs/good.txt", "Bon\nTexte lisible.\n");
+    fs::create_symlink("loop2.txt", docs / "loop1.txt");
+    fs::create_symlink("loop1.txt", docs / "loop2.txt");
+    fs::create_symlink("missing.txt", docs / "broken.txt");
+    fs::create_directory_symlink("..", docs / "parent");  // a folder loop
+    fs::create_directory_symlink(".", docs / "self");
+    auto db = dir.path() / "db";
+    Run result = index(db, {docs.string()});
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.err,
+                   "docs/loop1.txt: cannot read file: Too many levels of symbolic "
+                   "links; skipped\n"));
+    CHECK(contains(result.err,
+                   "docs/loop2.txt: cannot read file: Too many levels of symbolic "
+                   "links; skipped\n"));
+    CHECK(contains(result.err,
+                   "docs/broken.txt: cannot read file: No such file or directory; "
+                   "skipped\n"));
+    CHECK(ids_in(db) == std::set<std::string>{"good.txt"});
+
+    Run direct = index(db, {(docs / "loop1.txt").string()});
+    CHECK(direct.exit_code == 2);
+    CHECK(contains(direct.err, "loop1.txt: Too many levels of symbolic links"));
+}
+
+TEST_CASE("unreadable files and folders are skipped with the reason", "[hostile]") {
+    TempDir dir;
+    auto docs = dir.path() / "docs";
+    dir.write("docs/good.txt", "Bon\nTexte lisible.\n");
+    dir.write("docs/secret.txt", "Secret\nTexte cache.\n");
+    dir.write("docs/locked/inside.txt", "Dedans\nTexte enferme.\n");
+    fs::permissions(docs / "secret.txt", fs::perms::none);
+    fs::permissions(docs / "locked", fs::perms::none);
+    ChildSetup setup;
+    if (::geteuid() == 0) {
+        // Root reads whatever the permissions say; without these two capabilities it cannot.
+        if (::prctl(PR_CAPBSET_READ, CAP_SETPCAP, 0, 0, 0) != 1) {
+            WARN(
+                "skipped: running as root without CAP_SETPCAP, so permissions cannot be made "
+                "to bind");
+            return;
+        }
+        setup.without_read_override = true;
+    }
+    auto db = dir.path() / "db";
+    Run result = index(db, {docs.string()}, setup);
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.err, "docs/secret.txt: cannot read file: Permission denied; skipped\n"));
+    CHECK(contains(result.err, "docs/locked: cannot read folder: Permission denied; skipped\n"));
+    CHECK(ids_in(db) == std::set<std::string>{"good.txt"});
+
+    // The folder given itself.
+    Run locked = index(db, {(docs / "locked").string()}, setup);
+    CHECK(locked.exit_code == 1);
+    CHECK(contains(locked.err, "docs/locked: cannot read folder: Permission denied; skipped\n"));
+    fs::permissions(docs / "locked", fs::perms::owner_all);
+}
+
+TEST_CASE("a file that vanishes, changes or becomes a FIFO after listing is handled", "[hostile]") {
+    TempDir dir;
+    auto docs = dir.path() / "docs";
+    dir.write("docs/a.txt", "Premier\nTexte un.\n");
+    dir.write("docs/b.txt", "Second\nAncien texte.\n");
+    dir.write("docs/c.txt", "Troisieme\nTexte trois.\n");
+    dir.write("docs/d.txt", "Quatrieme\nTexte quatre.\n");
+    auto db = dir.path() / "db";
+    {
+        trouvere::IndexWriter writer(db.string(), 1);
+        trouvere::IndexOptions options;
+        // Files are listed before any is read, in name order: after a.txt is indexed, the others
+        // have been listed and not yet read.
+        options.on_progress = [&](const trouvere::IndexProgress& progress) {
+            if (progress.files_seen != 1) return;
+            std::ofstream(docs / "b.txt", std::ios::trunc) << "Second\nNouveau texte.\n";
+            fs::remove(docs / "c.txt");
+            fs::remove(docs / "d.txt");
+            REQUIRE(::mkfifo((docs / "d.txt").c_str(), 0644) == 0);
+        };
+        auto report = trouvere::index_paths(writer, {docs.string()}, options);
+        writer.commit();
+        std::set<std::string> warnings;
+        for (const auto& warning : report.warnings) {
+            warnings.insert(warning.file + ": " + warning.message);
+        }
+        CHECK(warnings == std::set<std::string>{
+                              docs.string() + "/c.txt: cannot read file: No such file or directory",
+                              docs.string() + "/d.txt: cannot read file: not a regular file"});
+        CHECK(report.skipped == 2);
+        CHECK(report.added == 2);
+    }
+    CHECK(ids_in(db) == std::set<std::string>{"a.txt", "b.txt"});
+    trouvere::Searcher searcher(db.string());
+    CHECK(searcher.search("nouveau").hits.size() == 1);
+    CHECK(searcher.search("ancien").hits.empty());
+}
+
+TEST_CASE("an empty corpus is reported with exit status 1", "[hostile]") {
+    TempDir dir;
+    fs::create_directories(dir.path() / "empty");
+    dir.write("others/notes.pdf", "%PDF");
+    auto db = dir.path() / "db";
+    for (const char* folder : {"empty", "others"}) {
+        INFO(folder);
+        Run result = index(db, {(dir.path() / folder).string()});
+        CHECK(result.exit_code == 1);
+        CHECK(contains(result.err,
+                       "search-index: no .txt, .md, .markdown, .html, .htm or .jsonl "
+                       "file to index in the paths given\n"));
+        CHECK(contains(result.out, "0 added"));
+    }
+    Run searched = search(db, {"rien"});
+    CHECK(searched.exit_code == 1);
+    CHECK(contains(searched.err, "no match for rien"));
+}
+
+// ---- Full disk
+// ------------------------------------------------------------------------------------
+
+TEST_CASE("a disk that fills during a run leaves the database as it was", "[hostile]") {
+    TempDir dir;
+    auto db = dir.path() / "db";
+    // Many distinct words, so that the update needs far more room than the limit leaves.
+    std::string many = "Titre\n";
+    for (int i = 0; i < 100'000; ++i) many += "mot" + std::to_string(i) + "x ";
+    dir.write("more/many.txt", many);
+
+    SECTION("an update of an existing database") {
+        REQUIRE(index(db, {trouvere::testing::corpus_dir().string()}).exit_code == 0);
+        std::set<std::string> before = ids_in(db);
+        REQUIRE(before.size() == 5);
+        std::uintmax_t largest = 0;
+        for (const auto& entry : fs::directory_iterator(db)) {
+            largest = std::max(largest, entry.file_size());
+        }
+        ChildSetup setup;
+        setup.max_file_size = largest + 64 * 1024;
+        Run result = index(db, {(dir.path() / "more").string()}, setup);
+        INFO(result.err);
+        CHECK(result.exit_code == 2);
+        CHECK(contains(result.err, "(File too large)"));
+        CHECK(contains(result.err,
+                       "search-index: nothing was committed: the database is as it "
+                       "was before this run\n"));
+        CHECK(ids_in(db) == before);
+        check_database_is_consistent(db);
+        CHECK(hit_ids(db, "Kidal").size() == 2);
+        CHECK(hit_ids(db, "mot5x").empty());
+        // With room again, the same run succeeds.
+        CHECK(index(db, {(dir.path() / "more").string()}).exit_code == 0);
+        CHECK(hit_ids(db, "mot5x") == std::set<std::string>{"many.txt"});
+    }
+    SECTION("a first build into a new database") {
+        ChildSetup setup;
+        setup.max_file_size = 64 * 1024;
+        Run result = index(
+            db, {(dir.path() / "more").string(), trouvere::testing::corpus_dir().string()}, setup);
+        INFO(result.err);
+        CHECK(result.exit_code == 2);
+        CHECK(contains(result.err, "(File too large)"));
+        CHECK(contains(result.err, "nothing was committed"));
+        CHECK(ids_in(db).empty());
+        check_database_is_consistent(db);
+        Run searched = search(db, {"Kidal"});
+        CHECK(searched.exit_code == 1);
+    }
+}
+
+// ---- Queries ------------------------------------------------------------------------------------
+
+TEST_CASE("queries over 10,000 bytes or 1024 words are refused; below, time stays bounded",
+          "[hostile]") {
+    TempDir dir;
+    auto db = dir.path() / "db";
+    REQUIRE(index(db, {trouvere::testing::corpus_dir().string()}).exit_code == 0);
+
+    std::string huge;
+    while (huge.size() < 100'000) huge += "Kidal ";
+    Run too_long = search(db, {huge});
+    CHECK(too_long.exit_code == 2);
+    CHECK(too_long.err == "search: query of " + std::to_string(huge.size()) +
+                              " bytes is longer than the limit of 10000\n");
+
+    // 10,000 terms cannot fit in 10,000 bytes; 1025 short ones can.
+    std::string words;
+    for (std::size_t i = 0; i < 10'000; ++i) words += "m" + std::to_string(i) + " ";
+    CHECK(search(db, {words}).exit_code == 2);
+    std::string over;
+    for (std::size_t i = 0; i <= limits::kMaxQueryTerms; ++i) over += "m" + std::to_string(i) + " ";
+    REQUIRE(over.size() < limits::kMaxQueryBytes);
+    Run too_many = search(db, {over});
+    CHECK(too_many.exit_code == 2);
+    CHECK(too_many.err == "search: query has more than 1024 words\n");
+    std::string phrase = "\"" + over + "\"";
+    CHECK(search(db, {phrase}).err == "search: query has more than 1024 words\n");
+
+    // Just under both limits: answered, in bounded time and memory.
+    std::string at_limit = "Kidal";
+    for (std::size_t i = 1; i < limits::kMaxQueryTerms; ++i)
+        at_limit += " OR m" + std::to_string(i);
+    REQUIRE(at_limit.size() <= limits::kMaxQueryBytes);
+    Run answered = search(db, {at_limit});
+    CHECK(answered.exit_code == 0);
+    WARN("a query of 1024 words: " << answered.seconds << " s, " << answered.max_rss_kib / 1024
+                                   << " MiB");
+    CHECK(answered.seconds < (kSanitized ? 10 : 2));
+
+    trouvere::Searcher searcher(db.string());
+    CHECK_THROWS_AS(searcher.search(huge), trouvere::QueryError);
+    CHECK_THROWS_AS(searcher.search(over), trouvere::QueryError);
+}
