@@ -502,6 +502,27 @@ TEST_CASE("markdown: odd front matter never stops the document", "[readers]") {
     CHECK(result.warnings.size() == c.warnings);
 }
 
+// Found by the Markdown reader fuzz target (tests/fuzz/corpus/markdown_reader/yaml_escapes.md):
+// yaml-cpp turns the YAML escapes \N and \_ (U+0085, U+00A0) into single bytes, so a front matter
+// value written in valid UTF-8 read as invalid UTF-8.
+TEST_CASE(
+    "regression: a front matter value that decodes to invalid UTF-8 is ignored with a warning",
+    "[readers][fuzz]") {
+    TempDir dir;
+    auto c = GENERATE(values<std::string>({
+        R"(title: "caf\xe9 \N")",
+        R"(title: "non\_break")",
+    }));
+    INFO(c);
+    auto result = read_as(dir, "a.md", "---\n" + c + "\n---\n# Le titre\n\nLe texte.\n");
+    const Document document = only_document(result);
+    CHECK(document.title == "Le titre");
+    const IndexWarning warning = only_warning(result);
+    CHECK(warning.line == 2);
+    CHECK(warning.message == "front matter field \"title\" is not valid UTF-8, ignored");
+    CHECK_FALSE(warning.skipped);
+}
+
 TEST_CASE("markdown: a lone --- is not a crash", "[readers]") {
     TempDir dir;
     auto result = read_as(dir, "a.md", "---");
