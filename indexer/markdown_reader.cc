@@ -141,6 +141,24 @@ std::optional<std::string> front_matter_text(const YAML::Node& front_matter, con
     return std::nullopt;
 }
 
+// yaml-cpp's message with any byte that is not valid UTF-8 written in hex: some messages quote
+// one byte of the offending character (`unknown escape character: ` and the first byte of `é`),
+// and a warning must stay valid UTF-8 text.
+std::string yaml_message(std::string_view message) {
+    static constexpr std::string_view kHex = "0123456789ABCDEF";
+    std::string out;
+    while (std::optional<std::size_t> bad = find_invalid_utf8(message)) {
+        const auto byte = static_cast<unsigned char>(message[*bad]);
+        out.append(message.substr(0, *bad));
+        out += "\\x";
+        out += kHex[byte >> 4];
+        out += kHex[byte & 0xF];
+        message.remove_prefix(*bad + 1);
+    }
+    out.append(message);
+    return out;
+}
+
 // Reads title, date, source and url from the front matter into `document`. Problems become
 // warnings; the document is indexed regardless.
 void read_front_matter(const FrontMatter& front, const ReaderInput& input, Document& document,
@@ -156,8 +174,9 @@ void read_front_matter(const FrontMatter& front, const ReaderInput& input, Docum
             offset =
                 input.base_offset + front.yaml_offset + static_cast<std::size_t>(error.mark.pos);
         }
-        result.warnings.push_back(make_warning(input.display_name, line, offset,
-                                               "malformed front matter, ignored: " + error.msg));
+        result.warnings.push_back(
+            make_warning(input.display_name, line, offset,
+                         "malformed front matter, ignored: " + yaml_message(error.msg)));
         result.warnings.back().skipped = false;
         return;
     }

@@ -523,6 +523,19 @@ TEST_CASE(
     CHECK_FALSE(warning.skipped);
 }
 
+// Found by the Markdown reader fuzz target: yaml-cpp quotes only the first byte of a multi-byte
+// character it cannot escape, and the warning carried that lone byte.
+TEST_CASE("regression: a YAML error about a multi-byte character gives a valid UTF-8 warning",
+          "[readers][fuzz]") {
+    TempDir dir;
+    auto result = read_as(dir, "a.md", "---\ntitle: \"caf\\é\"\n---\nLe texte.\n");
+    CHECK(only_document(result).title == "Le texte.");
+    const IndexWarning warning = only_warning(result);
+    CHECK(warning.message == "malformed front matter, ignored: unknown escape character: \\xC3");
+    CHECK(warning.line == 2);
+    CHECK_FALSE(warning.skipped);
+}
+
 TEST_CASE("markdown: a lone --- is not a crash", "[readers]") {
     TempDir dir;
     auto result = read_as(dir, "a.md", "---");
