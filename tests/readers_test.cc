@@ -728,6 +728,21 @@ TEST_CASE("html: invalid UTF-8 without a usable charset skips the page", "[reade
     CHECK(warning.offset == page.find('\xE9'));
 }
 
+// Found by the HTML reader fuzz target: gumbo turns a numeric character reference past the range
+// of an int into a stray byte instead of U+FFFD, and the document carried invalid UTF-8.
+TEST_CASE("regression: an out-of-range numeric character reference reads as U+FFFD",
+          "[readers][fuzz]") {
+    TempDir dir;
+    const std::string reference = "&#555555555555555555555555555555555555555;";
+    const Document document = only_document(read_as(
+        dir, "a.html",
+        "<html><head><title>t" + reference + "</title><meta property=\"og:site_name\" content=\"s" +
+            reference + "\"></head><body><p>a" + reference + "b</p></body></html>"));
+    CHECK(document.title == "t\uFFFD");
+    CHECK(document.source == "s\uFFFD");
+    CHECK(document.body == "a\uFFFDb");
+}
+
 TEST_CASE("html: a page with no visible text yields a warning", "[readers]") {
     TempDir dir;
     auto result = read_as(dir, "a.html", "<html><head><script>x()</script></head><body> </body>");
