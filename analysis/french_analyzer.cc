@@ -204,7 +204,12 @@ struct Analyzer::Impl {
             // Only an accented stem that differs tells anything: `armé` against `arme`, not
             // `cooper` against `cooper`.
             std::string accented_stem = stem(accented);
-            if (accented_stem != word.term) word.accented_term = std::move(accented_stem);
+            // A letter under a long run of combining accents folds to a short term, but its
+            // accented stem keeps every accent and can pass Xapian's term limit: such a word
+            // goes without its accented family.
+            if (accented_stem != word.term && accented_stem.size() <= kMaxTermBytes) {
+                word.accented_term = std::move(accented_stem);
+            }
         }
         return word;
     }

@@ -631,6 +631,18 @@ std::optional<std::string> convert_to_utf8(std::string_view bytes, std::string_v
     return converted;
 }
 
+// `text` with every byte that is not part of valid UTF-8 replaced by U+FFFD.
+std::string with_replacement_characters(std::string_view text) {
+    std::string out;
+    while (std::optional<std::size_t> bad = find_invalid_utf8(text)) {
+        out.append(text.substr(0, *bad));
+        out += "\uFFFD";
+        text.remove_prefix(*bad + 1);
+    }
+    out.append(text);
+    return out;
+}
+
 }  // namespace
 
 ReadResult read_html_file(const ReaderInput& input) {
@@ -714,6 +726,11 @@ ReadResult read_html_file(const ReaderInput& input) {
     // The page's <h1> usually repeats the title at the top of the article.
     drop_leading_title(kept, document.title);
     document.body = join_paragraphs(kept);
+    // Gumbo decodes a numeric character reference too large for an int (`&#55555555555;`) into
+    // bytes that are not UTF-8 where the HTML standard asks for U+FFFD.
+    for (std::string* field : {&document.title, &document.body, &document.source, &document.url}) {
+        if (find_invalid_utf8(*field)) *field = with_replacement_characters(*field);
+    }
 
     add_document_or_skip(result, std::move(document), input, "no visible text");
     return result;

@@ -120,13 +120,15 @@ std::vector<Block> markdown_blocks(std::string_view markdown) {
 }
 
 // The value of a front matter key as text, nullopt when absent or null. A list or a mapping where
-// text is expected is reported and ignored.
+// text is expected is reported and ignored, and so is text that is not valid UTF-8: yaml-cpp
+// writes the escapes \N and \_ (U+0085, U+00A0) as single bytes.
 std::optional<std::string> front_matter_text(const YAML::Node& front_matter, const char* key,
                                              const ReaderInput& input, std::size_t yaml_offset,
                                              ReadResult& result) {
     const YAML::Node value = front_matter[key];
     if (!value.IsDefined() || value.IsNull()) return std::nullopt;
-    if (value.IsScalar()) return value.Scalar();
+    if (value.IsScalar() && !find_invalid_utf8(value.Scalar())) return value.Scalar();
+    const char* problem = value.IsScalar() ? "is not valid UTF-8" : "is not text";
     YAML::Mark mark = value.Mark();
     std::size_t line = mark.is_null() ? 1 : static_cast<std::size_t>(mark.line) + 2;
     std::optional<std::size_t> offset;
@@ -134,9 +136,27 @@ std::optional<std::string> front_matter_text(const YAML::Node& front_matter, con
         offset = input.base_offset + yaml_offset + static_cast<std::size_t>(mark.pos);
     result.warnings.push_back(
         make_warning(input.display_name, line, offset,
-                     "front matter field \"" + std::string(key) + "\" is not text, ignored"));
+                     "front matter field \"" + std::string(key) + "\" " + problem + ", ignored"));
     result.warnings.back().skipped = false;
     return std::nullopt;
+}
+
+// yaml-cpp's message with any byte that is not valid UTF-8 written in hex: some messages quote
+// one byte of the offending character (`unknown escape character: ` and the first byte of `é`),
+// and a warning must stay valid UTF-8 text.
+std::string yaml_message(std::string_view message) {
+    static constexpr std::string_view kHex = "0123456789ABCDEF";
+    std::string out;
+    while (std::optional<std::size_t> bad = find_invalid_utf8(message)) {
+        const auto byte = static_cast<unsigned char>(message[*bad]);
+        out.append(message.substr(0, *bad));
+        out += "\\x";
+        out += kHex[byte >> 4];
+        out += kHex[byte & 0xF];
+        message.remove_prefix(*bad + 1);
+    }
+    out.append(message);
+    return out;
 }
 
 // Reads title, date, source and url from the front matter into `document`. Problems become
@@ -154,8 +174,9 @@ void read_front_matter(const FrontMatter& front, const ReaderInput& input, Docum
             offset =
                 input.base_offset + front.yaml_offset + static_cast<std::size_t>(error.mark.pos);
         }
-        result.warnings.push_back(make_warning(input.display_name, line, offset,
-                                               "malformed front matter, ignored: " + error.msg));
+        result.warnings.push_back(
+            make_warning(input.display_name, line, offset,
+                         "malformed front matter, ignored: " + yaml_message(error.msg)));
         result.warnings.back().skipped = false;
         return;
     }

@@ -174,3 +174,18 @@ TEST_CASE("absurdly long words are not indexed", "[analysis]") {
     REQUIRE(tokens.size() == 2);
     CHECK(tokens[1].position == tokens[0].position + 1);
 }
+
+// Found by the analyzer fuzz target (tests/fuzz/corpus/analyzer/long_word.txt): a letter with a
+// long run of combining accents folds to a short term, but its accented stem kept every accent and
+// passed Xapian's term length limit.
+TEST_CASE("regression: a word with hundreds of combining accents has no oversized accented term",
+          "[analysis][fuzz]") {
+    Analyzer analyzer;
+    std::string word = "e";
+    for (int i = 0; i < 150; ++i) word += "\u0301";
+    const std::vector<Token> tokens = analyzer.analyze("avant " + word + " après");
+    REQUIRE(tokens.size() == 3);
+    CHECK(tokens[1].term == "e");
+    CHECK(tokens[1].accented_term.size() <= 64);
+    CHECK(tokens[2].position == tokens[1].position + 1);
+}

@@ -502,6 +502,40 @@ TEST_CASE("markdown: odd front matter never stops the document", "[readers]") {
     CHECK(result.warnings.size() == c.warnings);
 }
 
+// Found by the Markdown reader fuzz target (tests/fuzz/corpus/markdown_reader/yaml_escapes.md):
+// yaml-cpp turns the YAML escapes \N and \_ (U+0085, U+00A0) into single bytes, so a front matter
+// value written in valid UTF-8 read as invalid UTF-8.
+TEST_CASE(
+    "regression: a front matter value that decodes to invalid UTF-8 is ignored with a warning",
+    "[readers][fuzz]") {
+    TempDir dir;
+    auto c = GENERATE(values<std::string>({
+        R"(title: "caf\xe9 \N")",
+        R"(title: "non\_break")",
+    }));
+    INFO(c);
+    auto result = read_as(dir, "a.md", "---\n" + c + "\n---\n# Le titre\n\nLe texte.\n");
+    const Document document = only_document(result);
+    CHECK(document.title == "Le titre");
+    const IndexWarning warning = only_warning(result);
+    CHECK(warning.line == 2);
+    CHECK(warning.message == "front matter field \"title\" is not valid UTF-8, ignored");
+    CHECK_FALSE(warning.skipped);
+}
+
+// Found by the Markdown reader fuzz target: yaml-cpp quotes only the first byte of a multi-byte
+// character it cannot escape, and the warning carried that lone byte.
+TEST_CASE("regression: a YAML error about a multi-byte character gives a valid UTF-8 warning",
+          "[readers][fuzz]") {
+    TempDir dir;
+    auto result = read_as(dir, "a.md", "---\ntitle: \"caf\\é\"\n---\nLe texte.\n");
+    CHECK(only_document(result).title == "Le texte.");
+    const IndexWarning warning = only_warning(result);
+    CHECK(warning.message == "malformed front matter, ignored: unknown escape character: \\xC3");
+    CHECK(warning.line == 2);
+    CHECK_FALSE(warning.skipped);
+}
+
 TEST_CASE("markdown: a lone --- is not a crash", "[readers]") {
     TempDir dir;
     auto result = read_as(dir, "a.md", "---");
@@ -692,6 +726,21 @@ TEST_CASE("html: invalid UTF-8 without a usable charset skips the page", "[reade
     const IndexWarning warning = only_warning(result);
     CHECK(warning.line == 3);
     CHECK(warning.offset == page.find('\xE9'));
+}
+
+// Found by the HTML reader fuzz target: gumbo turns a numeric character reference past the range
+// of an int into a stray byte instead of U+FFFD, and the document carried invalid UTF-8.
+TEST_CASE("regression: an out-of-range numeric character reference reads as U+FFFD",
+          "[readers][fuzz]") {
+    TempDir dir;
+    const std::string reference = "&#555555555555555555555555555555555555555;";
+    const Document document = only_document(read_as(
+        dir, "a.html",
+        "<html><head><title>t" + reference + "</title><meta property=\"og:site_name\" content=\"s" +
+            reference + "\"></head><body><p>a" + reference + "b</p></body></html>"));
+    CHECK(document.title == "t\uFFFD");
+    CHECK(document.source == "s\uFFFD");
+    CHECK(document.body == "a\uFFFDb");
 }
 
 TEST_CASE("html: a page with no visible text yields a warning", "[readers]") {
