@@ -33,10 +33,21 @@ struct IndexProgress {
 struct IndexOptions {
     /// Delete documents whose source file no longer exists.
     bool prune = false;
+    /// Commit after the file during which this many documents have been written since the last
+    /// commit; 0: never (the caller's final commit makes the whole run one change). A commit
+    /// costs a few fsyncs, and a killed run loses only what it wrote since its last commit: the
+    /// next run skips the files already committed. The default matches Xapian's own flush
+    /// threshold, so these commits write nothing Xapian would not write anyway. A first build
+    /// into an empty database commits only at the end (IndexWriter::builds_in_bulk).
+    std::size_t commit_every = 10'000;
     /// Called for every warning as it happens (the report keeps them too).
     std::function<void(const IndexWarning&)> on_warning;
     /// Called after each file.
     std::function<void(const IndexProgress&)> on_progress;
+    /// Called just before and just after each commit that index_paths makes (not the caller's
+    /// final one), with the files seen so far: they are all in that commit.
+    std::function<void(const IndexProgress&)> before_commit;
+    std::function<void(const IndexProgress&)> after_commit;
 };
 
 struct IndexReport {
@@ -54,7 +65,10 @@ struct IndexReport {
 /// were found under. Files unchanged since the last run are skipped; changed ones replace their
 /// documents. Bad input is skipped with a warning and never stops the run.
 ///
-/// Does not commit: the caller commits once, so that a whole run is one atomic change.
+/// Files are read in a fixed order (each argument in turn, its files sorted by id), and commits
+/// fall between files (see IndexOptions::commit_every): every commit holds a file's documents
+/// and its record together, and the files before it. The caller makes the final commit, which
+/// holds the rest and what --prune deletes.
 /// Throws DatabaseError if the database fails, Error if a path given does not exist.
 [[nodiscard]] IndexReport index_paths(IndexWriter& writer, const std::vector<std::string>& paths,
                                       const IndexOptions& options = {});
