@@ -169,7 +169,11 @@ public:
                 commit_if_due();
             }
         }
-        if (options_.prune) prune();
+        if (options_.prune) {
+            progress_.pruning = true;
+            if (options_.on_progress) options_.on_progress(progress_);
+            prune();
+        }
     }
 
     IndexReport take_report() { return std::move(report_); }

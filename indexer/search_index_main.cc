@@ -88,7 +88,8 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(0.0, 86400.0));
     app.add_flag("-q,--quiet", quiet, "No progress line and no summary");
-    app.add_flag("-v,--verbose", verbose, "Report each commit on standard error as it happens");
+    app.add_flag("-v,--verbose", verbose,
+                 "Report each commit, and the start of pruning, on standard error");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -130,6 +131,10 @@ int main(int argc, char** argv) {
         };
         options.on_progress = [&](const trouvere::IndexProgress& state) {
             files_seen = state.files_seen;
+            if (state.pruning && verbose) {
+                progress.clear();
+                std::cerr << "search-index: pruning\n" << std::flush;
+            }
             progress.update(state);
         };
         auto report = trouvere::index_paths(writer, paths, options);

@@ -367,7 +367,7 @@ TEST_CASE("two search-index runs at once: the second waits, then names the first
     CHECK(ids_in(db).size() == 300);
 }
 
-TEST_CASE("search-index --verbose reports each commit before and after it", "[cli]") {
+TEST_CASE("search-index --verbose reports each commit before and after it, and pruning", "[cli]") {
     TempDir dir;
     for (int i = 0; i < 3; ++i) {
         dir.write("corpus/" + std::to_string(i) + ".txt",
@@ -391,5 +391,11 @@ TEST_CASE("search-index --verbose reports each commit before and after it", "[cl
           "search-index: committed 2 files\n"
           "search-index: committing 3 files (end of run)\n"
           "search-index: committed 3 files (end of run)\n");
+    fs::remove(dir.path() / "corpus/2.txt");
+    auto third = trouvere::testing::run_process(program, {"--db", db, "-v", "--prune", corpus});
+    CHECK(third.err ==
+          "search-index: pruning\n"
+          "search-index: committing 2 files (end of run)\n"
+          "search-index: committed 2 files (end of run)\n");
 }
 #endif

@@ -95,10 +95,10 @@ public:
         std::cout << "kill harness: seed " << settings_.seed << ", " << phase << " phases, "
                   << kills_ << " kills (" << kills_in_commit_ << " during a commit, "
                   << kills_before_first_commit_ << " before a first build's commit, "
-                  << kills_in_prune_runs_ << " in --prune runs), " << completed_attempts_
-                  << " runs ended before their kill, " << checks_ << " states checked, "
-                  << failures_ << " failures, " << static_cast<int>(seconds_since(started))
-                  << " s\n";
+                  << kills_in_prune_runs_ << " in --prune runs, " << kills_while_pruning_
+                  << " while pruning), " << completed_attempts_ << " runs ended before their kill, "
+                  << checks_ << " states checked, " << failures_ << " failures, "
+                  << static_cast<int>(seconds_since(started)) << " s\n";
         std::cout << (failures_ == 0 ? 1 : 0) << " passed, " << (failures_ == 0 ? 0 : 1)
                   << " failed\n";
         if (failures_ == 0) fs::remove_all(work_);
@@ -449,13 +449,16 @@ private:
         std::optional<State> pending;
         std::istringstream lines(err);
         std::string text;
+        bool pruning = false;
         while (std::getline(lines, text)) {
+            if (text == "search-index: pruning") pruning = true;
             std::smatch match;
             if (!std::regex_match(text, match, line)) continue;
             State after =
                 expected_after(before, end, std::stoul(match[2].str()), match[3].matched, prune);
             if (match[1] == "committing") {
                 pending = after;
+                pruning = false;
             } else {
                 completed = after;
                 pending.reset();
@@ -463,6 +466,7 @@ private:
         }
         State last = completed.value_or(before);
         if (pending) ++kills_in_commit_;
+        if (pruning) ++kills_while_pruning_;
 
         std::string problem;
         auto state = read_state(db, problem);
@@ -502,6 +506,7 @@ private:
     int kills_in_commit_ = 0;
     int kills_before_first_commit_ = 0;
     int kills_in_prune_runs_ = 0;
+    int kills_while_pruning_ = 0;
     int completed_attempts_ = 0;
     int checks_ = 0;
     int failures_ = 0;

@@ -28,6 +28,8 @@ struct IndexProgress {
     std::size_t files_seen = 0;
     std::size_t documents_written = 0;
     std::string current_file;
+    /// Every file has been read and --prune now deletes the documents of files gone.
+    bool pruning = false;
 };
 
 struct IndexOptions {
@@ -44,7 +46,7 @@ struct IndexOptions {
     std::size_t commit_every = 1'000;
     /// Called for every warning as it happens (the report keeps them too).
     std::function<void(const IndexWarning&)> on_warning;
-    /// Called after each file.
+    /// Called after each file, and once more when pruning begins.
     std::function<void(const IndexProgress&)> on_progress;
     /// Called just before and just after each commit that index_paths makes (not the caller's
     /// final one), with the files seen so far: they are all in that commit.
