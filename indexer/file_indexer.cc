@@ -257,18 +257,37 @@ public:
             for (const FoundFile& found : find_files(argument, report_, options_)) {
                 index_file(found);
                 ++progress_.files_seen;
-                if (options_.on_progress) {
-                    progress_.current_file = found.display_name;
-                    options_.on_progress(progress_);
-                }
+                progress_.current_file = found.display_name;
+                if (options_.on_progress) options_.on_progress(progress_);
+                commit_if_due();
             }
         }
-        if (options_.prune) prune();
+        if (options_.prune) {
+            progress_.pruning = true;
+            if (options_.on_progress) options_.on_progress(progress_);
+            prune();
+        }
     }
 
     IndexReport take_report() { return std::move(report_); }
 
 private:
+    void commit_if_due() {
+        if (options_.commit_every == 0 || writer_.builds_in_bulk()) return;
+        if (progress_.documents_written - written_at_last_commit_ < options_.commit_every) return;
+        if (options_.before_commit) options_.before_commit(progress_);
+        writer_.commit();
+        written_at_last_commit_ = progress_.documents_written;
+        if (options_.after_commit) options_.after_commit(progress_);
+    }
+
+    // An unchanged file keeps the ids it owns in this run as if it had written them again, so
+    // that a later file cannot take one over: a run that resumes after a commit, with the
+    // files before it unchanged, then decides exactly as one that wrote them.
+    void claim(const SourceRecord& record, const std::string& display_name) {
+        for (const std::string& id : record.ids) ids_claimed_.try_emplace(id, display_name);
+    }
+
     void warn(IndexWarning warning) {
         if (options_.on_warning) options_.on_warning(warning);
         if (warning.skipped) ++report_.skipped;
@@ -290,6 +309,7 @@ private:
         if (auto stored = writer_.metadata(key)) previous = decode(*stored);
         if (previous && !error && previous->size == size && previous->mtime == mtime_ns) {
             report_.unchanged += previous->ids.size();
+            claim(*previous, found.display_name);
             return;
         }
 
@@ -312,6 +332,7 @@ private:
             previous->mtime = mtime_ns;
             writer_.set_metadata(key, encode(*previous));
             report_.unchanged += previous->ids.size();
+            claim(*previous, found.display_name);
             return;
         }
 
@@ -329,7 +350,7 @@ private:
         SourceRecord record{absolute_path, content.size, mtime_ns, hash, {}};
         std::set<std::string> new_ids;
         for (Document& document : result.documents) {
-            auto [owner, first_use] = ids_written_.try_emplace(document.id, found.display_name);
+            auto [owner, first_use] = ids_claimed_.try_emplace(document.id, found.display_name);
             if (!first_use && owner->second != found.display_name) {
                 warn({found.display_name, 0, 0, false,
                       "id '" + document.id + "' already used by " + owner->second + "; skipped"});
@@ -378,8 +399,10 @@ private:
     IndexReport report_;
     IndexProgress progress_;
     std::set<std::string> seen_keys_;
-    // Ids written in this run and the file each came from, to catch two files claiming one id.
-    std::map<std::string, std::string> ids_written_;
+    std::size_t written_at_last_commit_ = 0;
+    // Ids written (or kept by an unchanged file) in this run and the file each came from, to
+    // catch two files claiming one id.
+    std::map<std::string, std::string> ids_claimed_;
 };
 
 }  // namespace

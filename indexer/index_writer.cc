@@ -5,12 +5,17 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "core/term_scheme.h"
 #include "core/xapian_errors.h"
 #include "indexer/bulk_build.h"
+#include "indexer/writer_lock.h"
 #include "indexer/xapian_document.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/error.h"
@@ -22,6 +27,7 @@ namespace trouvere {
 namespace {
 
 using xapian_errors::rethrow_as_database_error;
+using Clock = std::chrono::steady_clock;
 
 // More shards than this cost more in merging than they save on a two-to-eight core machine.
 constexpr unsigned kMaxShards = 8;
@@ -56,11 +62,69 @@ void sync_folder(const fs::path& folder) {
     ::close(fd);
 }
 
+// Xapian's lock is also taken by programs that ignore ours (Xapian's own tools, an older
+// trouvere): wait for it as for ours, until the same deadline.
+Xapian::WritableDatabase open_writable(const fs::path& location, const std::string& path,
+                                       Clock::time_point deadline) {
+    for (;;) {
+        try {
+            return Xapian::WritableDatabase(location.string(), Xapian::DB_CREATE_OR_OPEN);
+        } catch (const Xapian::DatabaseLockError&) {
+            if (Clock::now() >= deadline) {
+                throw DatabaseError("database " + path +
+                                    " is locked by another program writing it with Xapian");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+}
+
+// A new database is made in a scratch folder and renamed into place once it holds the scheme
+// version: a crash while Xapian creates its files never leaves a half-made database at the
+// path, only an abandoned scratch folder.
+void create_database(const fs::path& location) {
+    fs::path scratch = location.parent_path() / (scratch_prefix(location) + "new");
+    fs::remove_all(scratch);
+    {
+        Xapian::WritableDatabase created(scratch.string(), Xapian::DB_CREATE);
+        created.set_metadata(std::string(scheme::kSchemeKey), std::string(scheme::kSchemeVersion));
+        created.commit();
+    }
+    fs::rename(scratch, location);
+    sync_folder(location.parent_path());
+}
+
+// Swaps two folders in one step, so that the database path always holds a whole database, the
+// old one or the new one: for a reader opening it at any moment and after a crash at any moment.
+// File systems without RENAME_EXCHANGE (some network and FUSE ones) get two renames instead,
+// with a moment when the path is missing.
+void swap_folders(const fs::path& location, const fs::path& replacement) {
+    if (::renameat2(AT_FDCWD, location.c_str(), AT_FDCWD, replacement.c_str(), RENAME_EXCHANGE) ==
+        0) {
+        return;
+    }
+    if (errno != EINVAL && errno != ENOSYS) {
+        throw DatabaseError("cannot move the new database into " + location.string() + ": " +
+                            std::strerror(errno));
+    }
+    fs::path previous = replacement.parent_path() / "previous";
+    fs::rename(location, previous);
+    try {
+        fs::rename(replacement, location);
+    } catch (const fs::filesystem_error&) {
+        std::error_code ignored;
+        fs::rename(previous, location, ignored);
+        throw;
+    }
+}
+
 }  // namespace
 
 struct IndexWriter::Impl {
     std::string path;
     fs::path location;
+    // Declared first so that it is released last, after the database is closed.
+    std::optional<indexer::WriterLock> lock;
     Xapian::WritableDatabase db;
     Analyzer analyzer;
     // Set while an empty database is being built in parallel; reset by the commit that ends it.
@@ -68,16 +132,16 @@ struct IndexWriter::Impl {
     bool rebuilds_outdated = false;
 
     void open_for_updates() {
-        db = Xapian::WritableDatabase(location.string(), Xapian::DB_CREATE_OR_OPEN);
+        db = open_writable(location, path, Clock::now());
         // Everything until commit() is one transaction, so Xapian's automatic flushes (every
-        // 10,000 documents by default) never make half of a run visible.
+        // 10,000 documents by default) never make half of a commit visible.
         db.begin_transaction();
     }
 
-    // Replaces the (empty) database with the merged shards: the old folder is moved aside and
-    // the new one renamed into its place, both on the same file system. A reader opening the
-    // database in between finds no database, which is what the empty one held; a crash in
-    // between leaves no database and the next writer starts from empty again.
+    // Replaces the (empty or outdated) database with the merged shards, which are synced to
+    // disk first; then the folder holding both is synced, so the swap is the one durable commit
+    // of the build. Our lock, outside the folder, is held throughout: no other writer can open
+    // either folder meanwhile.
     void finish_bulk() {
         fs::path scratch = location.parent_path() / (scratch_prefix(location) + "final");
         fs::path merged = scratch / "merged";
@@ -86,13 +150,7 @@ struct IndexWriter::Impl {
         fs::create_directories(scratch);
         bulk->finish(merged);
         db.close();
-        fs::rename(location, scratch / "previous");
-        try {
-            fs::rename(merged, location);
-        } catch (const fs::filesystem_error&) {
-            fs::rename(scratch / "previous", location, ignored);
-            throw;
-        }
+        swap_folders(location, merged);
         sync_folder(location.parent_path());
         bulk.reset();
         rebuilds_outdated = false;
@@ -101,14 +159,20 @@ struct IndexWriter::Impl {
     }
 };
 
-IndexWriter::IndexWriter(const std::string& path, unsigned threads)
+IndexWriter::IndexWriter(const std::string& path, unsigned threads,
+                         std::chrono::milliseconds lock_wait)
     : impl_(std::make_unique<Impl>()) {
     impl_->path = path;
     impl_->location = normalized(path);
+    auto deadline = Clock::now() + lock_wait;
     try {
         std::error_code ignored;
         fs::create_directories(impl_->location.parent_path(), ignored);
-        impl_->db = Xapian::WritableDatabase(impl_->location.string(), Xapian::DB_CREATE_OR_OPEN);
+        impl_->lock.emplace(impl_->location, lock_wait);
+        if (!fs::exists(impl_->location) || fs::is_empty(impl_->location)) {
+            create_database(impl_->location);
+        }
+        impl_->db = open_writable(impl_->location, path, deadline);
         auto scheme_version = impl_->db.get_metadata(std::string(scheme::kSchemeKey));
         bool empty = impl_->db.get_doccount() == 0;
         if (scheme_version.empty() && empty) {
@@ -141,10 +205,10 @@ IndexWriter::IndexWriter(const std::string& path, unsigned threads)
         } else {
             impl_->db.begin_transaction();
         }
-    } catch (const Xapian::DatabaseLockError&) {
-        throw DatabaseError("database " + path + " is locked: another search-index is writing it");
     } catch (const Xapian::Error& error) {
         rethrow_as_database_error(path, error);
+    } catch (const fs::filesystem_error& error) {
+        throw DatabaseError("database " + path + ": " + error.what());
     }
 }
 
@@ -259,6 +323,10 @@ const std::string& IndexWriter::path() const {
 
 bool IndexWriter::rebuilds_outdated_database() const {
     return impl_->rebuilds_outdated;
+}
+
+bool IndexWriter::builds_in_bulk() const {
+    return impl_->bulk != nullptr;
 }
 
 }  // namespace trouvere

@@ -1,11 +1,12 @@
-// search-index: builds or updates a trouvere database from files and folders, in one atomic
-// commit. Exit status: 0 done (bad files are skipped with a warning), 1 no file to index in the
-// paths given, 2 usage or database error.
+// search-index: builds or updates a trouvere database from files and folders. Exit status: 0 done
+// (bad files are skipped with a warning), 1 no file to index in the paths given, 2 usage or
+// database error (a database locked by another search-index for longer than --wait included).
 
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdint>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -69,16 +70,30 @@ private:
 int main(int argc, char** argv) {
     CLI::App app{
         "Index French text (.txt, .md, .html, .jsonl) for the search command.\n"
-        "Unchanged files are skipped and changed ones replaced; each run is one commit.",
+        "Unchanged files are skipped and changed ones replaced. A run commits every\n"
+        "--commit-every documents and at its end; a killed run resumes where it committed.",
         "search-index"};
     std::vector<std::string> paths;
     std::string db;
     bool prune = false;
     bool quiet = false;
+    bool verbose = false;
+    trouvere::IndexOptions options;
+    double wait_seconds =
+        std::chrono::duration<double>(trouvere::IndexWriter::kDefaultLockWait).count();
     app.add_option("paths", paths, "Files and folders to index (folders recursively)")->required();
     app.add_option("--db", db, "Database folder (default: $SEARCH_DB, else the per-user index)");
     app.add_flag("--prune", prune, "Delete documents whose files no longer exist");
+    app.add_option("--commit-every", options.commit_every,
+                   "Commit after every N documents written (0: one commit per run)")
+        ->capture_default_str();
+    app.add_option("--wait", wait_seconds,
+                   "Seconds to wait for another search-index writing the same database")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 86400.0));
     app.add_flag("-q,--quiet", quiet, "No progress line and no summary");
+    app.add_flag("-v,--verbose", verbose,
+                 "Report each commit, and the start of pruning, on standard error");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -89,7 +104,9 @@ int main(int argc, char** argv) {
     bool writer_open = false;
     try {
         std::string db_path = trouvere::resolve_database_path(db);
-        trouvere::IndexWriter writer(db_path);
+        trouvere::IndexWriter writer(
+            db_path, 0,
+            std::chrono::milliseconds(static_cast<std::int64_t>(wait_seconds * 1000 + 0.5)));
         writer_open = true;
         if (writer.rebuilds_outdated_database()) {
             std::cerr << "search-index: " << db_path
@@ -97,20 +114,39 @@ int main(int argc, char** argv) {
                          "files given\n";
         }
         ProgressLine progress(!quiet && ::isatty(STDERR_FILENO));
-        trouvere::IndexOptions options;
         options.prune = prune;
+        // One write per line, before and after each commit: a run killed in between may or may
+        // not have made that commit, one killed outside has exactly the last commit reported.
+        auto report_commit = [&](std::string_view stage, std::size_t files, bool last) {
+            if (!verbose) return;
+            progress.clear();
+            std::string line = "search-index: " + std::string(stage) + " " + std::to_string(files) +
+                               " files" + (last ? " (end of run)" : "") + "\n";
+            std::cerr << line << std::flush;
+        };
+        options.before_commit = [&](const trouvere::IndexProgress& state) {
+            report_commit("committing", state.files_seen, false);
+        };
+        options.after_commit = [&](const trouvere::IndexProgress& state) {
+            report_commit("committed", state.files_seen, false);
+        };
+        std::size_t files_seen = 0;
         options.on_warning = [&progress](const trouvere::IndexWarning& warning) {
             progress.clear();
             print_warning(warning);
         };
-        std::size_t files_seen = 0;
-        options.on_progress = [&progress, &files_seen](const trouvere::IndexProgress& state) {
+        options.on_progress = [&](const trouvere::IndexProgress& state) {
             files_seen = state.files_seen;
+            if (state.pruning && verbose) {
+                progress.clear();
+                std::cerr << "search-index: pruning\n" << std::flush;
+            }
             progress.update(state);
         };
         auto report = trouvere::index_paths(writer, paths, options);
-        // Committed even when nothing was found: --prune may have deleted documents.
+        report_commit("committing", files_seen, true);
         writer.commit();
+        report_commit("committed", files_seen, true);
         progress.clear();
         if (!quiet) {
             std::cout << "indexed into " << db_path << ": " << report.added << " added, "
@@ -127,11 +163,11 @@ int main(int argc, char** argv) {
         return 0;
     } catch (const trouvere::Error& error) {
         std::cerr << "search-index: " << trouvere::terminal_safe(error.what()) << '\n';
-        // A failed run (a full disk, say) commits nothing: say so, since the user's next
-        // question is whether the index is damaged.
+        // After a failed run (a full disk, say) the user's next question is whether the index is
+        // damaged: it is not, it is as of the run's last commit.
         if (writer_open) {
-            std::cerr << "search-index: nothing was committed: the database is as it was before "
-                         "this run\n";
+            std::cerr << "search-index: the database keeps what this run committed before the "
+                         "error, and nothing after; running it again finishes the job\n";
         }
         return kTrouble;
     }

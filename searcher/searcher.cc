@@ -1,5 +1,6 @@
 #include "trouvere/searcher.h"
 
+#include <sys/stat.h>
 #include <xapian.h>
 
 #include <filesystem>
@@ -16,10 +17,68 @@
 
 namespace trouvere {
 
+namespace {
+
+// A writer that commits while a search runs can overwrite the blocks of the revision the search
+// reads; the search then starts again on the latest revision. Each retry needs two more commits
+// during one search to fail again.
+constexpr int kSearchAttempts = 5;
+
+// Which folder is at the path: a first build swaps in a whole new folder, which
+// Xapian::Database::reopen() does not notice when the new database has the old one's revision.
+struct FolderIdentity {
+    dev_t device = 0;
+    ino_t inode = 0;
+    bool operator==(const FolderIdentity&) const = default;
+};
+
+FolderIdentity identity_of(const std::string& path) {
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0) return {};
+    return {status.st_dev, status.st_ino};
+}
+
+}  // namespace
+
 struct Searcher::Impl {
     std::string path;
     Xapian::Database db;
+    FolderIdentity folder;
     Analyzer analyzer;
+
+    // Opens the folder now at the path. Xapian opens a database file by file, so a swap in the
+    // middle could pair files of two databases: the open counts only if the same folder was at
+    // the path before and after it.
+    void open_current() {
+        for (int attempt = 1;; ++attempt) {
+            FolderIdentity before = identity_of(path);
+            try {
+                Xapian::Database opened(path);
+                if (identity_of(path) == before) {
+                    db = std::move(opened);
+                    folder = before;
+                    return;
+                }
+            } catch (const Xapian::DatabaseError&) {
+                if (identity_of(path) == before) throw;
+            }
+            if (attempt == kSearchAttempts) {
+                throw Xapian::DatabaseOpeningError("replaced during every attempt to open it");
+            }
+        }
+    }
+
+    void move_to_latest() {
+        if (identity_of(path) == folder) {
+            db.reopen();
+            // A swap during reopen() may have paired files of two databases.
+            if (identity_of(path) == folder) return;
+        }
+        open_current();
+    }
+
+    [[nodiscard]] SearchResults search_once(std::string_view query_text,
+                                            const SearchOptions& options);
 };
 
 Searcher::Searcher(const std::string& path) : impl_(std::make_unique<Impl>()) {
@@ -29,7 +88,7 @@ Searcher::Searcher(const std::string& path) : impl_(std::make_unique<Impl>()) {
         throw DatabaseError("no database at " + path + " (build one with: search-index FOLDER)");
     }
     try {
-        impl_->db = Xapian::Database(path);
+        impl_->open_current();
     } catch (const Xapian::Error& xapian_error) {
         throw DatabaseError("cannot open database " + path + ": " + xapian_error.get_description());
     }
@@ -49,24 +108,37 @@ SearchResults Searcher::search(std::string_view query_text, const SearchOptions&
                          " bytes is longer than the limit of " +
                          std::to_string(limits::kMaxQueryBytes));
     }
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return impl_->search_once(query_text, options);
+        } catch (const Xapian::DatabaseModifiedError& error) {
+            if (attempt == kSearchAttempts) {
+                xapian_errors::rethrow_as_database_error(impl_->path, error);
+            }
+            reopen();
+        }
+    }
+}
+
+SearchResults Searcher::Impl::search_once(std::string_view query_text,
+                                          const SearchOptions& options) {
     SearchResults results;
     results.query = std::string(query_text);
     ParsedQuery parsed = parse_query(query_text);
     results.warnings = std::move(parsed.warnings);
 
-    auto translation = searcher::translate(parsed.root, impl_->analyzer, searcher::FreeWords::all);
+    auto translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::all);
     if (translation.query.empty()) {
         throw QueryError("nothing to search for in '" + results.query + "'");
     }
     try {
-        Xapian::Enquire enquire(impl_->db);
+        Xapian::Enquire enquire(db);
         enquire.set_weighting_scheme(Xapian::BM25Weight());
         enquire.set_query(translation.query);
         Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(options.offset),
                                              static_cast<Xapian::doccount>(options.limit));
         if (mset.get_matches_upper_bound() == 0 && translation.can_relax) {
-            translation =
-                searcher::translate(parsed.root, impl_->analyzer, searcher::FreeWords::any);
+            translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::any);
             enquire.set_query(translation.query);
             mset = enquire.get_mset(static_cast<Xapian::doccount>(options.offset),
                                     static_cast<Xapian::doccount>(options.limit));
@@ -83,7 +155,7 @@ SearchResults Searcher::search(std::string_view query_text, const SearchOptions&
             if (options.snippets) {
                 document.body = stored_document.get_data();
                 const std::string& text = document.body.empty() ? document.title : document.body;
-                hit.snippet = searcher::build_snippet(impl_->analyzer, text, translation.match,
+                hit.snippet = searcher::build_snippet(analyzer, text, translation.match,
                                                       options.snippet_chars);
             }
             hit.id = std::move(document.id);
@@ -94,15 +166,17 @@ SearchResults Searcher::search(std::string_view query_text, const SearchOptions&
             hit.path = std::move(document.path);
             results.hits.push_back(std::move(hit));
         }
+    } catch (const Xapian::DatabaseModifiedError&) {
+        throw;  // Searcher::search starts again on the latest revision
     } catch (const Xapian::Error& error) {
-        xapian_errors::rethrow_as_database_error(impl_->path, error);
+        xapian_errors::rethrow_as_database_error(path, error);
     }
     return results;
 }
 
 void Searcher::reopen() {
     try {
-        impl_->db.reopen();
+        impl_->move_to_latest();
     } catch (const Xapian::Error& error) {
         xapian_errors::rethrow_as_database_error(impl_->path, error);
     }

@@ -188,7 +188,7 @@ TEST_CASE("a second writer on the same database is refused clearly", "[index]") 
     auto db = (dir.path() / "db").string();
     trouvere::IndexWriter first(db);
     try {
-        trouvere::IndexWriter second(db);
+        trouvere::IndexWriter second(db, 0, std::chrono::milliseconds(0));
         FAIL("second writer opened");
     } catch (const trouvere::DatabaseError& error) {
         CHECK_THAT(error.what(), Catch::Contains("locked") && Catch::Contains(db));
@@ -334,7 +334,7 @@ TEST_CASE("an abandoned parallel build leaves the database empty and no scratch 
     for (const auto& entry : fs::directory_iterator(dir.path())) {
         entries.insert(entry.path().filename().string());
     }
-    CHECK(entries == std::set<std::string>{"db"});
+    CHECK(entries == std::set<std::string>{"db", "db.lock"});
 }
 
 TEST_CASE("scratch folders of a killed parallel build are removed by the next writer", "[index]") {

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -57,12 +59,13 @@ namespace {
 
 // Drains a pipe into a string on its own thread, so that a child filling one pipe cannot block
 // while we wait on the other.
-std::thread drain(int fd, std::string& into) {
-    return std::thread([fd, &into] {
+std::thread drain(int fd, std::string& into, std::mutex& mutex) {
+    return std::thread([fd, &into, &mutex] {
         char buffer[8192];
         for (;;) {
             ssize_t n = ::read(fd, buffer, sizeof buffer);
             if (n > 0) {
+                std::lock_guard guard(mutex);
                 into.append(buffer, static_cast<std::size_t>(n));
             } else if (n < 0 && errno == EINTR) {
                 continue;
@@ -76,19 +79,30 @@ std::thread drain(int fd, std::string& into) {
 
 }  // namespace
 
-ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
-                          const std::map<std::string, std::string>& environment) {
+struct ChildProcess::Output {
+    std::mutex mutex;
+    ProcessResult result;
+    std::thread out_thread;
+    std::thread err_thread;
+};
+
+ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& args,
+                           const std::map<std::string, std::string>& environment)
+    : output_(std::make_unique<Output>()) {
     int out_pipe[2];
     int err_pipe[2];
-    if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+        ::close(out_pipe[0]);
+        ::close(out_pipe[1]);
+        throw std::runtime_error("pipe failed");
+    }
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-    posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
 
     std::vector<std::string> argv_storage{program};
     argv_storage.insert(argv_storage.end(), args.begin(), args.end());
@@ -116,22 +130,80 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
     posix_spawn_file_actions_destroy(&actions);
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
-
-    ProcessResult result;
-    auto out_thread = drain(out_pipe[0], result.out);
-    auto err_thread = drain(err_pipe[0], result.err);
+    output_->out_thread = drain(out_pipe[0], output_->result.out, output_->mutex);
+    output_->err_thread = drain(err_pipe[0], output_->result.err, output_->mutex);
     if (spawn_error != 0) {
-        out_thread.join();
-        err_thread.join();
+        output_->out_thread.join();
+        output_->err_thread.join();
         throw std::runtime_error("cannot start " + program + ": " + std::strerror(spawn_error));
     }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    pid_ = pid;
+}
+
+ChildProcess::~ChildProcess() {
+    if (!reaped_) signal(SIGKILL);
+    wait();
+}
+
+void ChildProcess::signal(int signal) const {
+    if (!reaped_) ::kill(pid_, signal);
+}
+
+bool ChildProcess::finished() {
+    if (reaped_) return true;
+    pid_t done = 0;
+    while ((done = ::waitpid(pid_, &status_, WNOHANG)) < 0 && errno == EINTR) {
     }
-    out_thread.join();
-    err_thread.join();
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return result;
+    reaped_ = done == pid_;
+    return reaped_;
+}
+
+ProcessResult ChildProcess::wait() {
+    while (!reaped_) {
+        if (::waitpid(pid_, &status_, 0) == pid_) {
+            reaped_ = true;
+        } else if (errno != EINTR) {
+            throw std::runtime_error("waitpid failed");
+        }
+    }
+    if (output_->out_thread.joinable()) output_->out_thread.join();
+    if (output_->err_thread.joinable()) output_->err_thread.join();
+    output_->result.exit_code = WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+    return output_->result;
+}
+
+std::string ChildProcess::err_so_far() {
+    std::lock_guard guard(output_->mutex);
+    return output_->result.err;
+}
+
+ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& environment) {
+    return ChildProcess(program, args, environment).wait();
+}
+
+std::string french_prose(unsigned seed, std::size_t words) {
+    static const std::vector<std::string> vocabulary = {
+        "le",        "la",        "les",       "un",        "une",     "des",          "et",
+        "de",        "du",        "au",        "dans",      "pour",    "avec",         "sur",
+        "armée",     "accord",    "blé",       "récolte",   "marché",  "gouvernement", "élection",
+        "président", "ministre",  "frontière", "village",   "rivière", "école",        "hôpital",
+        "économie",  "été",       "hiver",     "printemps", "automne", "forêt",        "montagne",
+        "littoral",  "ouvrier",   "paysan",    "cheval",    "navire",  "port",         "fromage",
+        "vin",       "pain",      "théâtre",   "musée",     "journal", "lettre",       "chanson",
+        "église",    "château",   "pont",      "route",     "chemin",  "ville",        "campagne",
+        "soleil",    "pluie",     "neige",     "vent",      "orage",   "nuage",        "mer",
+        "île",       "plage",     "sable",     "pierre",    "fer",     "bois",         "il",
+        "elle",      "ils",       "nous",      "a",         "est",     "sont",         "livre",
+        "reçoit",    "construit", "traverse",  "annonce",   "signe",   "visite"};
+    std::mt19937 random(seed);
+    std::uniform_int_distribution<std::size_t> pick(0, vocabulary.size() - 1);
+    std::string text;
+    for (std::size_t i = 0; i < words; ++i) {
+        if (i > 0) text += (i % 12 == 0) ? ". " : " ";
+        text += vocabulary[pick(random)];
+    }
+    return text + ".";
 }
 
 std::filesystem::path corpus_dir() {

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,11 +33,42 @@ struct ProcessResult {
     std::string err;
 };
 
-/// Runs `program` with `args` (no shell), with `environment` added to (or overriding) the current
-/// environment, stdin from /dev/null, and waits for it.
+/// A program started with `args` (no shell), with `environment` added to (or overriding) the
+/// current environment and stdin from /dev/null; its output is collected as it comes.
+class ChildProcess {
+public:
+    ChildProcess(const std::string& program, const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& environment = {});
+    /// Kills the program if it still runs, and waits for it.
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    [[nodiscard]] int pid() const { return pid_; }
+    /// Sends `signal` unless the program has been waited for.
+    void signal(int signal) const;
+    /// True once the program has ended (it is then reaped: wait() returns at once).
+    [[nodiscard]] bool finished();
+    /// Waits for the end; exit_code is 128 + the signal for a killed program.
+    ProcessResult wait();
+    /// Standard error so far (complete after wait()).
+    [[nodiscard]] std::string err_so_far();
+
+private:
+    struct Output;
+    int pid_ = -1;
+    bool reaped_ = false;
+    int status_ = 0;
+    std::unique_ptr<Output> output_;
+};
+
+/// Runs `program` as ChildProcess does, and waits for it.
 [[nodiscard]] ProcessResult run_process(const std::string& program,
                                         const std::vector<std::string>& args,
                                         const std::map<std::string, std::string>& environment = {});
+
+/// Deterministic French-looking prose of `words` words, drawn with `seed`.
+[[nodiscard]] std::string french_prose(unsigned seed, std::size_t words);
 
 /// The bundled articles shipped in corpus/.
 [[nodiscard]] std::filesystem::path corpus_dir();

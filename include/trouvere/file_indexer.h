@@ -28,15 +28,30 @@ struct IndexProgress {
     std::size_t files_seen = 0;
     std::size_t documents_written = 0;
     std::string current_file;
+    /// Every file has been read and --prune now deletes the documents of files gone.
+    bool pruning = false;
 };
 
 struct IndexOptions {
     /// Delete documents whose source file no longer exists.
     bool prune = false;
+    /// Commit after the file during which this many documents have been written since the last
+    /// commit; 0: never (the caller's final commit makes the whole run one change). A killed
+    /// run loses only what it wrote since its last commit, and the next run skips the files
+    /// already committed. A commit costs some 35 ms of fsyncs, under a tenth of the time 1,000
+    /// documents take to index; a larger transaction is no faster, since Xapian holds its
+    /// postings in memory until it ends (113 MB at 10,000 documents, 34 MB at 1,000), while
+    /// commits every 100 documents make a run nearly twice as slow. A first build into an empty
+    /// database commits only at its end (IndexWriter::builds_in_bulk).
+    std::size_t commit_every = 1'000;
     /// Called for every warning as it happens (the report keeps them too).
     std::function<void(const IndexWarning&)> on_warning;
-    /// Called after each file.
+    /// Called after each file, and once more when pruning begins.
     std::function<void(const IndexProgress&)> on_progress;
+    /// Called just before and just after each commit that index_paths makes (not the caller's
+    /// final one), with the files seen so far: they are all in that commit.
+    std::function<void(const IndexProgress&)> before_commit;
+    std::function<void(const IndexProgress&)> after_commit;
 };
 
 struct IndexReport {
@@ -54,7 +69,10 @@ struct IndexReport {
 /// were found under. Files unchanged since the last run are skipped; changed ones replace their
 /// documents. Bad input is skipped with a warning and never stops the run.
 ///
-/// Does not commit: the caller commits once, so that a whole run is one atomic change.
+/// Files are read in a fixed order (each argument in turn, its files sorted by id), and commits
+/// fall between files (see IndexOptions::commit_every): every commit holds a file's documents
+/// and its record together, and the files before it. The caller makes the final commit, which
+/// holds the rest and what --prune deletes.
 /// Throws DatabaseError if the database fails, Error if a path given does not exist.
 [[nodiscard]] IndexReport index_paths(IndexWriter& writer, const std::vector<std::string>& paths,
                                       const IndexOptions& options = {});

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -15,18 +16,26 @@ namespace trouvere {
 /// the README). Changes become visible and durable only at commit(), all at once: a reader, or a
 /// crash, sees either the state before the commit or the state after it, never a half.
 ///
-/// One writer per database at a time: a second one fails to open with DatabaseError.
+/// One writer per database at a time, in this process or any other: a writer holds a lock
+/// from opening to destruction, in a file `<path>.lock` next to the database. The lock dies with
+/// its process, so a killed writer never leaves the database locked. Readers take no lock.
 /// Not thread-safe.
 class IndexWriter {
 public:
+    /// How long a writer waits by default for another one to finish.
+    static constexpr std::chrono::seconds kDefaultLockWait{5};
+
     /// Opens the database at `path`, creating it (and missing parent folders) if needed.
-    /// Throws DatabaseError naming the path if it is locked by another writer or cannot be opened.
+    /// While another writer holds the database, waits up to `lock_wait` for it, then throws
+    /// DatabaseError "database is locked by process N: <path> ...". Throws DatabaseError naming
+    /// the path if the database cannot be opened.
     ///
     /// A database that is empty when opened is built on up to `threads` cores (0: all of them):
     /// documents go to scratch shards next to it, which commit() merges and compacts into the
-    /// new database before moving it into place. Later changes, and changes to a database that
-    /// already had documents, are written directly.
-    explicit IndexWriter(const std::string& path, unsigned threads = 0);
+    /// new database before swapping it into place in one atomic rename. Later changes, and
+    /// changes to a database that already had documents, are written directly.
+    explicit IndexWriter(const std::string& path, unsigned threads = 0,
+                         std::chrono::milliseconds lock_wait = kDefaultLockWait);
     /// Discards uncommitted changes.
     ~IndexWriter();
     IndexWriter(IndexWriter&&) noexcept;
@@ -53,6 +62,11 @@ public:
 
     /// Makes every change since opening (or the last commit) durable and visible, atomically.
     void commit();
+
+    /// True while an empty database is being built on several cores: until the next commit()
+    /// nothing reaches the database, and that commit ends the parallel build (later changes are
+    /// written directly), so callers that commit as they go wait for the end instead.
+    [[nodiscard]] bool builds_in_bulk() const;
 
     [[nodiscard]] std::size_t document_count() const;
     [[nodiscard]] const std::string& path() const;

@@ -44,6 +44,7 @@ struct SearchResults {
 
 /// Answers queries over a trouvere database. Opening is cheap; keep one Searcher per thread
 /// (not thread-safe). It sees the database as of opening; reopen() to see later commits.
+/// A writer may work meanwhile: every answer comes from one committed state of the database.
 class Searcher {
 public:
     /// Throws DatabaseError naming `path` if it is missing or not a trouvere database.
@@ -54,12 +55,14 @@ public:
     Searcher(const Searcher&) = delete;
     Searcher& operator=(const Searcher&) = delete;
 
-    /// Ranked results (BM25; ties in index order). Throws QueryError when the query has nothing to
-    /// search for or is over the limits (10,000 bytes, 1024 words after analysis; README,
-    /// "Limits"), DatabaseError when the database fails.
+    /// Ranked results (BM25; ties in index order). When commits made meanwhile have overwritten
+    /// the state being read, moves to the latest one and starts again (a few times at most).
+    /// Throws QueryError when the query has nothing to search for or is over the limits (10,000
+    /// bytes, 1024 words after analysis; README, "Limits"), DatabaseError when the database fails.
     [[nodiscard]] SearchResults search(std::string_view query, const SearchOptions& options = {});
 
-    /// Moves to the latest committed state of the database.
+    /// Moves to the latest committed state of the database, opening the new folder when a first
+    /// build has replaced the one this Searcher had open.
     void reopen();
 
     [[nodiscard]] std::size_t document_count() const;

@@ -1,0 +1,563 @@
+// Kills search-index with SIGKILL at random moments and checks what it leaves.
+//
+// A generated corpus goes through phases: a first build, updates (files changed, added, JSON
+// Lines records dropped), deletions run with --prune, and now and then a rebuild from nothing.
+// Each phase is first run uninterrupted on a copy of the database, which gives the expected end
+// state. Then the real run is started and killed at a random moment, again and again, and after
+// every kill:
+//   - xapian-check reports no error and the database opens and answers a query;
+//   - it holds exactly the state of the last commit completed: search-index -v reports each
+//     commit before and after it, so the harness knows it, except for a kill between the two
+//     lines, where the commit may or may not have happened (both states are accepted, nothing
+//     else);
+// and once the phase is run to its end, the database equals the uninterrupted run's: document
+// ids, stored data, terms with their frequencies, and every metadata record.
+//
+// The state expected after a commit made after K files is computed from the corpus model (which
+// file owns which id), the state before the run and the uninterrupted run's state: the first K
+// files in the indexer's order have their new documents and records, the others their old ones,
+// and the end of a --prune run drops those of deleted files.
+//
+//   kill_harness --search-index BIN --xapian-check BIN [--kills 50] [--seed 1]
+//                [--documents 3000] [--commit-every 150] [--max-seconds 900] [--work DIR]
+// Exit status 0 when every check passed and the wanted number of kills was reached.
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <random>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/test_support.h"
+#include "trouvere/error.h"
+#include "trouvere/searcher.h"
+
+namespace fs = std::filesystem;
+using trouvere::testing::ChildProcess;
+using trouvere::testing::run_process;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using State = std::map<std::string, std::string>;  // item ("doc:<id>", "meta:<key>") -> content
+
+struct Settings {
+    std::string search_index;
+    std::string xapian_check;
+    int kills = 50;
+    unsigned seed = 1;
+    int documents = 3000;
+    int commit_every = 150;
+    double max_seconds = 900;
+    std::string work;
+};
+
+// The corpus: text files with one document each, JSON Lines files with several.
+struct CorpusFile {
+    std::vector<std::pair<std::string, std::string>> documents;  // id, body
+    bool json_lines = false;
+};
+using Corpus = std::map<std::string, CorpusFile>;  // relative path -> content
+
+constexpr int kRecordsPerJsonLines = 10;
+
+class Harness {
+public:
+    explicit Harness(Settings settings) : settings_(std::move(settings)), random_(settings_.seed) {}
+
+    int run() {
+        fs::remove_all(work_);
+        fs::create_directories(corpus_dir_);
+        corpus_dir_ = fs::canonical(corpus_dir_);
+        auto started = Clock::now();
+        int phase = 0;
+        while (kills_ < settings_.kills) {
+            if (seconds_since(started) > settings_.max_seconds) {
+                fail("time is up after " + std::to_string(kills_) + " kills");
+                break;
+            }
+            std::string kind = next_phase(phase);
+            if (!run_phase(phase, kind)) break;
+            ++phase;
+        }
+        std::cout << "kill harness: seed " << settings_.seed << ", " << phase << " phases, "
+                  << kills_ << " kills (" << kills_in_commit_ << " during a commit, "
+                  << kills_before_first_commit_ << " before a first build's commit, "
+                  << kills_in_prune_runs_ << " in --prune runs, " << kills_while_pruning_
+                  << " while pruning), " << completed_attempts_ << " runs ended before their kill, "
+                  << checks_ << " states checked, " << failures_ << " failures, "
+                  << static_cast<int>(seconds_since(started)) << " s\n";
+        std::cout << (failures_ == 0 ? 1 : 0) << " passed, " << (failures_ == 0 ? 0 : 1)
+                  << " failed\n";
+        if (failures_ == 0) fs::remove_all(work_);
+        return failures_ == 0 ? 0 : 1;
+    }
+
+private:
+    static double seconds_since(Clock::time_point start) {
+        return std::chrono::duration<double>(Clock::now() - start).count();
+    }
+
+    void fail(const std::string& message) {
+        ++failures_;
+        std::cerr << "kill harness: FAILED: " << message << '\n';
+    }
+
+    // First build, then updates and --prune runs in turn; every sixth phase starts from nothing.
+    std::string next_phase(int phase) {
+        if (phase % 6 == 0) return "first build";
+        return phase % 2 == 1 ? "update" : "prune";
+    }
+
+    // ---- the corpus ----
+
+    std::string body(int words) { return trouvere::testing::french_prose(random_(), words); }
+
+    CorpusFile text_file(const std::string& path) {
+        return {{{path, "Titre " + std::to_string(random_() % 1000) + "\n\n" + body(60)}}, false};
+    }
+
+    CorpusFile json_lines_file(const std::string& stem, int first_record) {
+        CorpusFile file{{}, true};
+        for (int k = 0; k < kRecordsPerJsonLines; ++k) {
+            file.documents.emplace_back(stem + "-" + std::to_string(first_record + k), body(40));
+        }
+        return file;
+    }
+
+    void write_file(const std::string& path, const CorpusFile& file, int phase) {
+        std::string bytes;
+        if (file.json_lines) {
+            for (const auto& [id, text] : file.documents) {
+                bytes += R"({"id": ")" + id + R"(", "title": "Notice )" + id + R"(", "body": ")" +
+                         text + "\"}\n";
+            }
+        } else {
+            bytes = file.documents.front().second;
+        }
+        fs::path full = corpus_dir_ / path;
+        fs::create_directories(full.parent_path());
+        std::FILE* out = std::fopen(full.c_str(), "wb");
+        if (out == nullptr) throw std::runtime_error("cannot write " + full.string());
+        std::fwrite(bytes.data(), 1, bytes.size(), out);
+        std::fclose(out);
+        // A clock of its own, a minute per phase: a rewritten file always looks changed.
+        fs::last_write_time(full, fs::file_time_type(std::chrono::seconds(1'700'000'000)) +
+                                      std::chrono::minutes(phase));
+        for (const auto& [id, text] : file.documents) owner_[id] = path;
+    }
+
+    std::string text_path(int n) {
+        char name[32];
+        std::snprintf(name, sizeof name, "t%02d/%05d.txt", n % 37, n);
+        return name;
+    }
+
+    void make_corpus(int phase, const std::string& kind) {
+        std::uniform_real_distribution<double> unit(0, 1);
+        if (kind == "first build") {
+            corpus_.clear();
+            fs::remove_all(corpus_dir_);
+            fs::create_directories(corpus_dir_);
+            int jsonl_files = settings_.documents / 5 / kRecordsPerJsonLines;
+            int text_files = settings_.documents - jsonl_files * kRecordsPerJsonLines;
+            for (int n = 0; n < text_files; ++n) corpus_[text_path(next_file_++)] = {};
+            for (int n = 0; n < jsonl_files; ++n) {
+                int number = next_file_++;
+                corpus_["j/" + std::to_string(number) + ".jsonl"] =
+                    json_lines_file("j" + std::to_string(number), 0);
+            }
+            for (auto& [path, file] : corpus_) {
+                if (!file.json_lines) file = text_file(path);
+                write_file(path, file, phase);
+            }
+            return;
+        }
+        if (kind == "update") {
+            for (auto& [path, file] : corpus_) {
+                if (unit(random_) > 0.4) continue;
+                if (file.json_lines) {
+                    // Some records rewritten, the last few dropped, new ones added.
+                    std::string stem = fs::path(path).stem().string();
+                    int first = std::stoi(file.documents.back().first.substr(stem.size() + 2));
+                    CorpusFile updated = json_lines_file("j" + stem, first + 1);
+                    updated.documents.insert(updated.documents.begin(), file.documents.begin(),
+                                             file.documents.begin() + kRecordsPerJsonLines / 2);
+                    updated.documents[0].second = body(40);
+                    updated.documents.resize(kRecordsPerJsonLines);
+                    file = updated;
+                } else {
+                    file = text_file(path);
+                }
+                write_file(path, file, phase);
+            }
+            for (int n = 0; n < settings_.documents / 15; ++n) {
+                std::string path = text_path(next_file_++);
+                corpus_[path] = text_file(path);
+                write_file(path, corpus_[path], phase);
+            }
+            return;
+        }
+        // prune: a third of the files deleted, a few changed
+        for (auto entry = corpus_.begin(); entry != corpus_.end();) {
+            double draw = unit(random_);
+            if (draw < 0.3) {
+                fs::remove(corpus_dir_ / entry->first);
+                entry = corpus_.erase(entry);
+                continue;
+            }
+            if (draw < 0.35 && !entry->second.json_lines) {
+                entry->second = text_file(entry->first);
+                write_file(entry->first, entry->second, phase);
+            }
+            ++entry;
+        }
+    }
+
+    // ---- database states ----
+
+    // Every document (stored data, terms and their frequencies) and every metadata record, by
+    // id and key; the scheme record is checked on its own, since an empty new database has it.
+    std::optional<State> read_state(const fs::path& db, std::string& problem) {
+        if (!fs::exists(db)) return std::nullopt;
+        State state;
+        try {
+            Xapian::Database database(db.string());
+            for (auto doc = database.postlist_begin(""); doc != database.postlist_end(""); ++doc) {
+                Xapian::Document document = database.get_document(*doc);
+                std::string id;
+                std::ostringstream content;
+                content << document.get_data() << '\n';
+                for (auto term = document.termlist_begin(); term != document.termlist_end();
+                     ++term) {
+                    if ((*term).starts_with("Q")) id = (*term).substr(1);
+                    content << *term << ':' << term.get_wdf() << ' ';
+                }
+                if (id.empty() || !state.emplace("doc:" + id, content.str()).second) {
+                    problem = "a document without a unique id";
+                }
+            }
+            bool has_scheme = false;
+            for (auto key = database.metadata_keys_begin(); key != database.metadata_keys_end();
+                 ++key) {
+                if ((*key).starts_with("source:")) {
+                    state["meta:" + *key] = database.get_metadata(*key);
+                } else {
+                    has_scheme = true;
+                }
+            }
+            if (!has_scheme) problem = "no scheme record";
+        } catch (const Xapian::Error& error) {
+            problem = "cannot read the database: " + error.get_description();
+        }
+        return state;
+    }
+
+    // The file an item belongs to, "" for none.
+    std::string owner(const std::string& item) const {
+        if (item.starts_with("doc:")) {
+            auto found = owner_.find(item.substr(4));
+            return found == owner_.end() ? "" : found->second;
+        }
+        std::string prefix = "meta:source:" + corpus_dir_.string() + "/";
+        return item.starts_with(prefix) ? item.substr(prefix.size()) : "";
+    }
+
+    // The state after a commit made once the first `files` files were indexed.
+    State expected_after(const State& before, const State& end, std::size_t files, bool end_of_run,
+                         bool prune) const {
+        // The indexer's order: files sorted by their path relative to the folder given.
+        std::set<std::string> done;
+        for (const auto& [path, file] : corpus_) {
+            if (done.size() == files) break;
+            done.insert(path);
+        }
+        State state;
+        for (const auto& [item, content] : before) {
+            if (!done.contains(owner(item))) state[item] = content;
+        }
+        for (const auto& [item, content] : end) {
+            if (done.contains(owner(item))) state[item] = content;
+        }
+        if (end_of_run && prune) {
+            std::erase_if(state, [&](const auto& entry) {
+                std::string file = owner(entry.first);
+                return !file.empty() && !corpus_.contains(file);
+            });
+        }
+        return state;
+    }
+
+    static std::string describe_difference(const State& actual, const State& expected) {
+        std::size_t missing = 0;
+        std::size_t extra = 0;
+        std::size_t different = 0;
+        std::string example;
+        for (const auto& [item, content] : expected) {
+            auto found = actual.find(item);
+            if (found == actual.end()) {
+                ++missing;
+                if (example.empty()) example = "missing " + item;
+            } else if (found->second != content) {
+                ++different;
+                if (example.empty()) example = "different " + item;
+            }
+        }
+        for (const auto& [item, content] : actual) {
+            if (!expected.contains(item)) {
+                ++extra;
+                if (example.empty()) example = "extra " + item;
+            }
+        }
+        return std::to_string(missing) + " missing, " + std::to_string(extra) + " extra, " +
+               std::to_string(different) + " different (" + example + ")";
+    }
+
+    // xapian-check and a real query, on a database a writer may have left at any moment.
+    bool check_database(const fs::path& db, const std::string& when) {
+        ++checks_;
+        auto checked = run_process(settings_.xapian_check, {db.string()});
+        if (checked.exit_code != 0 || checked.out.find("No errors found") == std::string::npos) {
+            fail(when + ": xapian-check " + db.string() + " exited " +
+                 std::to_string(checked.exit_code) + ": " + checked.out + checked.err);
+            return false;
+        }
+        try {
+            trouvere::Searcher searcher(db.string());
+            (void)searcher.search("armée OR blé");
+        } catch (const trouvere::Error& error) {
+            fail(when + ": the database does not answer: " + error.what());
+            return false;
+        }
+        return true;
+    }
+
+    std::vector<std::string> arguments(const fs::path& db, bool prune) const {
+        std::vector<std::string> args{"--db", db.string(), "-v", "--commit-every",
+                                      std::to_string(settings_.commit_every)};
+        if (prune) args.push_back("--prune");
+        args.push_back(corpus_dir_.string());
+        return args;
+    }
+
+    // ---- one phase ----
+
+    bool run_phase(int phase, const std::string& kind) {
+        bool prune = kind == "prune";
+        if (kind == "first build") fs::remove_all(db_);
+        make_corpus(phase, kind);
+
+        // The uninterrupted run, on a copy.
+        fs::remove_all(reference_);
+        if (fs::exists(db_)) fs::copy(db_, reference_, fs::copy_options::recursive);
+        auto started = Clock::now();
+        auto reference_run = run_process(settings_.search_index, arguments(reference_, prune));
+        double reference_seconds = seconds_since(started);
+        if (reference_run.exit_code != 0) {
+            fail("phase " + std::to_string(phase) +
+                 ": the uninterrupted run failed: " + reference_run.err);
+            return false;
+        }
+        std::string problem;
+        State end = *read_state(reference_, problem);
+        std::string where = "phase " + std::to_string(phase) + " (" + kind + ")";
+        if (!problem.empty()) {
+            fail(where + ": uninterrupted run: " + problem);
+            return false;
+        }
+        auto now_state = read_state(db_, problem);
+        State before = now_state.value_or(State{});
+        if (expected_after(before, end, corpus_.size(), true, prune) != end) {
+            fail(
+                where + ": the harness's model disagrees with the uninterrupted run: " +
+                describe_difference(end, expected_after(before, end, corpus_.size(), true, prune)));
+            return false;
+        }
+
+        // Killed runs, each resuming the last one, until one ends on its own or enough kills.
+        int kills_wanted = kind == "first build" ? 3 : 8;
+        std::uniform_real_distribution<double> moment(0, reference_seconds * 1.1);
+        for (int attempt = 0; attempt < kills_wanted && kills_ < settings_.kills; ++attempt) {
+            std::string when = where + " kill " + std::to_string(kills_ + 1);
+            double delay = moment(random_);
+            // Every other kill of a --prune run aims at its end, where the deletions are.
+            if (prune && attempt % 2 == 1) {
+                delay =
+                    reference_seconds * std::uniform_real_distribution<double>(0.7, 1.1)(random_);
+            }
+            ChildProcess writer(settings_.search_index, arguments(db_, prune));
+            std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+            writer.signal(SIGKILL);
+            auto result = writer.wait();
+            if (result.exit_code == 0) {
+                ++completed_attempts_;
+                break;  // it finished first: the check below is the one after a completed run
+            }
+            if (result.exit_code != 128 + SIGKILL) {
+                fail(when + ": search-index exited " + std::to_string(result.exit_code) + ": " +
+                     result.err);
+                return false;
+            }
+            ++kills_;
+            if (prune) ++kills_in_prune_runs_;
+            if (!check_after_kill(db_, result.err, before, end, prune, when)) return false;
+            // Verified above: the next run resumes from this state.
+            before = read_state(db_, problem).value_or(State{});
+        }
+
+        // Run to the end, as a user would after a crash.
+        auto finished = run_process(settings_.search_index, arguments(db_, prune));
+        if (finished.exit_code != 0) {
+            fail(where + ": the run after the kills failed: " + finished.err);
+            return false;
+        }
+        if (!check_database(db_, where + " end")) return false;
+        auto final_state = read_state(db_, problem);
+        if (!problem.empty() || !final_state || *final_state != end) {
+            fail(where + ": after the kills, the database differs from the uninterrupted run: " +
+                 (problem.empty() ? describe_difference(final_state.value_or(State{}), end)
+                                  : problem));
+            return false;
+        }
+        for (const auto& entry : fs::directory_iterator(work_)) {
+            if (entry.path().filename().string().starts_with("db.building-")) {
+                fail(where + ": scratch folder left behind: " + entry.path().string());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    bool check_after_kill(const fs::path& db, const std::string& err, const State& before,
+                          const State& end, bool prune, const std::string& when) {
+        // The last commit reported complete, and one begun but not reported complete.
+        static const std::regex line(
+            R"(^search-index: (committing|committed) (\d+) files( \(end of run\))?$)");
+        std::optional<State> completed;
+        std::optional<State> pending;
+        std::istringstream lines(err);
+        std::string text;
+        bool pruning = false;
+        while (std::getline(lines, text)) {
+            if (text == "search-index: pruning") pruning = true;
+            std::smatch match;
+            if (!std::regex_match(text, match, line)) continue;
+            State after =
+                expected_after(before, end, std::stoul(match[2].str()), match[3].matched, prune);
+            if (match[1] == "committing") {
+                pending = after;
+                pruning = false;
+            } else {
+                completed = after;
+                pending.reset();
+            }
+        }
+        State last = completed.value_or(before);
+        if (pending) ++kills_in_commit_;
+        if (pruning) ++kills_while_pruning_;
+
+        std::string problem;
+        auto state = read_state(db, problem);
+        if (!state) {
+            // Only a first build killed before its commit may leave no database yet.
+            if (!before.empty() || completed) {
+                fail(when + ": the database is gone");
+                return false;
+            }
+            ++kills_before_first_commit_;
+            ++checks_;
+            return true;
+        }
+        if (!problem.empty()) {
+            fail(when + ": " + problem);
+            return false;
+        }
+        if (!check_database(db, when)) return false;
+        if (*state == last || (pending && *state == *pending)) {
+            if (before.empty() && state->empty()) ++kills_before_first_commit_;
+            return true;
+        }
+        fail(when + ": not the state of the last commit: " + describe_difference(*state, last));
+        return false;
+    }
+
+    Settings settings_;
+    std::mt19937 random_;
+    fs::path work_ = fs::absolute(settings_.work);
+    fs::path corpus_dir_ = work_ / "corpus";
+    fs::path db_ = work_ / "db";
+    fs::path reference_ = work_ / "reference";
+    Corpus corpus_;
+    std::map<std::string, std::string> owner_;  // document id -> file
+    int next_file_ = 0;
+    int kills_ = 0;
+    int kills_in_commit_ = 0;
+    int kills_before_first_commit_ = 0;
+    int kills_in_prune_runs_ = 0;
+    int kills_while_pruning_ = 0;
+    int completed_attempts_ = 0;
+    int checks_ = 0;
+    int failures_ = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Settings settings;
+    settings.work =
+        (fs::temp_directory_path() / ("trouvere-kill-" + std::to_string(::getpid()))).string();
+    std::vector<std::string> args(argv + 1, argv + argc);
+    for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
+        const std::string& name = args[i];
+        const std::string& value = args[i + 1];
+        if (name == "--search-index") {
+            settings.search_index = value;
+        } else if (name == "--xapian-check") {
+            settings.xapian_check = value;
+        } else if (name == "--kills") {
+            settings.kills = std::stoi(value);
+        } else if (name == "--seed") {
+            settings.seed = static_cast<unsigned>(std::stoul(value));
+        } else if (name == "--documents") {
+            settings.documents = std::stoi(value);
+        } else if (name == "--commit-every") {
+            settings.commit_every = std::stoi(value);
+        } else if (name == "--max-seconds") {
+            settings.max_seconds = std::stod(value);
+        } else if (name == "--work") {
+            settings.work = value;
+        } else {
+            std::cerr << "kill_harness: unknown option " << name << '\n';
+            return 2;
+        }
+    }
+    if (args.size() % 2 != 0 || settings.search_index.empty() || settings.xapian_check.empty()) {
+        std::cerr << "usage: kill_harness --search-index BIN --xapian-check BIN [--kills N] "
+                     "[--seed N] [--documents N] [--commit-every N] [--max-seconds S] "
+                     "[--work DIR]\n";
+        return 2;
+    }
+    if (!fs::exists(settings.xapian_check)) {
+        std::cerr << "kill_harness: no xapian-check at '" << settings.xapian_check
+                  << "': install xapian-tools (scripts/setup)\n";
+        return 2;
+    }
+    try {
+        return Harness(settings).run();
+    } catch (const std::exception& error) {
+        std::cerr << "kill_harness: " << error.what() << '\n';
+        return 1;
+    }
+}
