@@ -4,6 +4,7 @@
 #include <cmark.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -119,23 +120,35 @@ std::vector<Block> markdown_blocks(std::string_view markdown) {
     return blocks;
 }
 
+// Where a yaml-cpp mark points: the 1-based line of the file and the byte offset in it, or line 1
+// and no offset for a null mark. yaml-cpp reads on past the end of the text for an escape cut
+// short there (`"\U]`), and its mark then lies beyond the front matter: it is clamped to the end
+// of the YAML, and the line counted from the offset so that the two always agree.
+struct YamlPlace {
+    std::size_t line = 1;
+    std::optional<std::size_t> offset;
+};
+
+YamlPlace place_of(const YAML::Mark& mark, const FrontMatter& front, const ReaderInput& input) {
+    if (mark.is_null() || mark.pos < 0) return {};
+    const std::size_t in_text =
+        front.yaml_offset + std::min(static_cast<std::size_t>(mark.pos), front.yaml.size());
+    return {line_at(input.text, in_text), input.base_offset + in_text};
+}
+
 // The value of a front matter key as text, nullopt when absent or null. A list or a mapping where
 // text is expected is reported and ignored, and so is text that is not valid UTF-8: yaml-cpp
 // writes the escapes \N and \_ (U+0085, U+00A0) as single bytes.
 std::optional<std::string> front_matter_text(const YAML::Node& front_matter, const char* key,
-                                             const ReaderInput& input, std::size_t yaml_offset,
+                                             const ReaderInput& input, const FrontMatter& front,
                                              ReadResult& result) {
     const YAML::Node value = front_matter[key];
     if (!value.IsDefined() || value.IsNull()) return std::nullopt;
     if (value.IsScalar() && !find_invalid_utf8(value.Scalar())) return value.Scalar();
     const char* problem = value.IsScalar() ? "is not valid UTF-8" : "is not text";
-    YAML::Mark mark = value.Mark();
-    std::size_t line = mark.is_null() ? 1 : static_cast<std::size_t>(mark.line) + 2;
-    std::optional<std::size_t> offset;
-    if (!mark.is_null())
-        offset = input.base_offset + yaml_offset + static_cast<std::size_t>(mark.pos);
+    const YamlPlace place = place_of(value.Mark(), front, input);
     result.warnings.push_back(
-        make_warning(input.display_name, line, offset,
+        make_warning(input.display_name, place.line, place.offset,
                      "front matter field \"" + std::string(key) + "\" " + problem + ", ignored"));
     result.warnings.back().skipped = false;
     return std::nullopt;
@@ -167,15 +180,9 @@ void read_front_matter(const FrontMatter& front, const ReaderInput& input, Docum
     try {
         root = YAML::Load(std::string(front.yaml));
     } catch (const YAML::Exception& error) {
-        // Lines of the YAML start on the file's second line.
-        std::size_t line = error.mark.is_null() ? 1 : static_cast<std::size_t>(error.mark.line) + 2;
-        std::optional<std::size_t> offset;
-        if (!error.mark.is_null()) {
-            offset =
-                input.base_offset + front.yaml_offset + static_cast<std::size_t>(error.mark.pos);
-        }
+        const YamlPlace place = place_of(error.mark, front, input);
         result.warnings.push_back(
-            make_warning(input.display_name, line, offset,
+            make_warning(input.display_name, place.line, place.offset,
                          "malformed front matter, ignored: " + yaml_message(error.msg)));
         result.warnings.back().skipped = false;
         return;
@@ -189,22 +196,20 @@ void read_front_matter(const FrontMatter& front, const ReaderInput& input, Docum
     }
     // Read through a const node: a lookup on a mutable one may add the missing key.
     const YAML::Node& map = root;
-    if (auto title = front_matter_text(map, "title", input, front.yaml_offset, result)) {
+    if (auto title = front_matter_text(map, "title", input, front, result)) {
         document.title = collapse_whitespace(*title);
     }
-    if (auto source = front_matter_text(map, "source", input, front.yaml_offset, result)) {
+    if (auto source = front_matter_text(map, "source", input, front, result)) {
         document.source = collapse_whitespace(*source);
     }
-    auto url = front_matter_text(map, "url", input, front.yaml_offset, result);
-    if (!url) url = front_matter_text(map, "link", input, front.yaml_offset, result);
+    auto url = front_matter_text(map, "url", input, front, result);
+    if (!url) url = front_matter_text(map, "link", input, front, result);
     if (url) document.url = std::string(trim_ascii_space(*url));
-    if (auto date = front_matter_text(map, "date", input, front.yaml_offset, result)) {
+    if (auto date = front_matter_text(map, "date", input, front, result)) {
         if (auto iso = normalize_date(*date)) {
             document.date = std::move(*iso);
         } else if (!trim_ascii_space(*date).empty()) {
-            std::size_t line = 1;
-            const YAML::Mark mark = map["date"].Mark();
-            if (!mark.is_null()) line = static_cast<std::size_t>(mark.line) + 2;
+            const std::size_t line = place_of(map["date"].Mark(), front, input).line;
             result.warnings.push_back(
                 make_warning(input.display_name, line, std::nullopt,
                              "unrecognized date \"" + *date + "\", date ignored"));

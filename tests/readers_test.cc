@@ -536,6 +536,23 @@ TEST_CASE("regression: a YAML error about a multi-byte character gives a valid U
     CHECK_FALSE(warning.skipped);
 }
 
+// Found by the Markdown reader fuzz target: yaml-cpp reads on past the end of the front matter
+// for a \U escape cut short, and the warning's offset pointed into the Markdown below, on
+// another line than the one it named.
+TEST_CASE("regression: a YAML error at the end of the front matter points inside it",
+          "[readers][fuzz]") {
+    TempDir dir;
+    const std::string markdown = "---\ntitle: \"a\\U]\n---\nLe texte.\n\nEncore du texte.\n";
+    auto result = read_as(dir, "a.md", markdown);
+    CHECK(only_document(result).title == "Le texte.");
+    const IndexWarning warning = only_warning(result);
+    CHECK(warning.message.starts_with("malformed front matter, ignored"));
+    REQUIRE(warning.has_offset);
+    // The end of the YAML: the start of the closing fence, on line 3.
+    CHECK(warning.offset == markdown.find("\n---") + 1);
+    CHECK(warning.line == 3);
+}
+
 TEST_CASE("markdown: a lone --- is not a crash", "[readers]") {
     TempDir dir;
     auto result = read_as(dir, "a.md", "---");

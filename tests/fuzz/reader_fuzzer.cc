@@ -1,7 +1,8 @@
 // One document reader on the bytes of an arbitrary file. Built once per format, with
 // TROUVERE_FUZZ_FORMAT naming the indexer::Format member (text, markdown, html, json_lines).
 // Properties, beyond not crashing and never throwing:
-// - a single-document format yields at most one document, whose id is the file's;
+// - a single-document format yields at most one document, whose id is the file's; the documents
+//   of a JSON Lines file have distinct ids;
 // - a file that yields nothing says why in a warning;
 // - every field of every document is valid UTF-8 and the id is not empty; a date is an ISO
 //   `YYYY-MM-DD` with a month and day that exist; the path is the file's display name;
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "core/stored_document.h"
 #include "indexer/reader_support.h"
@@ -89,6 +91,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(result.documents.size() <= 1, "one document at most from a single-document file");
         for (const Document& document : result.documents) {
             check(document.id == kFileId, "the document's id is the file's");
+        }
+    } else {
+        std::unordered_set<std::string_view> ids;
+        for (const Document& document : result.documents) {
+            check(ids.insert(document.id).second, "ids in a JSON Lines file are distinct",
+                  printable(document.id));
         }
     }
     if (kFormat == Format::text || kFormat == Format::markdown) {
