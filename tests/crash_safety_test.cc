@@ -23,20 +23,12 @@
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using trouvere::testing::ids_in;
 using trouvere::testing::TempDir;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::set<std::string> ids_in(const fs::path& db_path) {
-    std::set<std::string> ids;
-    Xapian::Database db(db_path.string());
-    for (auto term = db.allterms_begin("Q"); term != db.allterms_end("Q"); ++term) {
-        ids.insert((*term).substr(1));
-    }
-    return ids;
-}
 
 std::set<std::string> hit_ids(const trouvere::SearchResults& results) {
     std::set<std::string> ids;

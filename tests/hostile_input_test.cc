@@ -38,6 +38,7 @@ extern char** environ;
 
 namespace fs = std::filesystem;
 namespace limits = trouvere::limits;
+using trouvere::testing::ids_in;
 using trouvere::testing::TempDir;
 
 namespace {
@@ -168,15 +169,6 @@ std::set<std::string> hit_ids(const fs::path& db, const std::string& query) {
     auto json = nlohmann::json::parse(result.out);
     for (const auto& hit : json["hits"]) {
         ids.insert(hit["id"].get<std::string>());
-    }
-    return ids;
-}
-
-std::set<std::string> ids_in(const fs::path& db) {
-    std::set<std::string> ids;
-    Xapian::Database database(db.string());
-    for (auto term = database.allterms_begin("Q"); term != database.allterms_end("Q"); ++term) {
-        ids.insert((*term).substr(1));
     }
     return ids;
 }

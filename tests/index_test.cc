@@ -14,18 +14,10 @@
 #include "trouvere/searcher.h"
 
 namespace fs = std::filesystem;
+using trouvere::testing::ids_in;
 using trouvere::testing::TempDir;
 
 namespace {
-
-std::set<std::string> ids_in(const fs::path& db_path) {
-    std::set<std::string> ids;
-    Xapian::Database db(db_path.string());
-    for (auto term = db.allterms_begin("Q"); term != db.allterms_end("Q"); ++term) {
-        ids.insert((*term).substr(1));
-    }
-    return ids;
-}
 
 trouvere::IndexReport index_once(const fs::path& db, const std::vector<std::string>& paths,
                                  bool prune = false) {

@@ -1,5 +1,7 @@
 #include "tests/test_support.h"
 
+#include <xapian.h>
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -208,6 +210,15 @@ std::string french_prose(unsigned seed, std::size_t words) {
 
 std::filesystem::path corpus_dir() {
     return TROUVERE_CORPUS_DIR;
+}
+
+std::set<std::string> ids_in(const std::filesystem::path& db) {
+    std::set<std::string> ids;
+    Xapian::Database database(db.string());
+    for (auto term = database.allterms_begin("Q"); term != database.allterms_end("Q"); ++term) {
+        ids.insert((*term).substr(1));
+    }
+    return ids;
 }
 
 }  // namespace trouvere::testing

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,10 @@ private:
 
 /// Deterministic French-looking prose of `words` words, drawn with `seed`.
 [[nodiscard]] std::string french_prose(unsigned seed, std::size_t words);
+
+/// The id of every document in the database at `db`, read from its id terms (long ids keep
+/// their hashed form).
+[[nodiscard]] std::set<std::string> ids_in(const std::filesystem::path& db);
 
 /// The bundled articles shipped in corpus/.
 [[nodiscard]] std::filesystem::path corpus_dir();
