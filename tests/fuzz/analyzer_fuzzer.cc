@@ -35,11 +35,11 @@ void check_term(const std::string& term, bool may_be_empty) {
         check(may_be_empty, "term is not empty");
         return;
     }
-    check(is_valid_utf8(term), "term is valid UTF-8", printable(term));
+    check(is_valid_utf8(term), "term is valid UTF-8", [&] { return printable(term); });
     check(term.size() <= kMaxTermWithPrefix, "term fits Xapian's term length limit",
-          std::to_string(term.size()) + " bytes: " + printable(term));
+          [&] { return std::to_string(term.size()) + " bytes: " + printable(term); });
     check(!(term[0] >= 'A' && term[0] <= 'Z'), "term does not start with a prefix letter",
-          printable(term));
+          [&] { return printable(term); });
 }
 
 void check_tokens(std::string_view text, const std::vector<trouvere::Token>& tokens,
@@ -47,13 +47,14 @@ void check_tokens(std::string_view text, const std::vector<trouvere::Token>& tok
     std::size_t previous_end = 0;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const trouvere::Token& token = tokens[i];
-        const std::string where = "token " + std::to_string(i) + " [" +
-                                  std::to_string(token.begin) + ", " + std::to_string(token.end) +
-                                  ") of " + std::to_string(text.size()) + " bytes";
+        const auto where = [&] {
+            return "token " + std::to_string(i) + " [" + std::to_string(token.begin) + ", " +
+                   std::to_string(token.end) + ") of " + std::to_string(text.size()) + " bytes";
+        };
         check_term(token.term, false);
         check_term(token.accented_term, true);
         check(token.accented_term != token.term, "accented term, when set, differs from term",
-              printable(token.term));
+              [&] { return printable(token.term); });
         check(token.begin < token.end && token.end <= text.size(), "offsets inside the input",
               where);
         check(token.begin >= previous_end, "tokens in text order, not overlapping", where);
@@ -62,7 +63,7 @@ void check_tokens(std::string_view text, const std::vector<trouvere::Token>& tok
         check(is_valid_utf8(text.substr(token.begin, token.end - token.begin)),
               "token covers valid UTF-8", where);
         check(token.position == first_position + i, "positions consecutive from the first",
-              where + " at position " + std::to_string(token.position));
+              [&] { return where() + " at position " + std::to_string(token.position); });
         check(i > 0 || !token.hyphenated_to_previous, "first token is not hyphenated", where);
         previous_end = token.end;
     }
@@ -86,12 +87,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_tokens(text, tokens, 0);
 
     const std::vector<trouvere::Token> again = analyzer.analyze(text, kShift);
-    check(again.size() == tokens.size(), "analysis is repeatable",
-          std::to_string(tokens.size()) + " tokens then " + std::to_string(again.size()));
+    check(again.size() == tokens.size(), "analysis is repeatable", [&] {
+        return std::to_string(tokens.size()) + " tokens then " + std::to_string(again.size());
+    });
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-        check(same_tokens(tokens[i], again[i], kShift), "analysis is repeatable",
-              "token " + std::to_string(i) + ": " + printable(tokens[i].term) + " then " +
-                  printable(again[i].term));
+        check(same_tokens(tokens[i], again[i], kShift), "analysis is repeatable", [&] {
+            return "token " + std::to_string(i) + ": " + printable(tokens[i].term) + " then " +
+                   printable(again[i].term);
+        });
     }
 
     if (is_valid_utf8(text)) {

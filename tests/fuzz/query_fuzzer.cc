@@ -89,7 +89,7 @@ private:
 
 void check_tree(const QueryNode& node, const QueryNode* parent) {
     using Kind = QueryNode::Kind;
-    const std::string shown = printable(trouvere::to_string(node));
+    const auto shown = [&] { return printable(trouvere::to_string(node)); };
     const bool leaf = node.kind == Kind::words || node.kind == Kind::phrase;
     if (leaf) {
         check(!node.text.empty(), "words and phrases are not empty", shown);
@@ -158,7 +158,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(is_valid_utf8(parsed.warnings[i]), "warnings are valid UTF-8");
         for (std::size_t k = 0; k < i; ++k) {
             check(parsed.warnings[k] != parsed.warnings[i], "each warning once",
-                  parsed.warnings[i]);
+                  [&] { return parsed.warnings[i]; });
         }
     }
 
@@ -184,7 +184,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             trouvere::fuzz::check_snippet(hit.snippet, kSnippetChars, true);
         }
     } catch (const trouvere::QueryError& error) {
-        check(all.query.empty(), "QueryError only when nothing is searchable", error.what());
+        check(all.query.empty(), "QueryError only when nothing is searchable",
+              [&] { return error.what(); });
     }
     return 0;
 }

@@ -45,15 +45,15 @@ bool is_iso_date(std::string_view date) {
 }
 
 void check_document(const Document& document) {
-    const std::string shown = "document " + printable(document.id);
+    const auto shown = [&] { return "document " + printable(document.id); };
     check(!document.id.empty(), "document id is not empty");
     for (const std::string* field : {&document.id, &document.title, &document.body, &document.date,
                                      &document.source, &document.url, &document.path}) {
         check(is_valid_utf8(*field), "document fields are valid UTF-8",
-              shown + ": " + printable(*field));
+              [&] { return shown() + ": " + printable(*field); });
     }
     check(document.date.empty() || is_iso_date(document.date), "date is ISO YYYY-MM-DD",
-          shown + ": " + printable(document.date));
+          [&] { return shown() + ": " + printable(document.date); });
     check(document.path == kDisplayName, "document path is the file's display name", shown);
 
     // The body is stored as it is (the document data); every other field goes through the header.
@@ -66,9 +66,11 @@ void check_document(const Document& document) {
 }
 
 void check_warning(const trouvere::IndexWarning& warning, std::string_view bytes) {
-    const std::string shown = "line " + std::to_string(warning.line) + ", offset " +
-                              (warning.has_offset ? std::to_string(warning.offset) : "none") +
-                              ": " + printable(warning.message);
+    const auto shown = [&] {
+        return "line " + std::to_string(warning.line) + ", offset " +
+               (warning.has_offset ? std::to_string(warning.offset) : "none") + ": " +
+               printable(warning.message);
+    };
     check(warning.file == kDisplayName, "warning names the file", shown);
     check(!warning.message.empty() && is_valid_utf8(warning.message),
           "warning message is valid UTF-8", shown);
@@ -97,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::unordered_set<std::string_view> ids;
         for (const Document& document : result.documents) {
             check(ids.insert(document.id).second, "ids in a JSON Lines file are distinct",
-                  printable(document.id));
+                  [&] { return printable(document.id); });
         }
     }
     if (kFormat == Format::text || kFormat == Format::markdown) {

@@ -26,12 +26,12 @@ inline std::string unmarked_html(std::string_view html, std::size_t& marks) {
     for (std::size_t i = 0; i < html.size();) {
         const std::string_view rest = html.substr(i);
         if (rest.starts_with(kOpen)) {
-            check(!open, "<mark> not nested", printable(html));
+            check(!open, "<mark> not nested", [&] { return printable(html); });
             open = true;
             ++marks;
             i += kOpen.size();
         } else if (rest.starts_with(kClose)) {
-            check(open, "</mark> closes an open <mark>", printable(html));
+            check(open, "</mark> closes an open <mark>", [&] { return printable(html); });
             open = false;
             i += kClose.size();
         } else if (html[i] == '&') {
@@ -42,15 +42,15 @@ inline std::string unmarked_html(std::string_view html, std::size_t& marks) {
                     length = entity.size();
                 }
             }
-            check(length > 0, "only the five escapes in HTML", printable(rest, 20));
+            check(length > 0, "only the five escapes in HTML", [&] { return printable(rest, 20); });
             i += length;
         } else {
             check(html[i] != '<' && html[i] != '>' && html[i] != '"' && html[i] != '\'',
-                  "markup characters escaped in HTML", printable(html));
+                  "markup characters escaped in HTML", [&] { return printable(html); });
             text += html[i++];
         }
     }
-    check(!open, "every <mark> closed", printable(html));
+    check(!open, "every <mark> closed", [&] { return printable(html); });
     return text;
 }
 
@@ -59,15 +59,18 @@ inline std::string unmarked_html(std::string_view html, std::size_t& marks) {
 /// boundaries; its HTML has balanced, unnested marks, one per highlight, around the same text.
 inline void check_snippet(const Snippet& snippet, std::size_t max_chars, bool may_highlight) {
     const std::string& text = snippet.text;
-    check(is_valid_utf8(text), "snippet is valid UTF-8", printable(text));
-    check(code_points(text) <= max_chars, "snippet length within the requested length",
-          std::to_string(code_points(text)) + " > " + std::to_string(max_chars) + ": " +
-              printable(text));
+    check(is_valid_utf8(text), "snippet is valid UTF-8", [&] { return printable(text); });
+    check(code_points(text) <= max_chars, "snippet length within the requested length", [&] {
+        return std::to_string(code_points(text)) + " > " + std::to_string(max_chars) + ": " +
+               printable(text);
+    });
     check(may_highlight || snippet.highlights.empty(), "no highlight without a match");
     std::size_t previous_end = 0;
     for (const Highlight& highlight : snippet.highlights) {
-        const std::string where = "[" + std::to_string(highlight.begin) + ", " +
-                                  std::to_string(highlight.end) + ") in " + printable(text);
+        const auto where = [&] {
+            return "[" + std::to_string(highlight.begin) + ", " + std::to_string(highlight.end) +
+                   ") in " + printable(text);
+        };
         check(highlight.begin < highlight.end && highlight.end <= text.size(),
               "highlight non-empty and inside the snippet", where);
         check(highlight.begin >= previous_end, "highlights sorted and not overlapping", where);
@@ -77,11 +80,12 @@ inline void check_snippet(const Snippet& snippet, std::size_t max_chars, bool ma
         previous_end = highlight.end;
     }
     const std::string html = to_html(snippet);
-    check(is_valid_utf8(html), "snippet HTML is valid UTF-8", printable(html));
+    check(is_valid_utf8(html), "snippet HTML is valid UTF-8", [&] { return printable(html); });
     std::size_t marks = 0;
     check(unmarked_html(html, marks) == text, "snippet HTML shows the snippet text",
-          printable(html));
-    check(marks == snippet.highlights.size(), "one <mark> per highlight", printable(html));
+          [&] { return printable(html); });
+    check(marks == snippet.highlights.size(), "one <mark> per highlight",
+          [&] { return printable(html); });
 }
 
 }  // namespace trouvere::fuzz
