@@ -145,6 +145,35 @@ std::string without_thousands_separators(std::string_view number) {
     return compact;
 }
 
+char lower_ascii(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// The word surely yields a term, and that term starts with the word's first byte in lower case:
+// the word starts with an ASCII character and the rest is ASCII or precomposed Latin-1 and
+// Latin Extended-A letters (U+00C0–U+017F), which fold to at most one and a half times their
+// bytes, so the term cannot pass kMaxTermBytes; folding keeps an ASCII character (lowered) and
+// nothing can compose with it, and Snowball French never changes a word's first letter.
+// tests/analyzer_test.cc checks this against analyze on random text and on real articles.
+bool term_first_byte_is_known(std::string_view surface) {
+    if (surface.size() * 3 / 2 > kMaxTermBytes || static_cast<unsigned char>(surface[0]) >= 0x80) {
+        return false;
+    }
+    for (std::size_t i = 1; i < surface.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(surface[i]);
+        if (byte < 0x80) continue;
+        if (byte < 0xC3 || byte > 0xC5 || i + 1 == surface.size() ||
+            (static_cast<unsigned char>(surface[i + 1]) & 0xC0) != 0x80) {
+            return false;
+        }
+        ++i;
+    }
+    return true;
+}
+
+// Which first bytes of a term are asked for, by byte value.
+using FirstBytes = std::array<bool, 256>;
+
 struct Segment {
     std::size_t begin;
     std::size_t end;
@@ -332,6 +361,49 @@ struct Analyzer::Impl {
         if (last_group == digits.size()) return is_ascii_digits(digits) && digits.size() <= 3;
         return last_group == 3;
     }
+
+    // The tokens of `text`, numbered from `position`, which is left one past the last. With
+    // `wanted`, words whose term surely starts with a byte not wanted are counted but not
+    // analysed.
+    std::vector<Token> analyze(std::string_view text, std::uint32_t& position,
+                               const FirstBytes* wanted) {
+        std::vector<Token> tokens;
+        std::size_t previous_end = std::string_view::npos;
+        for (const Segment& segment : segment(text)) {
+            std::size_t begin = segment.begin;
+            std::string_view surface = text.substr(begin, segment.end - begin);
+            if (!segment.is_number) {
+                std::size_t cut = elision_end(surface);
+                begin += cut;
+                surface.remove_prefix(cut);
+            }
+            if (surface.empty()) continue;
+            if (wanted != nullptr && term_first_byte_is_known(surface) &&
+                !(*wanted)[static_cast<unsigned char>(lower_ascii(surface[0]))]) {
+                ++position;
+                previous_end = segment.end;
+                continue;
+            }
+            if (!is_valid_utf8(surface)) continue;
+
+            const Word* found = word(surface, segment.is_number);
+            if (found == nullptr) continue;
+
+            Token token;
+            token.term = found->term;
+            token.accented_term = found->accented_term;
+            token.is_stopword = found->is_stopword;
+            token.begin = begin;
+            token.end = segment.end;
+            token.position = position++;
+            token.hyphenated_to_previous = previous_end != std::string_view::npos &&
+                                           !segment.is_number &&
+                                           gap_is_one(text, previous_end, segment.begin, is_hyphen);
+            previous_end = segment.end;
+            tokens.push_back(std::move(token));
+        }
+        return tokens;
+    }
 };
 
 Analyzer::Analyzer() : impl_(std::make_unique<Impl>()) {}
@@ -344,36 +416,14 @@ std::string Analyzer::fold(std::string_view word) {
 }
 
 std::vector<Token> Analyzer::analyze(std::string_view text, std::uint32_t first_position) {
-    std::vector<Token> tokens;
-    std::uint32_t position = first_position;
-    std::size_t previous_end = std::string_view::npos;
-    for (const Segment& segment : impl_->segment(text)) {
-        std::size_t begin = segment.begin;
-        std::string_view surface = text.substr(begin, segment.end - begin);
-        if (!segment.is_number) {
-            std::size_t cut = elision_end(surface);
-            begin += cut;
-            surface.remove_prefix(cut);
-        }
-        if (surface.empty() || !is_valid_utf8(surface)) continue;
+    return impl_->analyze(text, first_position, nullptr);
+}
 
-        const Impl::Word* word = impl_->word(surface, segment.is_number);
-        if (word == nullptr) continue;
-
-        Token token;
-        token.term = word->term;
-        token.accented_term = word->accented_term;
-        token.is_stopword = word->is_stopword;
-        token.begin = begin;
-        token.end = segment.end;
-        token.position = position++;
-        token.hyphenated_to_previous = previous_end != std::string_view::npos &&
-                                       !segment.is_number &&
-                                       gap_is_one(text, previous_end, segment.begin, is_hyphen);
-        previous_end = segment.end;
-        tokens.push_back(std::move(token));
-    }
-    return tokens;
+std::vector<Token> Analyzer::analyze_candidates(std::string_view text, std::string_view first_bytes,
+                                                std::uint32_t& position) {
+    FirstBytes wanted{};
+    for (char byte : first_bytes) wanted[static_cast<unsigned char>(byte)] = true;
+    return impl_->analyze(text, position, &wanted);
 }
 
 }  // namespace trouvere

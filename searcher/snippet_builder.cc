@@ -326,6 +326,20 @@ BreakIterators& thread_break_iterators() {
     return iterators;
 }
 
+// The first bytes of the terms `match` marks: only words whose term starts with one of them can
+// be marked, and the analyser rules out most others by their first letter alone.
+std::string first_bytes_of(const MatchSpec& match) {
+    std::string bytes;
+    auto add = [&](const std::string& term) {
+        if (!term.empty() && bytes.find(term[0]) == std::string::npos) bytes += term[0];
+    };
+    for (const std::string& term : match.terms) add(term);
+    for (const std::vector<std::string>& phrase : match.phrases) {
+        for (const std::string& term : phrase) add(term);
+    }
+    return bytes;
+}
+
 // Where a block of analysis that starts at `from` and is about `size` bytes long may end: before an
 // ASCII space or line break that does not follow a digit. Every analysis step decides within a
 // word or across a single separator (thousands groups like `25 000` are the one case that spans
@@ -348,15 +362,16 @@ std::vector<Token> analyze_as_needed(Analyzer& analyzer, std::string_view text,
                                      const MatchSpec& match, std::size_t budget) {
     // Doubling the block keeps the repeated window checks to a logarithmic number.
     constexpr std::size_t kFirstBlockBytes = 512;
+    const std::string first_bytes = first_bytes_of(match);
     std::vector<Token> tokens;
-    std::uint32_t next_position = 1;
+    std::uint32_t next_position = 0;
     std::size_t done = 0;
     for (std::size_t block = kFirstBlockBytes; done < text.size(); block *= 2) {
         std::size_t end = block_end(text, done, block);
-        for (Token& token : analyzer.analyze(text.substr(done, end - done), next_position)) {
+        for (Token& token : analyzer.analyze_candidates(text.substr(done, end - done), first_bytes,
+                                                        next_position)) {
             token.begin += done;
             token.end += done;
-            next_position = token.position + 1;
             tokens.push_back(std::move(token));
         }
         done = end;
@@ -707,7 +722,9 @@ Snippet build_snippet(Analyzer& analyzer, std::string_view text, const MatchSpec
 
     if (count_columns(text, content.begin, content.end, max_chars) <= max_chars) {
         std::vector<Token> tokens;
-        if (!match.empty()) tokens = analyzer.analyze(text);
+        std::uint32_t position = 0;
+        if (!match.empty())
+            tokens = analyzer.analyze_candidates(text, first_bytes_of(match), position);
         append_passage(text, content, tokens, find_matches(text, tokens, match).marked, snippet);
         return snippet;
     }

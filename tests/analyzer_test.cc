@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "tests/test_support.h"
 #include "trouvere/analyzer.h"
 
 namespace {
@@ -23,6 +27,41 @@ std::vector<std::string> surfaces_of(std::string_view text) {
         surfaces.emplace_back(text.substr(token.begin, token.end - token.begin));
     }
     return surfaces;
+}
+
+std::string repeated(std::string_view piece, int times) {
+    std::string text;
+    for (int i = 0; i < times; ++i) text += piece;
+    return text;
+}
+
+bool same_token(const Token& a, const Token& b) {
+    return a.term == b.term && a.accented_term == b.accented_term && a.begin == b.begin &&
+           a.end == b.end && a.position == b.position && a.is_stopword == b.is_stopword &&
+           a.hyphenated_to_previous == b.hyphenated_to_previous;
+}
+
+// analyze_candidates(text, first_bytes) against analyze(text): every token whose term starts
+// with one of `first_bytes` is there, as analyze gives it; whatever else is there is a token of
+// analyze too; and the position it returns follows the text's last word.
+void check_candidates(Analyzer& analyzer, std::string_view text, std::string_view first_bytes) {
+    constexpr std::uint32_t kFirst = 7;
+    const std::vector<Token> all = analyzer.analyze(text, kFirst);
+    std::uint32_t position = kFirst;
+    const std::vector<Token> candidates = analyzer.analyze_candidates(text, first_bytes, position);
+    INFO("text: '" << text << "', first bytes: '" << first_bytes << "'");
+    CHECK(position == (all.empty() ? kFirst : all.back().position + 1));
+    std::size_t k = 0;
+    for (const Token& token : candidates) {
+        while (k < all.size() && all[k].begin < token.begin) {
+            CHECK(first_bytes.find(all[k].term[0]) == std::string_view::npos);
+            ++k;
+        }
+        REQUIRE(k < all.size());
+        CHECK(same_token(all[k], token));
+        ++k;
+    }
+    for (; k < all.size(); ++k) CHECK(first_bytes.find(all[k].term[0]) == std::string_view::npos);
 }
 
 }  // namespace
@@ -188,4 +227,85 @@ TEST_CASE("regression: a word with hundreds of combining accents has no oversize
     CHECK(tokens[1].term == "e");
     CHECK(tokens[1].accented_term.size() <= 64);
     CHECK(tokens[2].position == tokens[1].position + 1);
+}
+
+TEST_CASE("candidate analysis keeps every word that may match, as analyze gives it, on articles",
+          "[analysis]") {
+    Analyzer analyzer;
+    for (const auto& entry : std::filesystem::directory_iterator(trouvere::testing::corpus_dir())) {
+        const std::string text = trouvere::testing::read_file(entry.path());
+        for (std::string_view first_bytes : {"", "a", "m", "ae", "lq", "2", "\xc3", "acmpst1"}) {
+            check_candidates(analyzer, text, first_bytes);
+        }
+    }
+}
+
+TEST_CASE("candidate analysis keeps every word that may match, as analyze gives it, on random text",
+          "[analysis]") {
+    // Words whose first letter folding or stemming might change or whose term might be too long:
+    // capitals, ligatures and letters that fold to two (Œ ß ŉ ﬁ ĳ ŀ), a combining accent, initial
+    // y and qu that Snowball marks, elisions, numbers with thousands groups, 40 to 70 byte words,
+    // short words that NFKC makes over 64 bytes long (U+FDFA is one character for 18, U+0587
+    // two bytes for four).
+    const std::vector<std::string> pieces = {"armée",
+                                             "Armée",
+                                             "ARMÉE",
+                                             "Œuvre",
+                                             "œil",
+                                             "ßa",
+                                             "ŉa",
+                                             "ﬁn",
+                                             "ĳs",
+                                             "ŀa",
+                                             "e\u0301",
+                                             "a\uFDFA\uFDFA\uFDFA",
+                                             "a" + repeated("\u0587", 20),
+                                             "yeux",
+                                             "Yves",
+                                             "quand",
+                                             "Qu’il",
+                                             "l’armée",
+                                             "d'eau",
+                                             "jusqu'où",
+                                             "25 000",
+                                             "1 000,50",
+                                             "2024",
+                                             "3e",
+                                             "@moi",
+                                             "_x_",
+                                             "été",
+                                             "Évian",
+                                             "ça",
+                                             "à",
+                                             "zèbre",
+                                             "Ça",
+                                             "ÀB",
+                                             "\xff",
+                                             std::string(40, 'a') + "é",
+                                             std::string(41, 'b') + "éé",
+                                             std::string(63, 'c'),
+                                             std::string(70, 'd'),
+                                             "ÿ",
+                                             "Ÿvon",
+                                             "ǅ",
+                                             "-",
+                                             " ",
+                                             ", ",
+                                             "\n",
+                                             "\u00a0",
+                                             "'"};
+    std::mt19937 random(20261123);
+    std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
+    std::uniform_int_distribution<int> length(0, 12);
+    Analyzer analyzer;
+    for (int round = 0; round < 3000; ++round) {
+        std::string text;
+        for (int n = length(random); n > 0; --n) {
+            text += pieces[pick(random)];
+            text += ' ';
+        }
+        for (std::string_view first_bytes : {"a", "yq", "ocsl", "2d", "\xc5"}) {
+            check_candidates(analyzer, text, first_bytes);
+        }
+    }
 }
