@@ -85,10 +85,6 @@ UChar32 code_point_at(std::string_view text, std::size_t offset, std::size_t* ne
     return c;
 }
 
-bool is_apostrophe(UChar32 c) {
-    return c == 0x27 || c == 0x2019 || c == 0x02BC;
-}
-
 bool is_hyphen(UChar32 c) {
     return c == '-' || c == 0x2010 || c == 0x2011;
 }
@@ -114,23 +110,39 @@ bool is_thousands_group(std::string_view word) {
     return (word[3] == ',' || word[3] == '.') && is_ascii_digits(word.substr(4));
 }
 
-// Offset just after an elided article at the start of `word`, or 0 when there is none.
+char lower_ascii(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool is_ascii_letter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Bytes of the apostrophe (', ’ or ʼ) at `offset`, or 0 when there is none.
+std::size_t apostrophe_length(std::string_view word, std::size_t offset) {
+    const std::string_view rest = word.substr(offset);
+    if (rest.starts_with('\'')) return 1;
+    if (rest.starts_with("\u2019")) return 3;
+    if (rest.starts_with("\u02BC")) return 2;
+    return 0;
+}
+
+// Offset just after an elided article at the start of `word`, or 0 when there is none. Runs on
+// every word, so it looks at bytes: an elided word is ASCII letters, then an apostrophe.
 std::size_t elision_end(std::string_view word) {
-    for (std::size_t i = 0; i < word.size() && i <= 6; ++i) {
-        std::size_t next = 0;
-        UChar32 c = code_point_at(word, i, &next);
-        if (!is_apostrophe(c)) {
-            if (c < 0 || c >= 0x80) return 0;
-            continue;
-        }
-        if (next >= word.size()) return 0;
-        std::string prefix(word.substr(0, i));
-        for (char& ch : prefix)
-            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        for (std::string_view elided : kElidedWords) {
-            if (prefix == elided) return next;
-        }
-        return 0;
+    constexpr std::size_t kLongestElided = 6;  // `lorsqu`, `puisqu`, `quoiqu`
+    std::size_t letters = 0;
+    while (letters < word.size() && letters <= kLongestElided && is_ascii_letter(word[letters])) {
+        ++letters;
+    }
+    if (letters == 0 || letters > kLongestElided) return 0;
+    const std::size_t apostrophe = apostrophe_length(word, letters);
+    if (apostrophe == 0 || letters + apostrophe >= word.size()) return 0;
+    std::array<char, kLongestElided> prefix{};
+    for (std::size_t i = 0; i < letters; ++i) prefix[i] = lower_ascii(word[i]);
+    const std::string_view lowered(prefix.data(), letters);
+    for (std::string_view elided : kElidedWords) {
+        if (lowered == elided) return letters + apostrophe;
     }
     return 0;
 }
@@ -143,10 +155,6 @@ std::string without_thousands_separators(std::string_view number) {
         if (c < 0 || !is_thousands_separator(c)) compact.append(number.substr(i, next - i));
     }
     return compact;
-}
-
-char lower_ascii(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 // The word surely yields a term, and that term starts with the word's first byte in lower case:
