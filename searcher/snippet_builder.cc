@@ -363,6 +363,15 @@ std::vector<Token> analyze_as_needed(Analyzer& analyzer, std::string_view text,
     // Doubling the block keeps the repeated window checks to a logarithmic number.
     constexpr std::size_t kFirstBlockBytes = 512;
     const std::string first_bytes = first_bytes_of(match);
+    // Every term of the query, phrase words included: until each has been seen, no window can
+    // show every key, and the window search is not worth running.
+    std::unordered_map<std::string_view, bool> seen;
+    for (const std::string& term : match.terms) seen.emplace(term, false);
+    for (const std::vector<std::string>& phrase : match.phrases) {
+        for (const std::string& term : phrase) seen.emplace(term, false);
+    }
+    std::size_t unseen = seen.size();
+
     std::vector<Token> tokens;
     std::uint32_t next_position = 0;
     std::size_t done = 0;
@@ -372,10 +381,18 @@ std::vector<Token> analyze_as_needed(Analyzer& analyzer, std::string_view text,
                                                         next_position)) {
             token.begin += done;
             token.end += done;
+            if (unseen > 0) {
+                auto term = seen.find(token.term);
+                if (term != seen.end() && !term->second) {
+                    term->second = true;
+                    --unseen;
+                }
+            }
             tokens.push_back(std::move(token));
         }
         done = end;
         if (done >= text.size()) break;
+        if (unseen > 0) continue;
 
         const Matches matches = find_matches(text, tokens, match);
         if (matches.distinct < matches.key_count) continue;
