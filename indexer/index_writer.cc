@@ -147,6 +147,15 @@ struct IndexWriter::Impl {
         fs::path merged = scratch / "merged";
         std::error_code ignored;
         fs::remove_all(scratch, ignored);
+        // Whether the build fails or succeeds, the scratch folder goes: it holds a partial merge
+        // or, after the swap, the replaced database.
+        struct RemovedAtExit {
+            fs::path folder;
+            ~RemovedAtExit() {
+                std::error_code ignored;
+                fs::remove_all(folder, ignored);
+            }
+        } removed{scratch};
         fs::create_directories(scratch);
         bulk->finish(merged);
         db.close();
@@ -154,7 +163,6 @@ struct IndexWriter::Impl {
         sync_folder(location.parent_path());
         bulk.reset();
         rebuilds_outdated = false;
-        fs::remove_all(scratch, ignored);
         open_for_updates();
     }
 };

@@ -824,6 +824,11 @@ TEST_CASE("a disk that fills during a run leaves the database as it was", "[host
         check_database_is_consistent(db);
         Run searched = search(db, {"Kidal"});
         CHECK(searched.exit_code == 1);
+        // Nothing of the failed build is left beside the database but our lock file.
+        for (const auto& entry : fs::directory_iterator(dir.path())) {
+            const std::string name = entry.path().filename().string();
+            CHECK((name == "db" || name == "db.lock" || name == "more"));
+        }
     }
 }
 
