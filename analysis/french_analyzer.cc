@@ -163,7 +163,7 @@ std::string without_thousands_separators(std::string_view number) {
 // bytes, so the term cannot pass kMaxTermBytes; folding keeps an ASCII character (lowered) and
 // nothing can compose with it, and Snowball French never changes a word's first letter.
 // tests/analyzer_test.cc checks this against analyze on random text and on real articles.
-bool term_first_byte_is_known(std::string_view surface) {
+bool term_start_is_known(std::string_view surface) {
     if (surface.size() * 3 / 2 > kMaxTermBytes || static_cast<unsigned char>(surface[0]) >= 0x80) {
         return false;
     }
@@ -179,8 +179,52 @@ bool term_first_byte_is_known(std::string_view surface) {
     return true;
 }
 
-// Which first bytes of a term are asked for, by byte value.
-using FirstBytes = std::array<bool, 256>;
+// A term's first two bytes as one number; a term of one byte has 0 as its second.
+std::uint16_t pair_key(unsigned char first, unsigned char second) {
+    return static_cast<std::uint16_t>(first << 8 | second);
+}
+
+// What the terms a caller looks for start with, to rule words out before folding or stemming
+// them.
+class TermStarts {
+public:
+    explicit TermStarts(const std::vector<std::string_view>& terms) {
+        for (std::string_view term : terms) {
+            if (term.empty()) continue;
+            const auto first = static_cast<unsigned char>(term[0]);
+            first_bytes_[first] = true;
+            pairs_.push_back(
+                pair_key(first, term.size() > 1 ? static_cast<unsigned char>(term[1]) : 0));
+        }
+    }
+
+    // `surface` (term_start_is_known holds) may yield one of the terms. Its first byte, lowered,
+    // starts the term. So do its first two, when both are ASCII and it is a word, not a number
+    // (`1 000` is `1000`): Snowball French changes a word only from its third letter on (its
+    // regions RV, R1 and R2 never start before it), with one exception, a final `s` removed
+    // wherever it is (`es` is `e`); and the letters it marks while it works (`I`, `U`, `Y`) it
+    // lowers again at the end.
+    [[nodiscard]] bool may_yield_one(std::string_view surface, bool is_number) const {
+        const auto first = static_cast<unsigned char>(lower_ascii(surface[0]));
+        if (!first_bytes_[first]) return false;
+        if (is_number) return true;
+        unsigned char second = 0;
+        if (surface.size() > 1) {
+            second = static_cast<unsigned char>(lower_ascii(surface[1]));
+            if (second >= 0x80) return true;
+        }
+        return asked(pair_key(first, second)) ||
+               (surface.size() == 2 && second == 's' && asked(pair_key(first, 0)));
+    }
+
+private:
+    [[nodiscard]] bool asked(std::uint16_t pair) const {
+        return std::find(pairs_.begin(), pairs_.end(), pair) != pairs_.end();
+    }
+
+    std::array<bool, 256> first_bytes_{};
+    std::vector<std::uint16_t> pairs_;
+};
 
 struct Segment {
     std::size_t begin;
@@ -371,10 +415,9 @@ struct Analyzer::Impl {
     }
 
     // The tokens of `text`, numbered from `position`, which is left one past the last. With
-    // `wanted`, words whose term surely starts with a byte not wanted are counted but not
-    // analysed.
+    // `wanted`, words that surely yield none of its terms are counted but not analysed.
     std::vector<Token> analyze(std::string_view text, std::uint32_t& position,
-                               const FirstBytes* wanted) {
+                               const TermStarts* wanted) {
         std::vector<Token> tokens;
         std::size_t previous_end = std::string_view::npos;
         for (const Segment& segment : segment(text)) {
@@ -386,8 +429,8 @@ struct Analyzer::Impl {
                 surface.remove_prefix(cut);
             }
             if (surface.empty()) continue;
-            if (wanted != nullptr && term_first_byte_is_known(surface) &&
-                !(*wanted)[static_cast<unsigned char>(lower_ascii(surface[0]))]) {
+            if (wanted != nullptr && term_start_is_known(surface) &&
+                !wanted->may_yield_one(surface, segment.is_number)) {
                 ++position;
                 previous_end = segment.end;
                 continue;
@@ -427,10 +470,10 @@ std::vector<Token> Analyzer::analyze(std::string_view text, std::uint32_t first_
     return impl_->analyze(text, first_position, nullptr);
 }
 
-std::vector<Token> Analyzer::analyze_candidates(std::string_view text, std::string_view first_bytes,
+std::vector<Token> Analyzer::analyze_candidates(std::string_view text,
+                                                const std::vector<std::string_view>& terms,
                                                 std::uint32_t& position) {
-    FirstBytes wanted{};
-    for (char byte : first_bytes) wanted[static_cast<unsigned char>(byte)] = true;
+    const TermStarts wanted(terms);
     return impl_->analyze(text, position, &wanted);
 }
 

@@ -326,18 +326,13 @@ BreakIterators& thread_break_iterators() {
     return iterators;
 }
 
-// The first bytes of the terms `match` marks: only words whose term starts with one of them can
-// be marked, and the analyser rules out most others by their first letter alone.
-std::string first_bytes_of(const MatchSpec& match) {
-    std::string bytes;
-    auto add = [&](const std::string& term) {
-        if (!term.empty() && bytes.find(term[0]) == std::string::npos) bytes += term[0];
-    };
-    for (const std::string& term : match.terms) add(term);
+// Every term `match` marks, phrase words included.
+std::vector<std::string_view> terms_of(const MatchSpec& match) {
+    std::vector<std::string_view> terms(match.terms.begin(), match.terms.end());
     for (const std::vector<std::string>& phrase : match.phrases) {
-        for (const std::string& term : phrase) add(term);
+        terms.insert(terms.end(), phrase.begin(), phrase.end());
     }
-    return bytes;
+    return terms;
 }
 
 // Where a block of analysis that starts at `from` and is about `size` bytes long may end: before an
@@ -362,14 +357,11 @@ std::vector<Token> analyze_as_needed(Analyzer& analyzer, std::string_view text,
                                      const MatchSpec& match, std::size_t budget) {
     // Doubling the block keeps the repeated window checks to a logarithmic number.
     constexpr std::size_t kFirstBlockBytes = 512;
-    const std::string first_bytes = first_bytes_of(match);
-    // Every term of the query, phrase words included: until each has been seen, no window can
-    // show every key, and the window search is not worth running.
+    const std::vector<std::string_view> terms = terms_of(match);
+    // Until every term has been seen, no window can show every key, and the window search is not
+    // worth running.
     std::unordered_map<std::string_view, bool> seen;
-    for (const std::string& term : match.terms) seen.emplace(term, false);
-    for (const std::vector<std::string>& phrase : match.phrases) {
-        for (const std::string& term : phrase) seen.emplace(term, false);
-    }
+    for (std::string_view term : terms) seen.emplace(term, false);
     std::size_t unseen = seen.size();
 
     std::vector<Token> tokens;
@@ -377,8 +369,8 @@ std::vector<Token> analyze_as_needed(Analyzer& analyzer, std::string_view text,
     std::size_t done = 0;
     for (std::size_t block = kFirstBlockBytes; done < text.size(); block *= 2) {
         std::size_t end = block_end(text, done, block);
-        for (Token& token : analyzer.analyze_candidates(text.substr(done, end - done), first_bytes,
-                                                        next_position)) {
+        for (Token& token :
+             analyzer.analyze_candidates(text.substr(done, end - done), terms, next_position)) {
             token.begin += done;
             token.end += done;
             if (unseen > 0) {
@@ -740,8 +732,7 @@ Snippet build_snippet(Analyzer& analyzer, std::string_view text, const MatchSpec
     if (count_columns(text, content.begin, content.end, max_chars) <= max_chars) {
         std::vector<Token> tokens;
         std::uint32_t position = 0;
-        if (!match.empty())
-            tokens = analyzer.analyze_candidates(text, first_bytes_of(match), position);
+        if (!match.empty()) tokens = analyzer.analyze_candidates(text, terms_of(match), position);
         append_passage(text, content, tokens, find_matches(text, tokens, match).marked, snippet);
         return snippet;
     }

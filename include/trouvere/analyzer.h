@@ -55,14 +55,14 @@ public:
     [[nodiscard]] std::vector<Token> analyze(std::string_view utf8,
                                              std::uint32_t first_position = 0);
 
-    /// The tokens of analyze(utf8, position) whose term can start with one of `first_bytes`:
-    /// every such token, with the position analyze gives it, and possibly others. On return,
-    /// `position` is one past the position of the text's last word, as if every token had been
-    /// returned, so that the next piece of a longer text continues the count. Much faster than
-    /// analyze when few words can match, which is what highlighting needs: most words are ruled
-    /// out by their first letter without being folded or stemmed.
+    /// The tokens of analyze(utf8, position) whose term is one of `terms`: every such token,
+    /// with the position analyze gives it, and possibly others. On return, `position` is one past
+    /// the position of the text's last word, as if every token had been returned, so that the
+    /// next piece of a longer text continues the count. Much faster than analyze when few words
+    /// can match, which is what highlighting needs: most words are ruled out by their first
+    /// letters without being folded or stemmed.
     [[nodiscard]] std::vector<Token> analyze_candidates(std::string_view utf8,
-                                                        std::string_view first_bytes,
+                                                        const std::vector<std::string_view>& terms,
                                                         std::uint32_t& position);
 
     /// Case folding, ligature expansion and accent folding of one word, without stemming:
