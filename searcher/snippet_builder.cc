@@ -646,6 +646,13 @@ std::vector<Range> choose_passages(std::string_view text, Cutter& cutter, const 
     Window after = best_window(others, split, others.size(), second_budget, counts);
     bool second_is_before = !after.better_than(before);
     const Window& second = second_is_before ? before : after;
+    if (second.distinct == 0) {
+        // Nothing left for a second passage. The first still shows more keys than the best
+        // window when a match longer than the budget (a long phrase) kept that window from
+        // growing past it: then that passage wins, at full length.
+        if (covered_count <= best.distinct) return {single};
+        return {cutter.around(span_of(hits, first, counts), budget, whole)};
+    }
     if (covered_count + second.distinct <= best.distinct) return {single};
 
     Range bounds =

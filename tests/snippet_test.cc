@@ -407,3 +407,27 @@ TEST_CASE("a real article shows accord militaire within its length", "[snippet]"
         check_well_formed(snippet, max_chars);
     }
 }
+
+// Found by the snippet fuzz target (tests/fuzz/corpus/snippet/long_phrase_beside_words.txt): the
+// first of two half-length passages showed more query terms than the best single window, which
+// the long phrase hit kept from growing, and no other match was left for a second passage; the
+// second passage was then cut around an empty window, reading past an empty vector.
+TEST_CASE("regression: a phrase longer than the snippet beside other matches gives one passage",
+          "[snippet][fuzz]") {
+    Analyzer analyzer;
+    const std::string phrase =
+        "la Fédération de Russie, cet accord signé à Moscou le 25 mars 2023, marque une étape "
+        "significative dans les relations entre Bamako et Moscou, selon le Conseil national de "
+        "transition du Mali, qui l’a voté à l’unanimité";
+    const std::string text = "Tuss teche avec " + phrase + ".";
+    MatchSpec match = phrase_of(analyzer, phrase);
+    for (const trouvere::Token& token : analyzer.analyze("Tuss teche Fédération")) {
+        match.terms.insert(token.term);
+    }
+    const Snippet snippet = build_snippet(analyzer, text, match, 200);
+    check_well_formed(snippet, 200);
+    // The passage that shows the three words and the start of the phrase, at full length.
+    INFO(bracketed(snippet));
+    CHECK(bracketed(snippet).starts_with("[Tuss] [teche] avec [la] [Fédération] [de] [Russie]"));
+    CHECK(code_points(snippet.text) > 150);
+}
