@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -67,7 +68,7 @@ private:
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     CLI::App app{
         "Index French text (.txt, .md, .html, .jsonl) for the search command.\n"
         "Unchanged files are skipped and changed ones replaced. A run commits every\n"
@@ -161,7 +162,9 @@ int main(int argc, char** argv) {
             return kNothingToIndex;
         }
         return 0;
-    } catch (const trouvere::Error& error) {
+    } catch (const std::exception& error) {
+        // A trouvere::Error, or what the library does not translate (memory exhausted, say): a
+        // message and exit status 2 either way, never an abort.
         std::cerr << "search-index: " << trouvere::terminal_safe(error.what()) << '\n';
         // After a failed run (a full disk, say) the user's next question is whether the index is
         // damaged: it is not, it is as of the run's last commit.
@@ -171,4 +174,9 @@ int main(int argc, char** argv) {
         }
         return kTrouble;
     }
+} catch (const std::exception& error) {
+    // Thrown outside the run (setting up the command line, say): the same message and exit
+    // status, not an abort.
+    std::cerr << "search-index: " << trouvere::terminal_safe(error.what()) << '\n';
+    return kTrouble;
 }

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -120,7 +121,7 @@ void print_for_people(const trouvere::SearchResults& results, const Style& style
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     CLI::App app{
         "Search a trouvere index of French text.\n"
         "Query syntax: words, \"a phrase\", AND, OR, NOT, +required, -excluded, (groups), "
@@ -167,9 +168,15 @@ int main(int argc, char** argv) {
             }
         }
         return results.hits.empty() ? kNoHit : kHit;
-    } catch (const trouvere::Error& error) {
+    } catch (const std::exception& error) {
+        // A trouvere::Error, or what the library does not translate (memory exhausted, say).
         // Messages may quote the query or a path.
         std::cerr << "search: " << trouvere::terminal_safe(error.what()) << '\n';
         return kTrouble;
     }
+} catch (const std::exception& error) {
+    // Thrown outside the run (setting up the command line, say): the same message and exit
+    // status, not an abort.
+    std::cerr << "search: " << trouvere::terminal_safe(error.what()) << '\n';
+    return kTrouble;
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -220,7 +221,7 @@ void print_ratios(const Engine& trouvere, const std::vector<Engine>& engines) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     if (argc < 3) {
         std::cerr << "usage: peers_report RESULTS_DIR PEER...\n";
         return 2;
@@ -258,4 +259,8 @@ int main(int argc, char** argv) {
                  "indexes), index s includes COPY, GIN build and ANALYZE. Probe counts are exact "
                  "numbers of matching documents.\n";
     return 0;
+} catch (const std::exception& error) {
+    // Memory exhausted, say: a message rather than an abort.
+    std::cerr << "peers_report: " << error.what() << '\n';
+    return 2;
 }
