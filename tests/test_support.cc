@@ -143,8 +143,16 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
 }
 
 ChildProcess::~ChildProcess() {
-    if (!reaped_) signal(SIGKILL);
-    wait();
+    // As wait(), without its exception: one thrown from a destructor ends the test program.
+    if (!reaped_) {
+        signal(SIGKILL);
+        while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
+        }
+        reaped_ = true;
+    }
+    // The program is gone, so its ends of the pipes are closed and the readers finish.
+    if (output_->out_thread.joinable()) output_->out_thread.join();
+    if (output_->err_thread.joinable()) output_->err_thread.join();
 }
 
 void ChildProcess::signal(int signal) const {
