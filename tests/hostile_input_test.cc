@@ -120,7 +120,8 @@ Run run(const std::string& program, const std::vector<std::string>& args,
         ::dup2(out_pipe[1], 1);
         ::dup2(err_pipe[1], 2);
         if (setup.max_file_size != RLIM_INFINITY) {
-            ::signal(SIGXFSZ, SIG_IGN);  // stays ignored across exec
+            // Stays ignored across exec.
+            if (::signal(SIGXFSZ, SIG_IGN) == SIG_ERR) ::_exit(126);
             rlimit limit{setup.max_file_size, setup.max_file_size};
             if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(126);
         }

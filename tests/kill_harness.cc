@@ -151,8 +151,11 @@ private:
         fs::create_directories(full.parent_path());
         std::FILE* out = std::fopen(full.c_str(), "wb");
         if (out == nullptr) throw std::runtime_error("cannot write " + full.string());
-        std::fwrite(bytes.data(), 1, bytes.size(), out);
-        std::fclose(out);
+        bool written = std::fwrite(bytes.data(), 1, bytes.size(), out) == bytes.size();
+        // fclose writes what was buffered: a full disk may show only there.
+        if (std::fclose(out) != 0 || !written) {
+            throw std::runtime_error("cannot write " + full.string());
+        }
         // A clock of its own, a minute per phase: a rewritten file always looks changed.
         fs::last_write_time(full, fs::file_time_type(std::chrono::seconds(1'700'000'000)) +
                                       std::chrono::minutes(phase));

@@ -148,10 +148,12 @@ private:
                 if (has_word(i, g, word)) text += word + " ";
             }
             text += trouvere::testing::french_prose(random(), 80);
-            if (std::FILE* out = std::fopen(file.c_str(), "wb")) {
-                std::fwrite(text.data(), 1, text.size(), out);
-                std::fclose(out);
-            } else {
+            std::FILE* out = std::fopen(file.c_str(), "wb");
+            bool written =
+                out != nullptr && std::fwrite(text.data(), 1, text.size(), out) == text.size();
+            // fclose writes what was buffered: a full disk may show only there.
+            if (out != nullptr && std::fclose(out) != 0) written = false;
+            if (!written) {
                 fail("cannot write " + file.string());
                 return false;
             }

@@ -12,10 +12,12 @@
 namespace trouvere::fuzz {
 
 [[noreturn]] inline void fail(std::string_view property, std::string_view detail = {}) {
-    std::fprintf(stderr, "\nPROPERTY VIOLATED: %.*s\n", static_cast<int>(property.size()),
-                 property.data());
+    // Whether the message could be written changes nothing: the abort follows either way.
+    static_cast<void>(std::fprintf(stderr, "\nPROPERTY VIOLATED: %.*s\n",
+                                   static_cast<int>(property.size()), property.data()));
     if (!detail.empty()) {
-        std::fprintf(stderr, "  %.*s\n", static_cast<int>(detail.size()), detail.data());
+        static_cast<void>(
+            std::fprintf(stderr, "  %.*s\n", static_cast<int>(detail.size()), detail.data()));
     }
     std::abort();
 }
