@@ -8,11 +8,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <system_error>
 
 #include "core/term_scheme.h"
 #include "indexer/readers.h"
@@ -126,7 +126,8 @@ std::vector<FoundFile> find_files(const std::string& argument, IndexReport& repo
         return found;
     }
     if (::access(given.c_str(), R_OK | X_OK) != 0) {
-        warn(argument, std::string("cannot read folder: ") + std::strerror(errno));
+        warn(argument,
+             std::string("cannot read folder: ") + std::generic_category().message(errno));
         return found;
     }
     // Hidden entries (.git, editor backups) are not documents; symbolic links to folders are not
@@ -152,7 +153,8 @@ std::vector<FoundFile> find_files(const std::string& argument, IndexReport& repo
         std::string display_name = (given / relative).generic_string();
         if (entry.is_directory(error) && !entry.is_symlink(error) &&
             ::access(entry.path().c_str(), R_OK | X_OK) != 0) {
-            warn(display_name, std::string("cannot read folder: ") + std::strerror(errno));
+            warn(display_name,
+                 std::string("cannot read folder: ") + std::generic_category().message(errno));
             walk.disable_recursion_pending();
             continue;
         }
@@ -190,12 +192,12 @@ FileContent read_file(const fs::path& file, std::size_t limit) {
     FileContent content;
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
-        content.error = std::strerror(errno);
+        content.error = std::generic_category().message(errno);
         return content;
     }
     struct stat info {};
     if (::fstat(fd, &info) != 0) {
-        content.error = std::strerror(errno);
+        content.error = std::generic_category().message(errno);
     } else if (!S_ISREG(info.st_mode)) {
         content.error = "not a regular file";
     }
@@ -218,7 +220,7 @@ FileContent read_file(const fs::path& file, std::size_t limit) {
                         : ::read(fd, content.bytes.data() + filled, content.bytes.size() - filled);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
-            content.error = std::strerror(errno);
+            content.error = std::generic_category().message(errno);
             break;
         }
         if (n == 0) break;

@@ -10,12 +10,12 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 extern char** environ;
@@ -137,7 +137,8 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     if (spawn_error != 0) {
         output_->out_thread.join();
         output_->err_thread.join();
-        throw std::runtime_error("cannot start " + program + ": " + std::strerror(spawn_error));
+        throw std::runtime_error("cannot start " + program + ": " +
+                                 std::generic_category().message(spawn_error));
     }
     pid_ = pid;
 }
