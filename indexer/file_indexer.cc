@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -43,10 +42,7 @@ std::string source_key(const std::string& absolute_path) {
     constexpr std::size_t kKeptBytes = 180;
     std::string key(kSourcePrefix);
     if (absolute_path.size() <= kKeptBytes) return key + absolute_path;
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx",
-                  static_cast<unsigned long long>(scheme::stable_hash(absolute_path)));
-    return key + absolute_path.substr(0, kKeptBytes) + "#" + hex;
+    return key + absolute_path.substr(0, kKeptBytes) + "#" + scheme::hex_hash(absolute_path);
 }
 
 std::string encode(const SourceRecord& record) {
@@ -72,13 +68,6 @@ std::optional<SourceRecord> decode(const std::string& text) {
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
     }
-}
-
-std::string hex_hash(std::string_view bytes) {
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx",
-                  static_cast<unsigned long long>(scheme::stable_hash(bytes)));
-    return hex;
 }
 
 struct FoundFile {
@@ -327,7 +316,7 @@ private:
             warn(truncation_warning(found.display_name, format, content, bytes.size()));
         }
         // The hash covers what is indexed: a change past the limit changes nothing indexed.
-        std::string hash = hex_hash(bytes);
+        std::string hash = scheme::hex_hash(bytes);
         if (previous && previous->hash == hash) {
             // Touched but not changed: remember the new mtime so the next run skips it cheaply.
             previous->size = content.size;

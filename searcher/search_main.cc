@@ -4,12 +4,14 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "trouvere/database_path.h"
@@ -51,12 +53,13 @@ std::string escape_remaining_controls(const std::string& json) {
     for (std::size_t i = 0; i < json.size(); ++i) {
         auto byte = static_cast<unsigned char>(json[i]);
         auto next = i + 1 < json.size() ? static_cast<unsigned char>(json[i + 1]) : 0;
-        char code[8];
         if (byte == 0x7F) {
             out += "\\u007f";
         } else if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) {
-            std::snprintf(code, sizeof code, "\\u%04x", next);
-            out += code;
+            constexpr std::string_view kHexDigits = "0123456789abcdef";
+            out += "\\u00";
+            out += kHexDigits[next >> 4U];
+            out += kHexDigits[next & 0xFU];
             ++i;
         } else {
             out += json[i];
@@ -104,9 +107,9 @@ void print_for_people(const trouvere::SearchResults& results, const Style& style
         std::cout << "   " << style.dim << terminal_safe(hit.id);
         if (!hit.date.empty()) std::cout << " · " << terminal_safe(hit.date);
         if (!hit.source.empty()) std::cout << " · " << terminal_safe(hit.source);
-        char score[32];
-        std::snprintf(score, sizeof score, "%.2f", hit.score);
-        std::cout << " · score " << score << style.reset << '\n';
+        std::ostringstream score;
+        score << std::fixed << std::setprecision(2) << hit.score;
+        std::cout << " · score " << score.str() << style.reset << '\n';
         if (!hit.snippet.text.empty()) {
             std::cout << "   " << trouvere::to_terminal_text(hit.snippet, style.mark, style.reset)
                       << '\n';

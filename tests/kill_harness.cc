@@ -29,6 +29,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -162,10 +163,11 @@ private:
         for (const auto& [id, text] : file.documents) owner_[id] = path;
     }
 
-    std::string text_path(int n) {
-        char name[32];
-        std::snprintf(name, sizeof name, "t%02d/%05d.txt", n % 37, n);
-        return name;
+    static std::string text_path(int n) {
+        std::ostringstream name;
+        name << 't' << std::setfill('0') << std::setw(2) << n % 37 << '/' << std::setw(5) << n
+             << ".txt";
+        return name.str();
     }
 
     void make_corpus(int phase, const std::string& kind) {

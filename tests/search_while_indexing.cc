@@ -23,12 +23,14 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -74,9 +76,9 @@ bool has_word(int i, int g, const std::string& word) {
 }
 
 std::string file_name(int i) {
-    char name[32];
-    std::snprintf(name, sizeof name, "f%04d.txt", i);
-    return name;
+    std::ostringstream name;
+    name << 'f' << std::setfill('0') << std::setw(4) << i << ".txt";
+    return name.str();
 }
 
 class Harness {
