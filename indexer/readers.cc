@@ -584,12 +584,12 @@ bool is_page_residue(std::string_view line) {
     }
     // "Lire aussi : <headline>": the colon tells a link from a sentence that starts that way.
     std::string_view untrimmed = trim_ascii_space(folded);
-    for (std::string_view prefix : kRelatedLinkPrefixes) {
-        if (!untrimmed.starts_with(prefix)) continue;
-        std::string_view rest = trim_ascii_space(untrimmed.substr(prefix.size()));
-        if (rest.starts_with(':')) return true;
-    }
-    return false;
+    return std::any_of(
+        kRelatedLinkPrefixes.begin(), kRelatedLinkPrefixes.end(),
+        [untrimmed](std::string_view prefix) {
+            return untrimmed.starts_with(prefix) &&
+                   trim_ascii_space(untrimmed.substr(prefix.size())).starts_with(':');
+        });
 }
 
 std::optional<DateLine> parse_date_line(std::string_view line) {

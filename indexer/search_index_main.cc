@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <cstdint>
+#include <cmath>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -105,16 +105,15 @@ int main(int argc, char** argv) try {
     bool writer_open = false;
     try {
         std::string db_path = trouvere::resolve_database_path(db);
-        trouvere::IndexWriter writer(
-            db_path, 0,
-            std::chrono::milliseconds(static_cast<std::int64_t>(wait_seconds * 1000 + 0.5)));
+        trouvere::IndexWriter writer(db_path, 0,
+                                     std::chrono::milliseconds(std::llround(wait_seconds * 1000)));
         writer_open = true;
         if (writer.rebuilds_outdated_database()) {
             std::cerr << "search-index: " << db_path
                       << " was written by an older version of trouvere; rebuilding it from the "
                          "files given\n";
         }
-        ProgressLine progress(!quiet && ::isatty(STDERR_FILENO));
+        ProgressLine progress(!quiet && ::isatty(STDERR_FILENO) == 1);
         options.prune = prune;
         // One write per line, before and after each commit: a run killed in between may or may
         // not have made that commit, one killed outside has exactly the last commit reported.

@@ -23,6 +23,7 @@ using Clock = std::chrono::steady_clock;
 // nothing while it waits.
 constexpr std::chrono::milliseconds kPollInterval{20};
 
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): guards held_here()
 std::mutex held_mutex;
 // Databases locked by this process, by lock file path.
 std::set<std::string>& held_here() {

@@ -33,7 +33,7 @@ Style make_style(const std::string& colour) {
     if (colour == "auto") {
         const char* no_colour = std::getenv("NO_COLOR");
         const char* term = std::getenv("TERM");
-        use_colour = ::isatty(STDOUT_FILENO) && (no_colour == nullptr || *no_colour == '\0') &&
+        use_colour = ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0') &&
                      !(term != nullptr && std::string(term) == "dumb");
     }
     if (!use_colour) return {};

@@ -117,7 +117,7 @@ private:
     }
 
     // First build, then updates and --prune runs in turn; every sixth phase starts from nothing.
-    std::string next_phase(int phase) {
+    static std::string next_phase(int phase) {
         if (phase % 6 == 0) return "first build";
         return phase % 2 == 1 ? "update" : "prune";
     }
@@ -142,8 +142,8 @@ private:
         std::string bytes;
         if (file.json_lines) {
             for (const auto& [id, text] : file.documents) {
-                bytes += R"({"id": ")" + id + R"(", "title": "Notice )" + id + R"(", "body": ")" +
-                         text + "\"}\n";
+                bytes.append(R"({"id": ")").append(id).append(R"(", "title": "Notice )");
+                bytes.append(id).append(R"(", "body": ")").append(text).append("\"}\n");
             }
         } else {
             bytes = file.documents.front().second;
@@ -235,7 +235,7 @@ private:
 
     // Every document (stored data, terms and their frequencies) and every metadata record, by
     // id and key; the scheme record is checked on its own, since an empty new database has it.
-    std::optional<State> read_state(const fs::path& db, std::string& problem) {
+    static std::optional<State> read_state(const fs::path& db, std::string& problem) {
         if (!fs::exists(db)) return std::nullopt;
         State state;
         try {
@@ -271,7 +271,7 @@ private:
     }
 
     // The file an item belongs to, "" for none.
-    std::string owner(const std::string& item) const {
+    [[nodiscard]] std::string owner(const std::string& item) const {
         if (item.starts_with("doc:")) {
             auto found = owner_.find(item.substr(4));
             return found == owner_.end() ? "" : found->second;
@@ -281,8 +281,8 @@ private:
     }
 
     // The state after a commit made once the first `files` files were indexed.
-    State expected_after(const State& before, const State& end, std::size_t files, bool end_of_run,
-                         bool prune) const {
+    [[nodiscard]] State expected_after(const State& before, const State& end, std::size_t files,
+                                       bool end_of_run, bool prune) const {
         // The indexer's order: files sorted by their path relative to the folder given.
         std::set<std::string> done;
         for (const auto& [path, file] : corpus_) {
@@ -349,10 +349,10 @@ private:
         return true;
     }
 
-    std::vector<std::string> arguments(const fs::path& db, bool prune) const {
+    [[nodiscard]] std::vector<std::string> arguments(const fs::path& db, bool prune) const {
         std::vector<std::string> args{"--db", db.string(), "-v", "--commit-every",
                                       std::to_string(settings_.commit_every)};
-        if (prune) args.push_back("--prune");
+        if (prune) args.emplace_back("--prune");
         args.push_back(corpus_dir_.string());
         return args;
     }
@@ -436,11 +436,14 @@ private:
                                   : problem));
             return false;
         }
-        for (const auto& entry : fs::directory_iterator(work_)) {
-            if (entry.path().filename().string().starts_with("db.building-")) {
-                fail(where + ": scratch folder left behind: " + entry.path().string());
-                return false;
-            }
+        auto scratch =
+            std::find_if(fs::directory_iterator(work_), fs::directory_iterator(),
+                         [](const fs::directory_entry& entry) {
+                             return entry.path().filename().string().starts_with("db.building-");
+                         });
+        if (scratch != fs::directory_iterator()) {
+            fail(where + ": scratch folder left behind: " + scratch->path().string());
+            return false;
         }
         return true;
     }

@@ -104,6 +104,7 @@ public:
         newest_ = 0;
 
         std::vector<std::thread> readers;
+        readers.reserve(static_cast<std::size_t>(settings_.readers) + 1);
         for (int r = 0; r < settings_.readers; ++r) {
             readers.emplace_back([this, r] { read_in_process(r); });
         }
@@ -196,7 +197,7 @@ private:
     }
 
     // The generations an answer may come from: any committed so far, or the one being written.
-    bool consistent(std::size_t query, const Ids& ids, int newest) const {
+    [[nodiscard]] bool consistent(std::size_t query, const Ids& ids, int newest) const {
         for (int g = newest; g >= 0; --g) {
             if (answers_[g][query] == ids) return true;
         }
@@ -215,7 +216,7 @@ private:
     void read_in_process(int reader) {
         std::string who = "reader " + std::to_string(reader);
         std::optional<trouvere::Searcher> searcher;
-        std::size_t query = static_cast<std::size_t>(reader);
+        auto query = static_cast<std::size_t>(reader);
         for (long count = 0; !done_; ++count) {
             query = (query + 1) % kQueries.size();
             try {

@@ -18,8 +18,6 @@
 #include <system_error>
 #include <thread>
 
-extern char** environ;
-
 namespace trouvere::testing {
 
 TempDir::TempDir() {
@@ -109,6 +107,7 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     std::vector<std::string> argv_storage{program};
     argv_storage.insert(argv_storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(argv_storage.size() + 1);
     for (auto& arg : argv_storage) argv.push_back(arg.data());
     argv.push_back(nullptr);
 
@@ -121,8 +120,11 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     }
     for (const auto& [name, value] : environment) merged[name] = value;
     std::vector<std::string> env_storage;
-    for (const auto& [name, value] : merged) env_storage.push_back(name + "=" + value);
+    env_storage.reserve(merged.size());
+    for (const auto& [name, value] : merged)
+        env_storage.emplace_back(name).append("=").append(value);
     std::vector<char*> envp;
+    envp.reserve(env_storage.size() + 1);
     for (auto& entry : env_storage) envp.push_back(entry.data());
     envp.push_back(nullptr);
 

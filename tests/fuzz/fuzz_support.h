@@ -53,7 +53,9 @@ inline bool is_valid_utf8(std::string_view text) {
 /// Code points of valid UTF-8 text.
 inline std::size_t code_points(std::string_view text) {
     std::size_t count = 0;
-    for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    for (char c : text) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+    }
     return count;
 }
 
