@@ -49,25 +49,19 @@ constexpr std::array<std::string_view, 13> kElidedWords{
 constexpr std::size_t kMaxTermBytes = 64;
 
 bool is_ascii(std::string_view text) {
-    for (unsigned char c : text) {
-        if (c >= 0x80) return false;
-    }
-    return true;
+    return std::all_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x80; });
 }
 
 bool is_ascii_digits(std::string_view text) {
     if (text.empty()) return false;
-    for (char c : text) {
-        if (c < '0' || c > '9') return false;
-    }
-    return true;
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool is_valid_utf8(std::string_view text) {
     const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-    int32_t length = static_cast<int32_t>(text.size());
+    auto length = static_cast<int32_t>(text.size());
     for (int32_t i = 0; i < length;) {
-        UChar32 c;
+        UChar32 c = 0;
         U8_NEXT(bytes, i, length, c);
         if (c < 0) return false;
     }
@@ -78,8 +72,8 @@ bool is_valid_utf8(std::string_view text) {
 UChar32 code_point_at(std::string_view text, std::size_t offset, std::size_t* next) {
     if (offset >= text.size()) return -1;
     const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-    int32_t i = static_cast<int32_t>(offset);
-    UChar32 c;
+    auto i = static_cast<int32_t>(offset);
+    UChar32 c = 0;
     U8_NEXT(bytes, i, static_cast<int32_t>(text.size()), c);
     *next = static_cast<std::size_t>(i);
     return c;
@@ -306,7 +300,7 @@ struct Analyzer::Impl {
         }
     }
 
-    std::string normalize(const icu::Normalizer2& normalizer, std::string_view text) const {
+    static std::string normalize(const icu::Normalizer2& normalizer, std::string_view text) {
         std::string out;
         icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
         UErrorCode status = U_ZERO_ERROR;
@@ -327,10 +321,10 @@ struct Analyzer::Impl {
         std::string out;
         out.reserve(folded.size());
         const auto* bytes = reinterpret_cast<const uint8_t*>(folded.data());
-        int32_t length = static_cast<int32_t>(folded.size());
+        auto length = static_cast<int32_t>(folded.size());
         for (int32_t i = 0; i < length;) {
             int32_t start = i;
-            UChar32 c;
+            UChar32 c = 0;
             U8_NEXT(bytes, i, length, c);
             switch (c) {
                 case 0x0153: out += "oe"; break;  // œ
@@ -352,10 +346,10 @@ struct Analyzer::Impl {
         std::string bare;
         bare.reserve(decomposed.size());
         const auto* bytes = reinterpret_cast<const uint8_t*>(decomposed.data());
-        int32_t length = static_cast<int32_t>(decomposed.size());
+        auto length = static_cast<int32_t>(decomposed.size());
         for (int32_t i = 0; i < length;) {
             int32_t start = i;
-            UChar32 c;
+            UChar32 c = 0;
             U8_NEXT(bytes, i, length, c);
             if (c >= 0 && u_charType(c) == U_NON_SPACING_MARK) continue;
             bare.append(decomposed, static_cast<std::size_t>(start),

@@ -64,7 +64,7 @@ Classified classify(std::string_view text, std::size_t at) {
         return at + k < text.size() ? static_cast<unsigned char>(text[at + k]) : 0;
     };
     if (lead >= 0xC2 && lead <= 0xC5 && is_continuation(byte(1))) {
-        unsigned code_point = ((lead & 0x1Fu) << 6) | (byte(1) & 0x3Fu);
+        unsigned code_point = ((lead & 0x1FU) << 6) | (byte(1) & 0x3FU);
         switch (code_point) {
             case 0xA0:  // no-break space
             case 0xA7:  // §
@@ -156,7 +156,7 @@ bool is_lone_joiner(std::string_view part) {
     const auto* bytes = reinterpret_cast<const uint8_t*>(part.data());
     auto length = static_cast<int32_t>(part.size());
     int32_t i = 0;
-    UChar32 c;
+    UChar32 c = 0;
     U8_NEXT(bytes, i, length, c);
     return i == length && c >= 0 && u_getIntPropertyValue(c, UCHAR_WORD_BREAK) == U_WB_EXTENDNUMLET;
 }

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -149,7 +150,8 @@ const std::string& query_db() {
 double percentile(std::vector<double> samples, double fraction) {
     if (samples.empty()) return 0;
     std::sort(samples.begin(), samples.end());
-    auto index = static_cast<std::size_t>(fraction * static_cast<double>(samples.size() - 1) + 0.5);
+    auto index =
+        static_cast<std::size_t>(std::llround(fraction * static_cast<double>(samples.size() - 1)));
     return samples[index];
 }
 

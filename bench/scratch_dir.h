@@ -18,6 +18,8 @@ inline const std::filesystem::path& scratch_dir() {
             std::error_code ignored;
             std::filesystem::remove_all(path, ignored);
         }
+        Folder(const Folder&) = delete;
+        Folder& operator=(const Folder&) = delete;
     };
     static Folder folder;
     return folder.path;

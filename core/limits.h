@@ -9,7 +9,7 @@
 
 namespace trouvere::limits {
 
-inline constexpr std::size_t kMiB = 1024 * 1024;
+inline constexpr std::size_t kMiB = std::size_t{1024} * 1024;
 
 /// Bytes read from a .txt, .md or .html file; the rest is left unread, with a warning. Four times
 /// kMaxBodyBytes, so that a page heavy with markup still yields a full body. It bounds the worst

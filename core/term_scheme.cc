@@ -1,7 +1,6 @@
 #include "core/term_scheme.h"
 
 #include <charconv>
-#include <cstdio>
 
 namespace trouvere::scheme {
 
@@ -12,6 +11,16 @@ std::uint64_t stable_hash(std::string_view bytes) {
         hash *= 1099511628211ULL;
     }
     return hash;
+}
+
+std::string hex_hash(std::string_view bytes) {
+    constexpr std::string_view kDigits = "0123456789abcdef";
+    std::string hex(16, '0');
+    std::uint64_t hash = stable_hash(bytes);
+    for (auto digit = hex.rbegin(); digit != hex.rend(); ++digit, hash >>= 4U) {
+        *digit = kDigits[hash & 0xFU];
+    }
+    return hex;
 }
 
 bool is_older_version(std::string_view version) {
@@ -31,11 +40,9 @@ std::string id_term(std::string_view id) {
         term += id;
         return term;
     }
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(stable_hash(id)));
     term += id.substr(0, kKeptBytes);
     term += '#';
-    term += hex;
+    term += hex_hash(id);
     return term;
 }
 

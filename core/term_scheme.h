@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -42,5 +43,8 @@ inline constexpr Xapian::termpos kBodyPositionGap = 100;
 
 /// 64-bit FNV-1a: stable across builds and platforms, unlike std::hash, so it can be stored.
 [[nodiscard]] std::uint64_t stable_hash(std::string_view bytes);
+
+/// stable_hash(bytes) as 16 lowercase hex digits, leading zeros kept.
+[[nodiscard]] std::string hex_hash(std::string_view bytes);
 
 }  // namespace trouvere::scheme

@@ -7,12 +7,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <system_error>
 
 #include "core/term_scheme.h"
 #include "indexer/readers.h"
@@ -43,10 +42,7 @@ std::string source_key(const std::string& absolute_path) {
     constexpr std::size_t kKeptBytes = 180;
     std::string key(kSourcePrefix);
     if (absolute_path.size() <= kKeptBytes) return key + absolute_path;
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx",
-                  static_cast<unsigned long long>(scheme::stable_hash(absolute_path)));
-    return key + absolute_path.substr(0, kKeptBytes) + "#" + hex;
+    return key + absolute_path.substr(0, kKeptBytes) + "#" + scheme::hex_hash(absolute_path);
 }
 
 std::string encode(const SourceRecord& record) {
@@ -72,13 +68,6 @@ std::optional<SourceRecord> decode(const std::string& text) {
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
     }
-}
-
-std::string hex_hash(std::string_view bytes) {
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx",
-                  static_cast<unsigned long long>(scheme::stable_hash(bytes)));
-    return hex;
 }
 
 struct FoundFile {
@@ -126,7 +115,8 @@ std::vector<FoundFile> find_files(const std::string& argument, IndexReport& repo
         return found;
     }
     if (::access(given.c_str(), R_OK | X_OK) != 0) {
-        warn(argument, std::string("cannot read folder: ") + std::strerror(errno));
+        warn(argument,
+             std::string("cannot read folder: ") + std::generic_category().message(errno));
         return found;
     }
     // Hidden entries (.git, editor backups) are not documents; symbolic links to folders are not
@@ -152,7 +142,8 @@ std::vector<FoundFile> find_files(const std::string& argument, IndexReport& repo
         std::string display_name = (given / relative).generic_string();
         if (entry.is_directory(error) && !entry.is_symlink(error) &&
             ::access(entry.path().c_str(), R_OK | X_OK) != 0) {
-            warn(display_name, std::string("cannot read folder: ") + std::strerror(errno));
+            warn(display_name,
+                 std::string("cannot read folder: ") + std::generic_category().message(errno));
             walk.disable_recursion_pending();
             continue;
         }
@@ -190,12 +181,12 @@ FileContent read_file(const fs::path& file, std::size_t limit) {
     FileContent content;
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
-        content.error = std::strerror(errno);
+        content.error = std::generic_category().message(errno);
         return content;
     }
     struct stat info {};
     if (::fstat(fd, &info) != 0) {
-        content.error = std::strerror(errno);
+        content.error = std::generic_category().message(errno);
     } else if (!S_ISREG(info.st_mode)) {
         content.error = "not a regular file";
     }
@@ -218,7 +209,7 @@ FileContent read_file(const fs::path& file, std::size_t limit) {
                         : ::read(fd, content.bytes.data() + filled, content.bytes.size() - filled);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
-            content.error = std::strerror(errno);
+            content.error = std::generic_category().message(errno);
             break;
         }
         if (n == 0) break;
@@ -325,7 +316,7 @@ private:
             warn(truncation_warning(found.display_name, format, content, bytes.size()));
         }
         // The hash covers what is indexed: a change past the limit changes nothing indexed.
-        std::string hash = hex_hash(bytes);
+        std::string hash = scheme::hex_hash(bytes);
         if (previous && previous->hash == hash) {
             // Touched but not changed: remember the new mtime so the next run skips it cheaply.
             previous->size = content.size;

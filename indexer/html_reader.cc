@@ -36,6 +36,7 @@ public:
         options.max_errors = 0;
         output_ = gumbo_parse_with_options(&options, html.data(), html.size());
     }
+    ~HtmlTree() = default;
     HtmlTree(const HtmlTree&) = delete;
     HtmlTree& operator=(const HtmlTree&) = delete;
 
@@ -46,7 +47,7 @@ private:
         return static_cast<std::pmr::monotonic_buffer_resource*>(arena)->allocate(
             size == 0 ? 1 : size, alignof(std::max_align_t));
     }
-    static void deallocate(void*, void*) {}
+    static void deallocate(void* /*arena*/, void* /*pointer*/) {}
 
     std::pmr::monotonic_buffer_resource arena_;
     GumboOutput* output_ = nullptr;
@@ -619,7 +620,7 @@ std::optional<std::string> convert_to_utf8(std::string_view bytes, std::string_v
         return std::nullopt;
     }
     UErrorCode status = U_ZERO_ERROR;
-    int32_t source_length = static_cast<int32_t>(bytes.size());
+    auto source_length = static_cast<int32_t>(bytes.size());
     int32_t needed =
         ucnv_convert("UTF-8", label.c_str(), nullptr, 0, bytes.data(), source_length, &status);
     if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status)) return std::nullopt;

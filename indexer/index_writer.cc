@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "core/term_scheme.h"
@@ -105,7 +105,7 @@ void swap_folders(const fs::path& location, const fs::path& replacement) {
     }
     if (errno != EINVAL && errno != ENOSYS) {
         throw DatabaseError("cannot move the new database into " + location.string() + ": " +
-                            std::strerror(errno));
+                            std::generic_category().message(errno));
     }
     fs::path previous = replacement.parent_path() / "previous";
     fs::rename(location, previous);

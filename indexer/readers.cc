@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstdio>
 #include <initializer_list>
+#include <string>
 #include <utility>
 
 #include "core/limits.h"
@@ -108,9 +108,12 @@ std::optional<std::string> iso_date(int year, int month, int day) {
         day > days_in_month(year, month)) {
         return std::nullopt;
     }
-    char iso[40];  // sized for any int, so that -Wformat-truncation can see it fits
-    std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, month, day);
-    return std::string(iso);
+    // The year has four digits, checked above; month and day get a leading zero.
+    auto two_digits = [](int value) {
+        return std::string{static_cast<char>('0' + value / 10),
+                           static_cast<char>('0' + value % 10)};
+    };
+    return std::to_string(year) + '-' + two_digits(month) + '-' + two_digits(day);
 }
 
 // A word of a folded date line and the punctuation before it, spaces removed.
@@ -551,9 +554,11 @@ std::string fold_for_matching(std::string_view text) {
             continue;
         }
         if (U_SUCCESS(status) && c >= 0x80) {
-            UChar decomposition[8];
+            std::array<UChar, 8> decomposition{};
             UErrorCode decompose_status = U_ZERO_ERROR;
-            int32_t units = unorm2_getDecomposition(nfd, c, decomposition, 8, &decompose_status);
+            int32_t units = unorm2_getDecomposition(nfd, c, decomposition.data(),
+                                                    static_cast<int32_t>(decomposition.size()),
+                                                    &decompose_status);
             if (units > 0 && U_SUCCESS(decompose_status)) {
                 UChar32 base = 0;
                 int32_t unit = 0;
@@ -561,10 +566,10 @@ std::string fold_for_matching(std::string_view text) {
                 c = base;
             }
         }
-        char encoded[U8_MAX_LENGTH];
+        std::array<char, U8_MAX_LENGTH> encoded{};
         int32_t written = 0;
         U8_APPEND_UNSAFE(encoded, written, c);
-        folded.append(encoded, static_cast<std::size_t>(written));
+        folded.append(encoded.data(), static_cast<std::size_t>(written));
     }
     return folded;
 }
@@ -579,12 +584,12 @@ bool is_page_residue(std::string_view line) {
     }
     // "Lire aussi : <headline>": the colon tells a link from a sentence that starts that way.
     std::string_view untrimmed = trim_ascii_space(folded);
-    for (std::string_view prefix : kRelatedLinkPrefixes) {
-        if (!untrimmed.starts_with(prefix)) continue;
-        std::string_view rest = trim_ascii_space(untrimmed.substr(prefix.size()));
-        if (rest.starts_with(':')) return true;
-    }
-    return false;
+    return std::any_of(
+        kRelatedLinkPrefixes.begin(), kRelatedLinkPrefixes.end(),
+        [untrimmed](std::string_view prefix) {
+            return untrimmed.starts_with(prefix) &&
+                   trim_ascii_space(untrimmed.substr(prefix.size())).starts_with(':');
+        });
 }
 
 std::optional<DateLine> parse_date_line(std::string_view line) {

@@ -6,7 +6,8 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <cstdint>
+#include <cmath>
+#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -67,7 +68,7 @@ private:
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     CLI::App app{
         "Index French text (.txt, .md, .html, .jsonl) for the search command.\n"
         "Unchanged files are skipped and changed ones replaced. A run commits every\n"
@@ -104,16 +105,15 @@ int main(int argc, char** argv) {
     bool writer_open = false;
     try {
         std::string db_path = trouvere::resolve_database_path(db);
-        trouvere::IndexWriter writer(
-            db_path, 0,
-            std::chrono::milliseconds(static_cast<std::int64_t>(wait_seconds * 1000 + 0.5)));
+        trouvere::IndexWriter writer(db_path, 0,
+                                     std::chrono::milliseconds(std::llround(wait_seconds * 1000)));
         writer_open = true;
         if (writer.rebuilds_outdated_database()) {
             std::cerr << "search-index: " << db_path
                       << " was written by an older version of trouvere; rebuilding it from the "
                          "files given\n";
         }
-        ProgressLine progress(!quiet && ::isatty(STDERR_FILENO));
+        ProgressLine progress(!quiet && ::isatty(STDERR_FILENO) == 1);
         options.prune = prune;
         // One write per line, before and after each commit: a run killed in between may or may
         // not have made that commit, one killed outside has exactly the last commit reported.
@@ -161,7 +161,9 @@ int main(int argc, char** argv) {
             return kNothingToIndex;
         }
         return 0;
-    } catch (const trouvere::Error& error) {
+    } catch (const std::exception& error) {
+        // A trouvere::Error, or what the library does not translate (memory exhausted, say): a
+        // message and exit status 2 either way, never an abort.
         std::cerr << "search-index: " << trouvere::terminal_safe(error.what()) << '\n';
         // After a failed run (a full disk, say) the user's next question is whether the index is
         // damaged: it is not, it is as of the run's last commit.
@@ -171,4 +173,9 @@ int main(int argc, char** argv) {
         }
         return kTrouble;
     }
+} catch (const std::exception& error) {
+    // Thrown outside the run (setting up the command line, say): the same message and exit
+    // status, not an abort.
+    std::cerr << "search-index: " << trouvere::terminal_safe(error.what()) << '\n';
+    return kTrouble;
 }

@@ -4,9 +4,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <mutex>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include "trouvere/error.h"
@@ -23,6 +23,7 @@ using Clock = std::chrono::steady_clock;
 // nothing while it waits.
 constexpr std::chrono::milliseconds kPollInterval{20};
 
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): guards held_here()
 std::mutex held_mutex;
 // Databases locked by this process, by lock file path.
 std::set<std::string>& held_here() {
@@ -51,7 +52,7 @@ WriterLock::WriterLock(const fs::path& database, std::chrono::milliseconds wait)
                 int fd = ::open(key_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
                 if (fd < 0) {
                     throw DatabaseError("database " + database.string() + ": cannot open " + key_ +
-                                        ": " + std::strerror(errno));
+                                        ": " + std::generic_category().message(errno));
                 }
                 struct flock request {};
                 request.l_type = F_WRLCK;
@@ -71,7 +72,7 @@ WriterLock::WriterLock(const fs::path& database, std::chrono::milliseconds wait)
                 ::close(fd);
                 if (error != EACCES && error != EAGAIN) {
                     throw DatabaseError("database " + database.string() + ": cannot lock " + key_ +
-                                        ": " + std::strerror(error));
+                                        ": " + std::generic_category().message(error));
                 }
                 // 0 when the holder let go between the two calls: try again at once.
                 holder = known ? query.l_pid : 0;

@@ -216,6 +216,7 @@ std::optional<QueryNode> combine(QueryNode::Kind kind, std::vector<QueryNode> op
 class Parser {
 public:
     explicit Parser(std::string_view input) { clean(input); }
+    ~Parser() = default;
     // Tokens view `input_`, which a copy or move could relocate.
     Parser(const Parser&) = delete;
     Parser& operator=(const Parser&) = delete;
@@ -325,7 +326,7 @@ private:
     }
 
     /// AND, OR and NOT are operators only as whole upper-case words, not glued to a sign or field.
-    TokenKind word_kind(const Token& token) const {
+    [[nodiscard]] TokenKind word_kind(const Token& token) const {
         if (!tokens_.empty()) {
             const Token& previous = tokens_.back();
             const bool prefix = previous.kind == TokenKind::plus ||
@@ -339,9 +340,13 @@ private:
         return TokenKind::word;
     }
 
-    const Token* peek() const { return next_ < tokens_.size() ? &tokens_[next_] : nullptr; }
+    [[nodiscard]] const Token* peek() const {
+        return next_ < tokens_.size() ? &tokens_[next_] : nullptr;
+    }
 
-    bool at(TokenKind kind) const { return next_ < tokens_.size() && tokens_[next_].kind == kind; }
+    [[nodiscard]] bool at(TokenKind kind) const {
+        return next_ < tokens_.size() && tokens_[next_].kind == kind;
+    }
 
     std::optional<QueryNode> parse_or() {
         return parse_operator(TokenKind::op_or, "OR", QueryNode::Kind::any,

@@ -57,7 +57,7 @@ private:
             Xapian::Query part = translate(child, negated || child.occur == Occur::must_not);
             if (!part.empty()) parts.push_back(std::move(part));
         }
-        return Xapian::Query(op, parts.begin(), parts.end());
+        return {op, parts.begin(), parts.end()};
     }
 
     void collect(const QueryNode& child, bool negated, Parts& parts) {
@@ -80,8 +80,7 @@ private:
                 parts.must.insert(parts.must.end(), queries.begin(), queries.end());
                 break;
             case Occur::must_not:
-                parts.must_not.push_back(
-                    Xapian::Query(Xapian::Query::OP_OR, queries.begin(), queries.end()));
+                parts.must_not.emplace_back(Xapian::Query::OP_OR, queries.begin(), queries.end());
                 break;
         }
     }
@@ -91,7 +90,7 @@ private:
         if (!parts.should.empty()) {
             if (parts.should.size() > 1) can_relax_ = true;
             auto op = mode_ == FreeWords::all ? Xapian::Query::OP_AND : Xapian::Query::OP_OR;
-            positive.push_back(Xapian::Query(op, parts.should.begin(), parts.should.end()));
+            positive.emplace_back(op, parts.should.begin(), parts.should.end());
         }
         if (positive.empty()) {
             if (parts.must_not.empty()) return {};
@@ -101,9 +100,8 @@ private:
         }
         Xapian::Query query(Xapian::Query::OP_AND, positive.begin(), positive.end());
         if (parts.must_not.empty()) return query;
-        return Xapian::Query(
-            Xapian::Query::OP_AND_NOT, query,
-            Xapian::Query(Xapian::Query::OP_OR, parts.must_not.begin(), parts.must_not.end()));
+        return {Xapian::Query::OP_AND_NOT, query,
+                Xapian::Query(Xapian::Query::OP_OR, parts.must_not.begin(), parts.must_not.end())};
     }
 
     // Free words, analysed: each word is one part, and words joined by hyphens
@@ -168,8 +166,8 @@ private:
                               : Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
                                               static_cast<Xapian::termcount>(terms.size()));
         if (accented.empty()) return query;
-        return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-                             Xapian::Query(Xapian::Query::OP_OR, accented.begin(), accented.end()));
+        return {Xapian::Query::OP_AND_MAYBE, query,
+                Xapian::Query(Xapian::Query::OP_OR, accented.begin(), accented.end())};
     }
 
     Analyzer& analyzer_;

@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <cstdlib>
+#include <exception>
+#include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "trouvere/database_path.h"
@@ -30,7 +33,7 @@ Style make_style(const std::string& colour) {
     if (colour == "auto") {
         const char* no_colour = std::getenv("NO_COLOR");
         const char* term = std::getenv("TERM");
-        use_colour = ::isatty(STDOUT_FILENO) && (no_colour == nullptr || *no_colour == '\0') &&
+        use_colour = ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0') &&
                      !(term != nullptr && std::string(term) == "dumb");
     }
     if (!use_colour) return {};
@@ -50,12 +53,13 @@ std::string escape_remaining_controls(const std::string& json) {
     for (std::size_t i = 0; i < json.size(); ++i) {
         auto byte = static_cast<unsigned char>(json[i]);
         auto next = i + 1 < json.size() ? static_cast<unsigned char>(json[i + 1]) : 0;
-        char code[8];
         if (byte == 0x7F) {
             out += "\\u007f";
         } else if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) {
-            std::snprintf(code, sizeof code, "\\u%04x", next);
-            out += code;
+            constexpr std::string_view kHexDigits = "0123456789abcdef";
+            out += "\\u00";
+            out += kHexDigits[next >> 4U];
+            out += kHexDigits[next & 0xFU];
             ++i;
         } else {
             out += json[i];
@@ -103,9 +107,9 @@ void print_for_people(const trouvere::SearchResults& results, const Style& style
         std::cout << "   " << style.dim << terminal_safe(hit.id);
         if (!hit.date.empty()) std::cout << " · " << terminal_safe(hit.date);
         if (!hit.source.empty()) std::cout << " · " << terminal_safe(hit.source);
-        char score[32];
-        std::snprintf(score, sizeof score, "%.2f", hit.score);
-        std::cout << " · score " << score << style.reset << '\n';
+        std::ostringstream score;
+        score << std::fixed << std::setprecision(2) << hit.score;
+        std::cout << " · score " << score.str() << style.reset << '\n';
         if (!hit.snippet.text.empty()) {
             std::cout << "   " << trouvere::to_terminal_text(hit.snippet, style.mark, style.reset)
                       << '\n';
@@ -120,7 +124,7 @@ void print_for_people(const trouvere::SearchResults& results, const Style& style
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     CLI::App app{
         "Search a trouvere index of French text.\n"
         "Query syntax: words, \"a phrase\", AND, OR, NOT, +required, -excluded, (groups), "
@@ -167,9 +171,15 @@ int main(int argc, char** argv) {
             }
         }
         return results.hits.empty() ? kNoHit : kHit;
-    } catch (const trouvere::Error& error) {
+    } catch (const std::exception& error) {
+        // A trouvere::Error, or what the library does not translate (memory exhausted, say).
         // Messages may quote the query or a path.
         std::cerr << "search: " << trouvere::terminal_safe(error.what()) << '\n';
         return kTrouble;
     }
+} catch (const std::exception& error) {
+    // Thrown outside the run (setting up the command line, say): the same message and exit
+    // status, not an abort.
+    std::cerr << "search: " << trouvere::terminal_safe(error.what()) << '\n';
+    return kTrouble;
 }

@@ -63,7 +63,7 @@ bool is_space(UChar32 c) {
 Unit next_multibyte_unit(std::string_view text, std::size_t offset) {
     const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
     auto i = static_cast<int32_t>(offset);
-    UChar32 c;
+    UChar32 c = 0;
     U8_NEXT(bytes, i, static_cast<int32_t>(text.size()), c);
     return {static_cast<std::size_t>(i), c, is_space(c)};
 }
@@ -81,7 +81,7 @@ std::pair<std::size_t, UChar32> previous_unit(std::string_view text, std::size_t
                                               std::size_t floor) {
     const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
     auto i = static_cast<int32_t>(offset);
-    UChar32 c;
+    UChar32 c = 0;
     U8_PREV(bytes, static_cast<int32_t>(floor), i, c);
     return {static_cast<std::size_t>(i), c};
 }
@@ -499,7 +499,7 @@ private:
     }
 
     // The offset `columns` columns before `from`, counted as ColumnWalker counts them.
-    std::size_t columns_before(std::size_t from, std::size_t columns) const {
+    [[nodiscard]] std::size_t columns_before(std::size_t from, std::size_t columns) const {
         std::size_t counted = 0;
         bool in_space = false;
         while (from > 0 && counted <= columns) {
@@ -514,12 +514,12 @@ private:
 
     // Offsets in and out of the window ICU sees. Every offset asked about lies in the window by
     // construction; clamping only keeps a mistake from reaching ICU.
-    int32_t to_icu(std::size_t offset) const {
+    [[nodiscard]] int32_t to_icu(std::size_t offset) const {
         offset = std::clamp(offset, window_.begin, window_.end);
         return static_cast<int32_t>(offset - window_.begin);
     }
 
-    std::size_t from_icu(int32_t boundary) const {
+    [[nodiscard]] std::size_t from_icu(int32_t boundary) const {
         return boundary == icu::BreakIterator::DONE
                    ? kNone
                    : window_.begin + static_cast<std::size_t>(boundary);
@@ -542,11 +542,11 @@ private:
         return words_.isBoundary(to_icu(offset)) ? offset : word_before(offset);
     }
 
-    bool after_space(std::size_t offset) const {
+    [[nodiscard]] bool after_space(std::size_t offset) const {
         return offset == 0 || is_space(previous_unit(text_, offset, 0).second);
     }
 
-    bool before_space(std::size_t offset) const {
+    [[nodiscard]] bool before_space(std::size_t offset) const {
         return offset >= text_.size() || next_unit(text_, offset).space;
     }
 
@@ -559,6 +559,7 @@ private:
         for (std::size_t at = from; at > floor;) {
             std::size_t previous = word_before(at);
             if (previous == kNone || previous < floor) break;
+            // NOLINTNEXTLINE(readability-suspicious-call-argument): previous starts, room caps
             used += count_columns(text_, previous, at, room);
             if (used > room) break;
             at = previous;

@@ -186,6 +186,7 @@ TEST_CASE("stopwords are flagged, not dropped", "[analysis]") {
     Analyzer analyzer;
     auto tokens = analyzer.analyze("chemin de fer, mise en œuvre, été");
     std::vector<bool> stop;
+    stop.reserve(tokens.size());
     for (const auto& token : tokens) stop.push_back(token.is_stopword);
     CHECK(stop == std::vector<bool>{false, true, false, false, true, false, true});
     CHECK(Analyzer::is_stopword("ete"));

@@ -145,7 +145,7 @@ TEST_CASE("the database path always holds a whole database, also during first-bu
                 }
                 ++opened;
             } catch (const trouvere::Error& error) {
-                failures.push_back(error.what());
+                failures.emplace_back(error.what());
             }
         }
     });
@@ -158,6 +158,7 @@ TEST_CASE("the database path always holds a whole database, also during first-bu
     reader.join();
     INFO("searches: " << opened);
     CHECK(opened > 0);
+    // NOLINTNEXTLINE(readability-container-size-empty): on failure, Catch2 prints the vector
     CHECK(failures == std::vector<std::string>{});
 }
 
@@ -231,12 +232,13 @@ TEST_CASE("readers in threads keep answering from committed states while a write
                 }
             } catch (const trouvere::Error& error) {
                 std::lock_guard guard(failures_mutex);
-                failures.push_back(error.what());
+                failures.emplace_back(error.what());
             }
             ++queries;
         }
     };
     std::vector<std::thread> readers;
+    readers.reserve(3);
     for (int i = 0; i < 3; ++i) readers.emplace_back(read);
     for (int round = 1; round <= 30; ++round) {
         for (int i = 0; i < kDocuments; ++i) {
@@ -250,6 +252,7 @@ TEST_CASE("readers in threads keep answering from committed states while a write
     for (auto& reader : readers) reader.join();
     INFO("queries: " << queries);
     CHECK(queries > 0);
+    // NOLINTNEXTLINE(readability-container-size-empty): on failure, Catch2 prints the vector
     CHECK(failures == std::vector<std::string>{});
 }
 

@@ -29,6 +29,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -116,7 +117,7 @@ private:
     }
 
     // First build, then updates and --prune runs in turn; every sixth phase starts from nothing.
-    std::string next_phase(int phase) {
+    static std::string next_phase(int phase) {
         if (phase % 6 == 0) return "first build";
         return phase % 2 == 1 ? "update" : "prune";
     }
@@ -141,8 +142,8 @@ private:
         std::string bytes;
         if (file.json_lines) {
             for (const auto& [id, text] : file.documents) {
-                bytes += R"({"id": ")" + id + R"(", "title": "Notice )" + id + R"(", "body": ")" +
-                         text + "\"}\n";
+                bytes.append(R"({"id": ")").append(id).append(R"(", "title": "Notice )");
+                bytes.append(id).append(R"(", "body": ")").append(text).append("\"}\n");
             }
         } else {
             bytes = file.documents.front().second;
@@ -151,18 +152,22 @@ private:
         fs::create_directories(full.parent_path());
         std::FILE* out = std::fopen(full.c_str(), "wb");
         if (out == nullptr) throw std::runtime_error("cannot write " + full.string());
-        std::fwrite(bytes.data(), 1, bytes.size(), out);
-        std::fclose(out);
+        bool written = std::fwrite(bytes.data(), 1, bytes.size(), out) == bytes.size();
+        // fclose writes what was buffered: a full disk may show only there.
+        if (std::fclose(out) != 0 || !written) {
+            throw std::runtime_error("cannot write " + full.string());
+        }
         // A clock of its own, a minute per phase: a rewritten file always looks changed.
         fs::last_write_time(full, fs::file_time_type(std::chrono::seconds(1'700'000'000)) +
                                       std::chrono::minutes(phase));
         for (const auto& [id, text] : file.documents) owner_[id] = path;
     }
 
-    std::string text_path(int n) {
-        char name[32];
-        std::snprintf(name, sizeof name, "t%02d/%05d.txt", n % 37, n);
-        return name;
+    static std::string text_path(int n) {
+        std::ostringstream name;
+        name << 't' << std::setfill('0') << std::setw(2) << n % 37 << '/' << std::setw(5) << n
+             << ".txt";
+        return name.str();
     }
 
     void make_corpus(int phase, const std::string& kind) {
@@ -230,7 +235,7 @@ private:
 
     // Every document (stored data, terms and their frequencies) and every metadata record, by
     // id and key; the scheme record is checked on its own, since an empty new database has it.
-    std::optional<State> read_state(const fs::path& db, std::string& problem) {
+    static std::optional<State> read_state(const fs::path& db, std::string& problem) {
         if (!fs::exists(db)) return std::nullopt;
         State state;
         try {
@@ -266,7 +271,7 @@ private:
     }
 
     // The file an item belongs to, "" for none.
-    std::string owner(const std::string& item) const {
+    [[nodiscard]] std::string owner(const std::string& item) const {
         if (item.starts_with("doc:")) {
             auto found = owner_.find(item.substr(4));
             return found == owner_.end() ? "" : found->second;
@@ -276,8 +281,8 @@ private:
     }
 
     // The state after a commit made once the first `files` files were indexed.
-    State expected_after(const State& before, const State& end, std::size_t files, bool end_of_run,
-                         bool prune) const {
+    [[nodiscard]] State expected_after(const State& before, const State& end, std::size_t files,
+                                       bool end_of_run, bool prune) const {
         // The indexer's order: files sorted by their path relative to the folder given.
         std::set<std::string> done;
         for (const auto& [path, file] : corpus_) {
@@ -344,10 +349,10 @@ private:
         return true;
     }
 
-    std::vector<std::string> arguments(const fs::path& db, bool prune) const {
+    [[nodiscard]] std::vector<std::string> arguments(const fs::path& db, bool prune) const {
         std::vector<std::string> args{"--db", db.string(), "-v", "--commit-every",
                                       std::to_string(settings_.commit_every)};
-        if (prune) args.push_back("--prune");
+        if (prune) args.emplace_back("--prune");
         args.push_back(corpus_dir_.string());
         return args;
     }
@@ -431,11 +436,14 @@ private:
                                   : problem));
             return false;
         }
-        for (const auto& entry : fs::directory_iterator(work_)) {
-            if (entry.path().filename().string().starts_with("db.building-")) {
-                fail(where + ": scratch folder left behind: " + entry.path().string());
-                return false;
-            }
+        auto scratch =
+            std::find_if(fs::directory_iterator(work_), fs::directory_iterator(),
+                         [](const fs::directory_entry& entry) {
+                             return entry.path().filename().string().starts_with("db.building-");
+                         });
+        if (scratch != fs::directory_iterator()) {
+            fail(where + ": scratch folder left behind: " + scratch->path().string());
+            return false;
         }
         return true;
     }

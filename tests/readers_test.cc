@@ -753,7 +753,7 @@ TEST_CASE("regression: an out-of-range numeric character reference reads as U+FF
     const std::string reference = "&#555555555555555555555555555555555555555;";
     const Document document = only_document(read_as(
         dir, "a.html",
-        "<html><head><title>t" + reference + "</title><meta property=\"og:site_name\" content=\"s" +
+        "<html><head><title>t" + reference + R"(</title><meta property="og:site_name" content="s)" +
             reference + "\"></head><body><p>a" + reference + "b</p></body></html>"));
     CHECK(document.title == "t\uFFFD");
     CHECK(document.source == "s\uFFFD");

@@ -23,12 +23,14 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -74,9 +76,9 @@ bool has_word(int i, int g, const std::string& word) {
 }
 
 std::string file_name(int i) {
-    char name[32];
-    std::snprintf(name, sizeof name, "f%04d.txt", i);
-    return name;
+    std::ostringstream name;
+    name << 'f' << std::setfill('0') << std::setw(4) << i << ".txt";
+    return name.str();
 }
 
 class Harness {
@@ -102,6 +104,7 @@ public:
         newest_ = 0;
 
         std::vector<std::thread> readers;
+        readers.reserve(static_cast<std::size_t>(settings_.readers) + 1);
         for (int r = 0; r < settings_.readers; ++r) {
             readers.emplace_back([this, r] { read_in_process(r); });
         }
@@ -148,10 +151,12 @@ private:
                 if (has_word(i, g, word)) text += word + " ";
             }
             text += trouvere::testing::french_prose(random(), 80);
-            if (std::FILE* out = std::fopen(file.c_str(), "wb")) {
-                std::fwrite(text.data(), 1, text.size(), out);
-                std::fclose(out);
-            } else {
+            std::FILE* out = std::fopen(file.c_str(), "wb");
+            bool written =
+                out != nullptr && std::fwrite(text.data(), 1, text.size(), out) == text.size();
+            // fclose writes what was buffered: a full disk may show only there.
+            if (out != nullptr && std::fclose(out) != 0) written = false;
+            if (!written) {
                 fail("cannot write " + file.string());
                 return false;
             }
@@ -192,7 +197,7 @@ private:
     }
 
     // The generations an answer may come from: any committed so far, or the one being written.
-    bool consistent(std::size_t query, const Ids& ids, int newest) const {
+    [[nodiscard]] bool consistent(std::size_t query, const Ids& ids, int newest) const {
         for (int g = newest; g >= 0; --g) {
             if (answers_[g][query] == ids) return true;
         }
@@ -211,7 +216,7 @@ private:
     void read_in_process(int reader) {
         std::string who = "reader " + std::to_string(reader);
         std::optional<trouvere::Searcher> searcher;
-        std::size_t query = static_cast<std::size_t>(reader);
+        auto query = static_cast<std::size_t>(reader);
         for (long count = 0; !done_; ++count) {
             query = (query + 1) % kQueries.size();
             try {

@@ -350,7 +350,7 @@ TEST_CASE("snippet never splits a UTF-8 sequence and is bounded in length", "[sn
             if (max_chars < 100 || !match.phrases.empty()) continue;
             bool text_matches = false;
             for (const trouvere::Token& token : analyzer.analyze(text)) {
-                text_matches = text_matches || match.terms.count(token.term) > 0;
+                text_matches = text_matches || match.terms.contains(token.term);
             }
             CHECK(snippet.highlights.empty() == !text_matches);
             for (const Highlight& highlight : snippet.highlights) {

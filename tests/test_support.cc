@@ -10,15 +10,13 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
-
-extern char** environ;
 
 namespace trouvere::testing {
 
@@ -109,6 +107,7 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     std::vector<std::string> argv_storage{program};
     argv_storage.insert(argv_storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(argv_storage.size() + 1);
     for (auto& arg : argv_storage) argv.push_back(arg.data());
     argv.push_back(nullptr);
 
@@ -121,8 +120,11 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     }
     for (const auto& [name, value] : environment) merged[name] = value;
     std::vector<std::string> env_storage;
-    for (const auto& [name, value] : merged) env_storage.push_back(name + "=" + value);
+    env_storage.reserve(merged.size());
+    for (const auto& [name, value] : merged)
+        env_storage.emplace_back(name).append("=").append(value);
     std::vector<char*> envp;
+    envp.reserve(env_storage.size() + 1);
     for (auto& entry : env_storage) envp.push_back(entry.data());
     envp.push_back(nullptr);
 
@@ -137,14 +139,23 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     if (spawn_error != 0) {
         output_->out_thread.join();
         output_->err_thread.join();
-        throw std::runtime_error("cannot start " + program + ": " + std::strerror(spawn_error));
+        throw std::runtime_error("cannot start " + program + ": " +
+                                 std::generic_category().message(spawn_error));
     }
     pid_ = pid;
 }
 
 ChildProcess::~ChildProcess() {
-    if (!reaped_) signal(SIGKILL);
-    wait();
+    // As wait(), without its exception: one thrown from a destructor ends the test program.
+    if (!reaped_) {
+        signal(SIGKILL);
+        while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
+        }
+        reaped_ = true;
+    }
+    // The program is gone, so its ends of the pipes are closed and the readers finish.
+    if (output_->out_thread.joinable()) output_->out_thread.join();
+    if (output_->err_thread.joinable()) output_->err_thread.join();
 }
 
 void ChildProcess::signal(int signal) const {

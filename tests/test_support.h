@@ -20,6 +20,7 @@ public:
 
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
     /// Writes `bytes` to `relative` (creating folders) and returns the full path.
+    // NOLINTNEXTLINE(modernize-use-nodiscard): the path is a convenience, most callers know it
     std::filesystem::path write(const std::string& relative, std::string_view bytes) const;
 
 private:

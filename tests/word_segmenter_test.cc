@@ -22,6 +22,7 @@ std::vector<std::string> words_of(WordSegmenter& segmenter, std::string_view tex
         segmenter.segment(text, segments);
     }
     std::vector<std::string> words;
+    words.reserve(segments.size());
     for (const WordSegment& segment : segments) {
         words.emplace_back(text.substr(segment.begin, segment.end - segment.begin));
     }

@@ -4,9 +4,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -103,7 +103,7 @@ Json run_index(const std::string& name, Peer& peer, const std::string& location,
     out["mb_per_s"] = megabytes(static_cast<double>(records.bytes())) / seconds;
     out["peak_rss_mb"] = peak_rss_mb();
     out["disk_mb"] = megabytes(static_cast<double>(peer.disk_bytes(location)));
-    for (auto& [key, value] : extra.items()) out[key] = value;
+    for (const auto& [key, value] : extra.items()) out[key] = value;
     return out;
 }
 
@@ -254,8 +254,10 @@ int run(int argc, char** argv, const std::string& name, Peer& peer) {
                 if (args[i] == "--snippets") {
                     snippets = true;
                 } else if (args[i] == "--repeat" && i + 1 < args.size()) {
-                    repeat = std::atoi(args[++i].c_str());
-                    if (repeat < 1) return usage(name);
+                    const std::string& text = args[++i];
+                    const char* end = text.data() + text.size();
+                    auto [stop, error] = std::from_chars(text.data(), end, repeat);
+                    if (error != std::errc() || stop != end || repeat < 1) return usage(name);
                 } else {
                     return usage(name);
                 }

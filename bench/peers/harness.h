@@ -64,7 +64,11 @@ struct Results {
 // One engine as its documentation sets it up. Every call may throw; `run` reports the message.
 class Peer {
 public:
+    Peer() = default;
     virtual ~Peer() = default;
+    // Used through references to the base: a copy would slice.
+    Peer(const Peer&) = delete;
+    Peer& operator=(const Peer&) = delete;
 
     // How the engine is configured (analyzer, default operator, ranking…), copied into every
     // output so that a result file says what it measured.

@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -67,17 +69,17 @@ std::string format(std::optional<double> value) {
                          : std::fabs(v) >= 10          ? 1
                          : std::fabs(v) >= 1           ? 2
                                                        : 3;
-    char text[64];
-    std::snprintf(text, sizeof text, "%.*f", decimals, v);
-    return text;
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(decimals) << v;
+    return text.str();
 }
 
 // A count of documents or queries: a whole number, however large.
 std::string count(std::optional<double> value) {
     if (!value) return "–";
-    char text[32];
-    std::snprintf(text, sizeof text, "%.0f", *value);
-    return text;
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(0) << *value;
+    return text.str();
 }
 
 std::optional<double> ratio(std::optional<double> mine, std::optional<double> theirs) {
@@ -220,7 +222,7 @@ void print_ratios(const Engine& trouvere, const std::vector<Engine>& engines) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     if (argc < 3) {
         std::cerr << "usage: peers_report RESULTS_DIR PEER...\n";
         return 2;
@@ -258,4 +260,8 @@ int main(int argc, char** argv) {
                  "indexes), index s includes COPY, GIN build and ANALYZE. Probe counts are exact "
                  "numbers of matching documents.\n";
     return 0;
+} catch (const std::exception& error) {
+    // Memory exhausted, say: a message rather than an abort.
+    std::cerr << "peers_report: " << error.what() << '\n';
+    return 2;
 }

@@ -12,6 +12,7 @@
 
 #include <libpq-fe.h>
 
+#include <array>
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -66,9 +67,9 @@ Result exec(PGconn* connection, const char* sql, ExecStatusType expected = PGRES
 }
 
 Result exec_with(PGconn* connection, const char* sql, const std::string& parameter) {
-    const char* values[] = {parameter.c_str()};
+    const std::array<const char*, 1> values{parameter.c_str()};
     return checked(connection,
-                   PQexecParams(connection, sql, 1, nullptr, values, nullptr, nullptr, 0),
+                   PQexecParams(connection, sql, 1, nullptr, values.data(), nullptr, nullptr, 0),
                    PGRES_TUPLES_OK);
 }
 

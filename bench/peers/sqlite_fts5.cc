@@ -59,9 +59,10 @@ void bind_text(sqlite3* db, sqlite3_stmt* statement, int index, const std::strin
 
 std::string column_text(sqlite3_stmt* statement, int column) {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
-    return text ? std::string(text,
-                              static_cast<std::size_t>(sqlite3_column_bytes(statement, column)))
-                : std::string();
+    return text != nullptr
+               ? std::string(text,
+                             static_cast<std::size_t>(sqlite3_column_bytes(statement, column)))
+               : std::string();
 }
 
 // An FTS5 string: double quotes around it, inner double quotes doubled. Quoting every word keeps
@@ -171,7 +172,7 @@ public:
         const std::string match = to_fts5(query);
         bind_text(db_.get(), statement, 1, match);
         peers::Results results;
-        int status;
+        int status = SQLITE_OK;
         while ((status = sqlite3_step(statement)) == SQLITE_ROW) {
             results.hits.push_back({.id = column_text(statement, 0),
                                     .title = column_text(statement, 1),

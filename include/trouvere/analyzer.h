@@ -45,14 +45,14 @@ public:
     /// Throws trouvere::Error if ICU cannot provide its word break rules or normalizers.
     Analyzer();
     ~Analyzer();
-    Analyzer(Analyzer&&) noexcept;
-    Analyzer& operator=(Analyzer&&) noexcept;
+    Analyzer(Analyzer&& other) noexcept;
+    Analyzer& operator=(Analyzer&& other) noexcept;
     Analyzer(const Analyzer&) = delete;
     Analyzer& operator=(const Analyzer&) = delete;
 
-    /// Splits `utf8` into tokens in text order. Invalid UTF-8 sequences are treated as
+    /// Splits `text` (UTF-8) into tokens in text order. Invalid UTF-8 sequences are treated as
     /// separators and never appear inside a token. Positions start at `first_position`.
-    [[nodiscard]] std::vector<Token> analyze(std::string_view utf8,
+    [[nodiscard]] std::vector<Token> analyze(std::string_view text,
                                              std::uint32_t first_position = 0);
 
     /// The tokens of analyze(utf8, position) whose term is one of `terms`: every such token,

@@ -38,8 +38,8 @@ public:
                          std::chrono::milliseconds lock_wait = kDefaultLockWait);
     /// Discards uncommitted changes.
     ~IndexWriter();
-    IndexWriter(IndexWriter&&) noexcept;
-    IndexWriter& operator=(IndexWriter&&) noexcept;
+    IndexWriter(IndexWriter&& other) noexcept;
+    IndexWriter& operator=(IndexWriter&& other) noexcept;
     IndexWriter(const IndexWriter&) = delete;
     IndexWriter& operator=(const IndexWriter&) = delete;
 

@@ -50,8 +50,8 @@ public:
     /// Throws DatabaseError naming `path` if it is missing or not a trouvere database.
     explicit Searcher(const std::string& path);
     ~Searcher();
-    Searcher(Searcher&&) noexcept;
-    Searcher& operator=(Searcher&&) noexcept;
+    Searcher(Searcher&& other) noexcept;
+    Searcher& operator=(Searcher&& other) noexcept;
     Searcher(const Searcher&) = delete;
     Searcher& operator=(const Searcher&) = delete;
 
