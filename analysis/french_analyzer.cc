@@ -464,11 +464,11 @@ std::vector<Token> Analyzer::analyze(std::string_view text, std::uint32_t first_
     return impl_->analyze(text, first_position, nullptr);
 }
 
-std::vector<Token> Analyzer::analyze_candidates(std::string_view text,
+std::vector<Token> Analyzer::analyze_candidates(std::string_view utf8,
                                                 const std::vector<std::string_view>& terms,
                                                 std::uint32_t& position) {
     const TermStarts wanted(terms);
-    return impl_->analyze(text, position, &wanted);
+    return impl_->analyze(utf8, position, &wanted);
 }
 
 }  // namespace trouvere

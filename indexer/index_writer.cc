@@ -151,11 +151,14 @@ struct IndexWriter::Impl {
         // or, after the swap, the replaced database.
         struct RemovedAtExit {
             fs::path folder;
+            explicit RemovedAtExit(fs::path removed) : folder(std::move(removed)) {}
+            RemovedAtExit(const RemovedAtExit&) = delete;
+            RemovedAtExit& operator=(const RemovedAtExit&) = delete;
             ~RemovedAtExit() {
                 std::error_code ignored;
                 fs::remove_all(folder, ignored);
             }
-        } removed{scratch};
+        } removed(scratch);
         fs::create_directories(scratch);
         bulk->finish(merged);
         db.close();
