@@ -55,11 +55,17 @@ void remove_abandoned_builds(const fs::path& database) {
     }
 }
 
+// A rename is durable only once its folder is synced: a failure here means the database may not
+// be what it says after a crash, so it is an error like a failed commit.
 void sync_folder(const fs::path& folder) {
-    int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    ::fsync(fd);
-    ::close(fd);
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int result = fd < 0 ? -1 : ::fsync(fd);
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    if (result != 0) {
+        throw DatabaseError("cannot sync folder " + folder.string() +
+                            " to disk: " + std::generic_category().message(error));
+    }
 }
 
 // Xapian's lock is also taken by programs that ignore ours (Xapian's own tools, an older
