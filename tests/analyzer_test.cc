@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -336,16 +335,10 @@ TEST_CASE("candidate analysis keeps every word that may match, as analyze gives 
                                              "es",
                                              "Ms",
                                              "os"};
-    std::mt19937 random(20261123);
-    std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
-    std::uniform_int_distribution<int> length(0, 12);
+    trouvere::testing::RandomTexts texts(pieces, 12, " ");
     Analyzer analyzer;
     for (int round = 0; round < 3000; ++round) {
-        std::string text;
-        for (int n = length(random); n > 0; --n) {
-            text += pieces[pick(random)];
-            text += ' ';
-        }
+        const std::string text = texts.next();
         check_candidates(analyzer, text,
                          {"a", "y", "ye", "qu", "25000", "1000,50", "2024", "oeuvr"});
         for (std::size_t offset = 0; offset < 3; ++offset) {

@@ -219,6 +219,31 @@ std::string french_prose(unsigned seed, std::size_t words) {
     return text + ".";
 }
 
+struct RandomTexts::Generator {
+    std::mt19937 random{20261123};
+    std::uniform_int_distribution<std::size_t> pick;
+    std::uniform_int_distribution<int> length;
+};
+
+RandomTexts::RandomTexts(std::vector<std::string> pieces, int max_pieces, std::string separator)
+    : pieces_(std::move(pieces)),
+      separator_(std::move(separator)),
+      generator_(std::make_unique<Generator>()) {
+    generator_->pick = std::uniform_int_distribution<std::size_t>(0, pieces_.size() - 1);
+    generator_->length = std::uniform_int_distribution<int>(0, max_pieces);
+}
+
+RandomTexts::~RandomTexts() = default;
+
+std::string RandomTexts::next() {
+    std::string text;
+    for (int n = generator_->length(generator_->random); n > 0; --n) {
+        text += pieces_[generator_->pick(generator_->random)];
+        text += separator_;
+    }
+    return text;
+}
+
 std::filesystem::path corpus_dir() {
     return TROUVERE_CORPUS_DIR;
 }

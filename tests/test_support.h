@@ -72,6 +72,24 @@ private:
 /// Deterministic French-looking prose of `words` words, drawn with `seed`.
 [[nodiscard]] std::string french_prose(unsigned seed, std::size_t words);
 
+/// Random texts made of `pieces`: each text is zero to `max_pieces` pieces drawn at random, each
+/// followed by `separator`. The seed is fixed, so that a failure replays.
+class RandomTexts {
+public:
+    RandomTexts(std::vector<std::string> pieces, int max_pieces, std::string separator = {});
+    ~RandomTexts();
+    RandomTexts(const RandomTexts&) = delete;
+    RandomTexts& operator=(const RandomTexts&) = delete;
+
+    [[nodiscard]] std::string next();
+
+private:
+    struct Generator;
+    std::vector<std::string> pieces_;
+    std::string separator_;
+    std::unique_ptr<Generator> generator_;
+};
+
 /// The id of every document in the database at `db`, read from its id terms (long ids keep
 /// their hashed form).
 [[nodiscard]] std::set<std::string> ids_in(const std::filesystem::path& db);

@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,13 +62,10 @@ TEST_CASE("segmenting without ICU gives ICU's words on random mixed text", "[ana
         "»",      "…",        "–",      "(",      "%",      "×",      "ª",      "²",      "\u0301",
         "\u00ad", "\u2003",   "\u200d", "Ω",      "я",      "中文",   "ไทย",    "😀",      "\xff",
         "\xc3",   "\xe2\x80", "\u2019", "\u2024", "\u00b5", "\x7f",   "\x01"};
-    std::mt19937 random(20261123);
-    std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
-    std::uniform_int_distribution<int> length(0, 24);
+    trouvere::testing::RandomTexts texts(pieces, 24);
     WordSegmenter segmenter;
     for (int round = 0; round < 20000; ++round) {
-        std::string text;
-        for (int n = length(random); n > 0; --n) text += pieces[pick(random)];
+        const std::string text = texts.next();
         auto fast = words_of(segmenter, text, false);
         auto reference = words_of(segmenter, text, true);
         if (fast != reference) {
