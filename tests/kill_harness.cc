@@ -23,6 +23,7 @@
 // Exit status 0 when every check passed and the wanted number of kills was reached.
 
 #include <xapian.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -522,50 +523,30 @@ private:
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     Settings settings;
     settings.work =
         (fs::temp_directory_path() / ("trouvere-kill-" + std::to_string(::getpid()))).string();
-    std::vector<std::string> args(argv + 1, argv + argc);
-    for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
-        const std::string& name = args[i];
-        const std::string& value = args[i + 1];
-        if (name == "--search-index") {
-            settings.search_index = value;
-        } else if (name == "--xapian-check") {
-            settings.xapian_check = value;
-        } else if (name == "--kills") {
-            settings.kills = std::stoi(value);
-        } else if (name == "--seed") {
-            settings.seed = static_cast<unsigned>(std::stoul(value));
-        } else if (name == "--documents") {
-            settings.documents = std::stoi(value);
-        } else if (name == "--commit-every") {
-            settings.commit_every = std::stoi(value);
-        } else if (name == "--max-seconds") {
-            settings.max_seconds = std::stod(value);
-        } else if (name == "--work") {
-            settings.work = value;
-        } else {
-            std::cerr << "kill_harness: unknown option " << name << '\n';
-            return 2;
-        }
-    }
-    if (args.size() % 2 != 0 || settings.search_index.empty() || settings.xapian_check.empty()) {
-        std::cerr << "usage: kill_harness --search-index BIN --xapian-check BIN [--kills N] "
-                     "[--seed N] [--documents N] [--commit-every N] [--max-seconds S] "
-                     "[--work DIR]\n";
-        return 2;
-    }
+    CLI::App app(
+        "Kills search-index with SIGKILL at random moments and checks the database after "
+        "each kill.");
+    app.add_option("--search-index", settings.search_index, "The search-index program")->required();
+    app.add_option("--xapian-check", settings.xapian_check, "Xapian's xapian-check program")
+        ->required();
+    app.add_option("--kills", settings.kills, "Kills to survive");
+    app.add_option("--seed", settings.seed, "Seed of the corpus and of the kill times");
+    app.add_option("--documents", settings.documents, "Documents in the corpus");
+    app.add_option("--commit-every", settings.commit_every, "search-index's --commit-every");
+    app.add_option("--max-seconds", settings.max_seconds, "Time limit of the whole run");
+    app.add_option("--work", settings.work, "Scratch folder");
+    CLI11_PARSE(app, argc, argv);
     if (!fs::exists(settings.xapian_check)) {
         std::cerr << "kill_harness: no xapian-check at '" << settings.xapian_check
                   << "': install xapian-tools (scripts/setup)\n";
         return 2;
     }
-    try {
-        return Harness(settings).run();
-    } catch (const std::exception& error) {
-        std::cerr << "kill_harness: " << error.what() << '\n';
-        return 1;
-    }
+    return Harness(settings).run();
+} catch (const std::exception& error) {
+    std::cerr << "kill_harness: " << error.what() << '\n';
+    return 1;
 }

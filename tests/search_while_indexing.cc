@@ -19,6 +19,8 @@
 
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -282,42 +284,23 @@ private:
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     Settings settings;
     settings.work =
         (fs::temp_directory_path() / ("trouvere-swi-" + std::to_string(::getpid()))).string();
-    std::vector<std::string> args(argv + 1, argv + argc);
-    for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
-        const std::string& name = args[i];
-        const std::string& value = args[i + 1];
-        if (name == "--search-index") {
-            settings.search_index = value;
-        } else if (name == "--search") {
-            settings.search = value;
-        } else if (name == "--generations") {
-            settings.generations = std::stoi(value);
-        } else if (name == "--readers") {
-            settings.readers = std::stoi(value);
-        } else if (name == "--files") {
-            settings.files = std::stoi(value);
-        } else if (name == "--seed") {
-            settings.seed = static_cast<unsigned>(std::stoul(value));
-        } else if (name == "--work") {
-            settings.work = value;
-        } else {
-            std::cerr << "search_while_indexing: unknown option " << name << '\n';
-            return 2;
-        }
-    }
-    if (args.size() % 2 != 0 || settings.search_index.empty() || settings.search.empty()) {
-        std::cerr << "usage: search_while_indexing --search-index BIN --search BIN "
-                     "[--generations N] [--readers N] [--files N] [--seed N] [--work DIR]\n";
-        return 2;
-    }
-    try {
-        return Harness(settings).run();
-    } catch (const std::exception& error) {
-        std::cerr << "search_while_indexing: " << error.what() << '\n';
-        return 1;
-    }
+    CLI::App app(
+        "Re-indexes a changing corpus in a loop while other processes and threads search "
+        "it, and checks every answer.");
+    app.add_option("--search-index", settings.search_index, "The search-index program")->required();
+    app.add_option("--search", settings.search, "The search program")->required();
+    app.add_option("--generations", settings.generations, "Versions of the corpus indexed");
+    app.add_option("--readers", settings.readers, "Searching threads");
+    app.add_option("--files", settings.files, "Files in the corpus");
+    app.add_option("--seed", settings.seed, "Seed of the corpus");
+    app.add_option("--work", settings.work, "Scratch folder");
+    CLI11_PARSE(app, argc, argv);
+    return Harness(settings).run();
+} catch (const std::exception& error) {
+    std::cerr << "search_while_indexing: " << error.what() << '\n';
+    return 1;
 }
