@@ -31,6 +31,10 @@ bool read_varint(std::string_view& in, std::size_t& value) {
     return false;
 }
 
+bool is_character_start(std::string_view text, std::size_t offset) {
+    return offset == text.size() || (static_cast<unsigned char>(text[offset]) & 0xC0U) != 0x80;
+}
+
 }  // namespace
 
 std::string encode_header(const Document& document) {
@@ -52,6 +56,51 @@ Document decode_header(std::string_view header) {
         header.remove_prefix(length);
     }
     return document;
+}
+
+std::string encode_word_offsets(std::uint32_t first_position, const std::vector<Token>& tokens) {
+    std::string encoded;
+    encoded.reserve(2 * tokens.size() + 5);
+    append_varint(encoded, first_position);
+    std::size_t previous_end = 0;
+    for (const Token& token : tokens) {
+        append_varint(encoded, token.begin - previous_end);
+        append_varint(encoded, token.end - token.begin);
+        previous_end = token.end;
+    }
+    return encoded;
+}
+
+std::optional<std::vector<WordSpan>> locate_words(std::string_view word_offsets,
+                                                  std::span<const std::uint32_t> positions,
+                                                  std::string_view body) {
+    std::size_t first = 0;
+    if (!read_varint(word_offsets, first)) return std::nullopt;
+    std::vector<WordSpan> located;
+    located.reserve(positions.size());
+    // The last word read runs from `begin` to `end`; the next one is at `next_position`.
+    std::size_t next_position = first;
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    for (std::uint32_t wanted : positions) {
+        if (wanted < first) continue;
+        while (next_position <= wanted) {
+            std::size_t gap = 0;
+            std::size_t length = 0;
+            if (!read_varint(word_offsets, gap) || !read_varint(word_offsets, length) ||
+                length == 0 || gap > body.size() - end || length > body.size() - end - gap) {
+                return std::nullopt;
+            }
+            begin = end + gap;
+            end = begin + length;
+            ++next_position;
+        }
+        if (!is_character_start(body, begin) || !is_character_start(body, end)) {
+            return std::nullopt;
+        }
+        located.push_back({wanted, begin, end});
+    }
+    return located;
 }
 
 }  // namespace trouvere::stored

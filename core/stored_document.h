@@ -1,8 +1,14 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "trouvere/analyzer.h"
 #include "trouvere/document.h"
 
 namespace trouvere::stored {
@@ -20,5 +26,28 @@ namespace trouvere::stored {
 /// Inverse of encode_header(); the body is left empty. A damaged header gives a Document with
 /// the fields read before the damage, without throwing.
 [[nodiscard]] Document decode_header(std::string_view header);
+
+/// Where each word of the body is, for snippets (value slot scheme::kWordOffsetsSlot): with it,
+/// a snippet finds its matches from Xapian's position lists instead of analysing the body again,
+/// which was most of a snippet's cost. `tokens` is Analyzer::analyze(body, first_position), so
+/// token k is at position first_position + k. Stored as first_position, then each word's byte
+/// range as two varints, the gap from the previous word's end and the length: about two bytes a
+/// word.
+[[nodiscard]] std::string encode_word_offsets(std::uint32_t first_position,
+                                              const std::vector<Token>& tokens);
+
+/// A body word located by its stored offsets.
+struct WordSpan {
+    std::uint32_t position = 0;
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+/// The byte ranges in `body` of its words at `positions` (ascending, no repeats), from
+/// encode_word_offsets(body's tokens); positions before the body (title words) are left out.
+/// nullopt when the offsets are damaged: past the body's words, outside `body` or off its
+/// character boundaries. The caller then analyses the body instead.
+[[nodiscard]] std::optional<std::vector<WordSpan>> locate_words(
+    std::string_view word_offsets, std::span<const std::uint32_t> positions, std::string_view body);
 
 }  // namespace trouvere::stored

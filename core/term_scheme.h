@@ -14,7 +14,7 @@ namespace trouvere::scheme {
 /// Written at creation; the searcher refuses databases without it (or with another version), so
 /// that a change of scheme is caught instead of silently returning nothing.
 inline constexpr std::string_view kSchemeKey = "trouvere:scheme";
-inline constexpr std::string_view kSchemeVersion = "3";
+inline constexpr std::string_view kSchemeVersion = "4";
 
 /// True when `version` names an older scheme than kSchemeVersion (a database to rebuild).
 [[nodiscard]] bool is_older_version(std::string_view version);
@@ -31,6 +31,8 @@ inline constexpr std::string_view kAccentedPrefix = "A";
 inline constexpr Xapian::valueno kDateSlot = 0;
 /// Every stored field but the body (core/stored_document.h); the body is the document data.
 inline constexpr Xapian::valueno kHeaderSlot = 1;
+/// Byte ranges of the body's words by position (stored::encode_word_offsets), for snippets.
+inline constexpr Xapian::valueno kWordOffsetsSlot = 2;
 
 /// Title words count this many times in the unprefixed family: a word in the title says more
 /// about a news article than the same word once in its body.

@@ -7,12 +7,12 @@ namespace trouvere::indexer {
 
 namespace {
 
-// Adds `text` to `document` from `first_position` on and returns the next free position.
+// Adds the words of `tokens` to `document` and returns the next free position.
 // Title words also go into the title family and weigh kTitleWdf in the unprefixed one.
-Xapian::termpos index_text(Analyzer& analyzer, Xapian::Document& document, std::string_view text,
-                           Xapian::termpos first_position, bool is_title) {
+Xapian::termpos index_tokens(Xapian::Document& document, const std::vector<Token>& tokens,
+                             Xapian::termpos first_position, bool is_title) {
     Xapian::termpos next = first_position;
-    for (const Token& token : analyzer.analyze(text, first_position)) {
+    for (const Token& token : tokens) {
         next = token.position + 1;
         document.add_posting(token.term, token.position, is_title ? scheme::kTitleWdf : 1);
         if (is_title) {
@@ -32,8 +32,14 @@ Xapian::Document to_xapian_document(Analyzer& analyzer, const Document& document
     result.set_data(document.body);
     result.add_value(scheme::kHeaderSlot, stored::encode_header(document));
     result.add_boolean_term(scheme::id_term(document.id));
-    Xapian::termpos next = index_text(analyzer, result, document.title, 1, true);
-    index_text(analyzer, result, document.body, next + scheme::kBodyPositionGap, false);
+    Xapian::termpos next = index_tokens(result, analyzer.analyze(document.title, 1), 1, true);
+    Xapian::termpos body_position = next + scheme::kBodyPositionGap;
+    std::vector<Token> body = analyzer.analyze(document.body, body_position);
+    index_tokens(result, body, body_position, false);
+    if (!document.body.empty()) {
+        result.add_value(scheme::kWordOffsetsSlot,
+                         stored::encode_word_offsets(body_position, body));
+    }
     if (!document.date.empty()) result.add_value(scheme::kDateSlot, document.date);
     return result;
 }

@@ -3,7 +3,12 @@
 #include <sys/stat.h>
 #include <xapian.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "core/limits.h"
 #include "core/stored_document.h"
@@ -36,6 +41,53 @@ FolderIdentity identity_of(const std::string& path) {
     struct stat status {};
     if (::stat(path.c_str(), &status) != 0) return {};
     return {status.st_dev, status.st_ino};
+}
+
+// The words of a hit's body that `match` names, found from Xapian's position lists and the body's
+// stored word offsets rather than by analysing the body again; nullopt when the offsets are
+// missing or damaged, and the body must be analysed.
+std::optional<std::vector<Token>> located_tokens(const Xapian::Database& db, Xapian::docid hit,
+                                                 const std::string& word_offsets,
+                                                 std::string_view body,
+                                                 const searcher::MatchSpec& match) {
+    if (word_offsets.empty()) return std::nullopt;
+    std::vector<const std::string*> terms;
+    for (const std::string& term : match.terms) terms.push_back(&term);
+    for (const std::vector<std::string>& phrase : match.phrases) {
+        for (const std::string& term : phrase) {
+            if (!match.terms.contains(term) &&
+                std::none_of(terms.begin(), terms.end(),
+                             [&](const std::string* seen) { return *seen == term; })) {
+                terms.push_back(&term);
+            }
+        }
+    }
+    // Each position holds one word, so the lists of distinct terms never share a position.
+    std::vector<std::pair<std::uint32_t, const std::string*>> occurrences;
+    for (const std::string* term : terms) {
+        for (auto position = db.positionlist_begin(hit, *term);
+             position != db.positionlist_end(hit, *term); ++position) {
+            occurrences.emplace_back(*position, term);
+        }
+    }
+    std::sort(occurrences.begin(), occurrences.end());
+    std::vector<std::uint32_t> positions(occurrences.size());
+    std::transform(occurrences.begin(), occurrences.end(), positions.begin(),
+                   [](const auto& occurrence) { return occurrence.first; });
+    auto words = stored::locate_words(word_offsets, positions, body);
+    if (!words) return std::nullopt;
+
+    std::vector<Token> tokens(words->size());
+    auto occurrence = occurrences.begin();
+    for (std::size_t k = 0; k < words->size(); ++k) {
+        const stored::WordSpan& word = (*words)[k];
+        while (occurrence->first != word.position) ++occurrence;
+        tokens[k].term = *occurrence->second;
+        tokens[k].position = word.position;
+        tokens[k].begin = word.begin;
+        tokens[k].end = word.end;
+    }
+    return tokens;
 }
 
 }  // namespace
@@ -79,6 +131,20 @@ struct Searcher::Impl {
 
     [[nodiscard]] SearchResults search_once(std::string_view query_text,
                                             const SearchOptions& options);
+
+    // The snippet of a hit: of its body, or of its title when it has no body.
+    Snippet snippet_of(const Document& document, const Xapian::Document& stored, Xapian::docid hit,
+                       const searcher::MatchSpec& match, std::size_t max_chars) {
+        if (document.body.empty()) {
+            return searcher::build_snippet(analyzer, document.title, match, max_chars);
+        }
+        if (!match.empty()) {
+            auto tokens = located_tokens(db, hit, stored.get_value(scheme::kWordOffsetsSlot),
+                                         document.body, match);
+            if (tokens) return searcher::build_snippet(document.body, *tokens, match, max_chars);
+        }
+        return searcher::build_snippet(analyzer, document.body, match, max_chars);
+    }
 };
 
 Searcher::Searcher(const std::string& path) : impl_(std::make_unique<Impl>()) {
@@ -154,9 +220,8 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
             hit.score = item.get_weight();
             if (options.snippets) {
                 document.body = stored_document.get_data();
-                const std::string& text = document.body.empty() ? document.title : document.body;
-                hit.snippet = searcher::build_snippet(analyzer, text, translation.match,
-                                                      options.snippet_chars);
+                hit.snippet = snippet_of(document, stored_document, *item, translation.match,
+                                         options.snippet_chars);
             }
             hit.id = std::move(document.id);
             hit.title = std::move(document.title);

@@ -263,7 +263,7 @@ struct Window {
 
     // Among windows with as many distinct keys, the earliest wins (callers scan in text order),
     // not the one with the most repeats: that way the text after the first window that shows every
-    // key never needs analysing (see analyze_as_needed).
+    // key never needs analysing (see tokens_as_needed).
     [[nodiscard]] bool better_than(const Window& other) const { return distinct > other.distinct; }
 };
 
@@ -349,38 +349,35 @@ std::size_t block_end(std::string_view text, std::size_t from, std::size_t size)
     return text.size();
 }
 
-// The analysis of `text` as far as the snippet needs it: every token up to the point where the
+// The tokens of `text` as far as the snippet needs them: every token up to the point where the
 // earliest window of `budget` columns showing every key of `match` is known, and `budget` more
 // columns after it for the passage to end in. Without such a window, the whole text. On a long
-// document whose first lines show the query, this is most of the saving of a snippet.
-std::vector<Token> analyze_as_needed(Analyzer& analyzer, std::string_view text,
-                                     const MatchSpec& match, std::size_t budget) {
+// document whose first lines show the query, this saves analysing, or locating and counting the
+// columns of, the rest of it. `append_tokens(from, to, tokens)` appends those of text[from, to)
+// in order; it is asked for consecutive blocks, each ending before a separator (block_end).
+template <typename AppendTokens>
+std::vector<Token> tokens_as_needed(std::string_view text, const MatchSpec& match,
+                                    std::size_t budget, AppendTokens append_tokens) {
     // Doubling the block keeps the repeated window checks to a logarithmic number.
     constexpr std::size_t kFirstBlockBytes = 512;
-    const std::vector<std::string_view> terms = terms_of(match);
     // Until every term has been seen, no window can show every key, and the window search is not
     // worth running.
     std::unordered_map<std::string_view, bool> seen;
-    for (std::string_view term : terms) seen.emplace(term, false);
+    for (std::string_view term : terms_of(match)) seen.emplace(term, false);
     std::size_t unseen = seen.size();
 
     std::vector<Token> tokens;
-    std::uint32_t next_position = 0;
     std::size_t done = 0;
     for (std::size_t block = kFirstBlockBytes; done < text.size(); block *= 2) {
         std::size_t end = block_end(text, done, block);
-        for (Token& token :
-             analyzer.analyze_candidates(text.substr(done, end - done), terms, next_position)) {
-            token.begin += done;
-            token.end += done;
-            if (unseen > 0) {
-                auto term = seen.find(token.term);
-                if (term != seen.end() && !term->second) {
-                    term->second = true;
-                    --unseen;
-                }
+        std::size_t first_new = tokens.size();
+        append_tokens(done, end, tokens);
+        for (std::size_t k = first_new; k < tokens.size() && unseen > 0; ++k) {
+            auto term = seen.find(tokens[k].term);
+            if (term != seen.end() && !term->second) {
+                term->second = true;
+                --unseen;
             }
-            tokens.push_back(std::move(token));
         }
         done = end;
         if (done >= text.size()) break;
@@ -727,20 +724,18 @@ void append_passage(std::string_view text, Range passage, const std::vector<Toke
     if (open) close();
 }
 
-}  // namespace
-
-Snippet build_snippet(Analyzer& analyzer, std::string_view text, const MatchSpec& match,
-                      std::size_t max_chars) {
-    // ICU addresses text with 32-bit offsets; a snippet never needs to look past the first 2 GiB.
-    text = text.substr(0, std::min<std::size_t>(text.size(), std::numeric_limits<int32_t>::max()));
+// A snippet of `text` from the tokens `append_tokens` gives, as tokens_as_needed asks for them,
+// and only when `match` is not empty.
+template <typename AppendTokens>
+Snippet assemble(std::string_view text, const MatchSpec& match, std::size_t max_chars,
+                 AppendTokens append_tokens) {
     Snippet snippet;
     const Range content = trimmed(text, {0, text.size()});
     if (max_chars == 0 || content.begin == content.end) return snippet;
 
+    std::vector<Token> tokens;
     if (count_columns(text, content.begin, content.end, max_chars) <= max_chars) {
-        std::vector<Token> tokens;
-        std::uint32_t position = 0;
-        if (!match.empty()) tokens = analyzer.analyze_candidates(text, terms_of(match), position);
+        if (!match.empty()) append_tokens(0, text.size(), tokens);
         append_passage(text, content, tokens, find_matches(text, tokens, match).marked, snippet);
         return snippet;
     }
@@ -749,8 +744,7 @@ Snippet build_snippet(Analyzer& analyzer, std::string_view text, const MatchSpec
         return snippet;
     }
     const std::size_t budget = max_chars - 2 * kEllipsisColumns;
-    std::vector<Token> tokens;
-    if (!match.empty()) tokens = analyze_as_needed(analyzer, text, match, budget);
+    if (!match.empty()) tokens = tokens_as_needed(text, match, budget, append_tokens);
     const Matches matches = find_matches(text, tokens, match);
     Cutter cutter(text, content);
     std::vector<Range> passages = choose_passages(text, cutter, matches, budget);
@@ -767,6 +761,42 @@ Snippet build_snippet(Analyzer& analyzer, std::string_view text, const MatchSpec
         }
     }
     return snippet;
+}
+
+// ICU addresses text with 32-bit offsets; a snippet never needs to look past the first 2 GiB.
+std::string_view within_icu_reach(std::string_view text) {
+    return text.substr(0, std::min<std::size_t>(text.size(), std::numeric_limits<int32_t>::max()));
+}
+
+}  // namespace
+
+Snippet build_snippet(Analyzer& analyzer, std::string_view text, const MatchSpec& match,
+                      std::size_t max_chars) {
+    text = within_icu_reach(text);
+    const std::vector<std::string_view> terms = terms_of(match);
+    std::uint32_t position = 0;
+    auto analyze = [&](std::size_t from, std::size_t to, std::vector<Token>& tokens) {
+        for (Token& token :
+             analyzer.analyze_candidates(text.substr(from, to - from), terms, position)) {
+            token.begin += from;
+            token.end += from;
+            tokens.push_back(std::move(token));
+        }
+    };
+    return assemble(text, match, max_chars, analyze);
+}
+
+Snippet build_snippet(std::string_view text, const std::vector<Token>& tokens,
+                      const MatchSpec& match, std::size_t max_chars) {
+    text = within_icu_reach(text);
+    // Tokens past what ICU can reach (over 2 GiB in) are left out, like the text they are in.
+    const auto reachable_end = std::partition_point(
+        tokens.begin(), tokens.end(), [&](const Token& token) { return token.end <= text.size(); });
+    auto next = tokens.begin();
+    auto take = [&](std::size_t /*from*/, std::size_t to, std::vector<Token>& taken) {
+        for (; next != reachable_end && next->begin < to; ++next) taken.push_back(*next);
+    };
+    return assemble(text, match, max_chars, take);
 }
 
 }  // namespace trouvere::searcher

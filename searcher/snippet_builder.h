@@ -29,4 +29,11 @@ struct MatchSpec {
 [[nodiscard]] Snippet build_snippet(Analyzer& analyzer, std::string_view text,
                                     const MatchSpec& match, std::size_t max_chars);
 
+/// build_snippet with the matches already known, for a stored body whose words were located
+/// from the index: `tokens` holds, in text order, every token of Analyzer::analyze(text) whose
+/// term `match` names (others may be there too), numbered as analyze numbers them from any first
+/// position.
+[[nodiscard]] Snippet build_snippet(std::string_view text, const std::vector<Token>& tokens,
+                                    const MatchSpec& match, std::size_t max_chars);
+
 }  // namespace trouvere::searcher

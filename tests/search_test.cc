@@ -1,9 +1,20 @@
+#include <xapian.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <random>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "core/term_scheme.h"
+#include "searcher/query_translation.h"
+#include "searcher/snippet_builder.h"
 #include "tests/test_support.h"
+#include "trouvere/analyzer.h"
+#include "trouvere/document.h"
 #include "trouvere/error.h"
 #include "trouvere/file_indexer.h"
 #include "trouvere/index_writer.h"
@@ -225,4 +236,140 @@ TEST_CASE("malformed queries are repaired or refused clearly, never crash", "[se
 
 TEST_CASE("opening a missing database names its path", "[search]") {
     CHECK_THROWS_WITH(trouvere::Searcher("/no/such/index"), Catch::Contains("/no/such/index"));
+}
+
+namespace {
+
+// Documents whose snippets exercise what analysis decides: elisions, accents, ligatures, numbers,
+// hyphens, phrases across punctuation, words repeated far apart in long bodies.
+std::vector<trouvere::Document> snippet_documents() {
+    std::vector<trouvere::Document> documents;
+    for (const auto& entry : std::filesystem::directory_iterator(trouvere::testing::corpus_dir())) {
+        documents.push_back({.id = entry.path().filename().string(),
+                             .title = "Article " + entry.path().stem().string(),
+                             .body = trouvere::testing::read_file(entry.path())});
+    }
+    trouvere::testing::RandomTexts texts(
+        {"l’armée", "L'ÉTAT", "qu’aujourd’hui", "25 000", "œuvre", "porte-parole", "accord",
+         "militaire.", "chemin de fer", "« Kidal »", "Cœur", "armées", "\n\n", "d’armes"},
+        30, " ");
+    for (unsigned k = 0; k < 40; ++k) {
+        std::string body = trouvere::testing::french_prose(k, 20 + 60 * k) + " " + texts.next() +
+                           " " + trouvere::testing::french_prose(100 + k, 10 * k);
+        documents.push_back({.id = "prose-" + std::to_string(k),
+                             .title = k % 3 == 0 ? std::string() : "Titre " + texts.next(),
+                             .body = std::move(body)});
+    }
+    documents.push_back({.id = "title-only", .title = "L’armée et l’accord militaire"});
+    return documents;
+}
+
+// Queries made of the words of `body`: single words, pairs, phrases, alternatives, exclusions.
+std::vector<std::string> queries_from(trouvere::Analyzer& analyzer, const std::string& body,
+                                      unsigned seed) {
+    const std::vector<trouvere::Token> tokens = analyzer.analyze(body);
+    std::vector<std::string> queries;
+    if (tokens.size() < 4) return queries;
+    std::mt19937 random(seed);
+    auto word = [&](std::size_t k) {
+        return body.substr(tokens[k].begin, tokens[k].end - tokens[k].begin);
+    };
+    auto any = [&] {
+        return std::uniform_int_distribution<std::size_t>(0, tokens.size() - 3)(random);
+    };
+    for (int round = 0; round < 3; ++round) {
+        std::size_t a = any();
+        std::size_t b = any();
+        queries.push_back(word(a));
+        queries.push_back(word(a) + " " + word(b));
+        queries.push_back("\"" + body.substr(tokens[a].begin, tokens[a + 2].end - tokens[a].begin) +
+                          "\"");
+        queries.push_back(word(a) + " OR " + word(b) + " \"" + word(b) + " " + word(b + 1) + "\"");
+        queries.push_back(word(a) + " -" + word(b));
+    }
+    return queries;
+}
+
+// The snippet analysing `text` gives for `query`, as Searcher would show it.
+trouvere::Snippet analysed_snippet(trouvere::Analyzer& analyzer, const std::string& query,
+                                   bool any_word, const std::string& text, std::size_t chars) {
+    auto translation = trouvere::searcher::translate(
+        trouvere::parse_query(query).root, analyzer,
+        any_word ? trouvere::searcher::FreeWords::any : trouvere::searcher::FreeWords::all);
+    return trouvere::searcher::build_snippet(analyzer, text, translation.match, chars);
+}
+
+// Every hit of every query drawn from `documents` has the snippet analysis gives.
+void check_snippets_match_analysis(const std::string& db,
+                                   const std::vector<trouvere::Document>& documents) {
+    trouvere::Analyzer analyzer;
+    trouvere::Searcher searcher(db);
+    std::map<std::string, const trouvere::Document*> by_id;
+    for (const trouvere::Document& document : documents) by_id[document.id] = &document;
+    std::size_t compared = 0;
+    for (std::size_t d = 0; d < documents.size(); ++d) {
+        for (const std::string& query :
+             queries_from(analyzer, documents[d].body, static_cast<unsigned>(d))) {
+            for (std::size_t chars : {40, 120, 300}) {
+                trouvere::SearchResults results =
+                    searcher.search(query, {.limit = 10, .snippet_chars = chars});
+                for (const trouvere::Hit& hit : results.hits) {
+                    INFO("query " << query << ", " << chars << " characters, hit " << hit.id);
+                    const trouvere::Document& document = *by_id.at(hit.id);
+                    const std::string& text =
+                        document.body.empty() ? document.title : document.body;
+                    trouvere::Snippet expected = analysed_snippet(
+                        analyzer, query, results.fell_back_to_any_word, text, chars);
+                    REQUIRE(hit.snippet.text == expected.text);
+                    REQUIRE(hit.snippet.highlights.size() == expected.highlights.size());
+                    for (std::size_t k = 0; k < expected.highlights.size(); ++k) {
+                        CHECK(hit.snippet.highlights[k].begin == expected.highlights[k].begin);
+                        CHECK(hit.snippet.highlights[k].end == expected.highlights[k].end);
+                    }
+                    ++compared;
+                }
+            }
+        }
+    }
+    CHECK(compared > 2000);
+}
+
+}  // namespace
+
+TEST_CASE("snippets found from the index's word offsets are those analysing the body gives",
+          "[search][snippet]") {
+    TempDir dir;
+    const std::string db = (dir.path() / "db").string();
+    const std::vector<trouvere::Document> documents = snippet_documents();
+    {
+        trouvere::IndexWriter writer(db, 1);
+        for (const trouvere::Document& document : documents) writer.add_or_replace(document);
+        writer.commit();
+    }
+    // The offsets are there to be used: every document with a body has them.
+    Xapian::Database xapian(db);
+    for (Xapian::PostingIterator it = xapian.postlist_begin(""); it != xapian.postlist_end("");
+         ++it) {
+        Xapian::Document stored = xapian.get_document(*it);
+        CHECK(stored.get_data().empty() ==
+              stored.get_value(trouvere::scheme::kWordOffsetsSlot).empty());
+    }
+    check_snippets_match_analysis(db, documents);
+
+    SECTION("and offsets cut short fall back to analysing the body") {
+        {
+            Xapian::WritableDatabase writable(db, Xapian::DB_OPEN);
+            for (Xapian::PostingIterator it = writable.postlist_begin("");
+                 it != writable.postlist_end(""); ++it) {
+                Xapian::Document stored = writable.get_document(*it);
+                std::string offsets = stored.get_value(trouvere::scheme::kWordOffsetsSlot);
+                if (offsets.empty()) continue;
+                stored.add_value(trouvere::scheme::kWordOffsetsSlot,
+                                 offsets.substr(0, offsets.size() / 2));
+                writable.replace_document(*it, stored);
+            }
+            writable.commit();
+        }
+        check_snippets_match_analysis(db, documents);
+    }
 }

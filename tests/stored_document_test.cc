@@ -1,6 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "core/stored_document.h"
+#include "tests/test_support.h"
+#include "trouvere/analyzer.h"
 
 using trouvere::Document;
 
@@ -39,4 +46,81 @@ TEST_CASE("a damaged stored header decodes to the fields before the damage, with
                                           "abc")
               .id.empty());
     CHECK(trouvere::stored::decode_header(std::string(20, '\xff')).id.empty());
+}
+
+namespace {
+
+// Locates `positions` in `body` from `tokens`' stored offsets, or fails the test.
+std::vector<trouvere::stored::WordSpan> located(const std::string& offsets,
+                                                const std::vector<std::uint32_t>& positions,
+                                                std::string_view body) {
+    auto words = trouvere::stored::locate_words(offsets, positions, body);
+    REQUIRE(words.has_value());
+    return *words;
+}
+
+}  // namespace
+
+TEST_CASE("stored word offsets give back the ranges analysis found, by position alone",
+          "[index][snippet]") {
+    trouvere::Analyzer analyzer;
+    trouvere::testing::RandomTexts texts(
+        {"l’armée", "L'ÉTAT", "qu’aujourd’hui", "25 000", "1 000,50", "œuvre", "porte-parole", "«",
+         "»", "…", "\xC3", "\t\n", "Saint-Exupéry", "ﬁn", "ß", "日本", "a", "x", "—"},
+        40, " ");
+    for (int round = 0; round < 300; ++round) {
+        const std::string body = texts.next();
+        INFO(body);
+        constexpr std::uint32_t kFirst = 104;
+        const std::vector<trouvere::Token> tokens = analyzer.analyze(body, kFirst);
+        const std::string offsets = trouvere::stored::encode_word_offsets(kFirst, tokens);
+
+        // Title positions (below the body's first) are left out.
+        std::vector<std::uint32_t> every{1, 2};
+        for (const trouvere::Token& token : tokens) every.push_back(token.position);
+        std::vector<trouvere::stored::WordSpan> words = located(offsets, every, body);
+        REQUIRE(words.size() == tokens.size());
+        for (std::size_t k = 0; k < tokens.size(); ++k) {
+            CHECK(words[k].position == tokens[k].position);
+            CHECK(words[k].begin == tokens[k].begin);
+            CHECK(words[k].end == tokens[k].end);
+        }
+        // Every other word, and then only the last.
+        std::vector<std::uint32_t> some;
+        for (std::size_t k = 1; k < tokens.size(); k += 2) some.push_back(tokens[k].position);
+        words = located(offsets, some, body);
+        REQUIRE(words.size() == some.size());
+        for (std::size_t k = 0; k < some.size(); ++k) {
+            CHECK(words[k].begin == tokens[2 * k + 1].begin);
+        }
+        if (!tokens.empty()) {
+            words = located(offsets, {tokens.back().position}, body);
+            REQUIRE(words.size() == 1);
+            CHECK(words[0].end == tokens.back().end);
+        }
+    }
+}
+
+TEST_CASE("damaged stored word offsets are refused, never trusted", "[index][snippet]") {
+    trouvere::Analyzer analyzer;
+    const std::string body = "L’armée a reçu 25 000 œuvres.";
+    const std::vector<trouvere::Token> tokens = analyzer.analyze(body, 10);
+    REQUIRE(tokens.size() == 5);
+    const std::string offsets = trouvere::stored::encode_word_offsets(10, tokens);
+    const std::vector<std::uint32_t> first{10};
+    const std::vector<std::uint32_t> last{14};
+    const std::vector<std::uint32_t> past_the_end{15};
+    using trouvere::stored::locate_words;
+
+    CHECK(locate_words(offsets, last, body).has_value());
+    CHECK_FALSE(locate_words("", last, body).has_value());
+    // A position past the body's last word.
+    CHECK_FALSE(locate_words(offsets, past_the_end, body).has_value());
+    // Offsets cut short, or reaching past a shorter body.
+    CHECK_FALSE(locate_words(offsets.substr(0, offsets.size() - 1), last, body).has_value());
+    CHECK_FALSE(locate_words(offsets, last, body.substr(0, body.size() - 3)).has_value());
+    // A word starting inside `é`: the body is not the one the offsets were made from.
+    CHECK_FALSE(locate_words(offsets, first, "Xl’armée a reçu 25 000 œuvres.").has_value());
+    // A varint that never ends.
+    CHECK_FALSE(locate_words(std::string(12, '\xff'), last, body).has_value());
 }
