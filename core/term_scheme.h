@@ -29,10 +29,12 @@ inline constexpr std::string_view kAccentedPrefix = "A";
 
 /// ISO date, so that string order is date order.
 inline constexpr Xapian::valueno kDateSlot = 0;
-/// Every stored field but the body (core/stored_document.h); the body is the document data.
+/// Every stored field but the body (core/stored_document.h).
 inline constexpr Xapian::valueno kHeaderSlot = 1;
 /// Byte ranges of the body's words by position (stored::encode_word_offsets), for snippets.
 inline constexpr Xapian::valueno kWordOffsetsSlot = 2;
+/// The body, compressed (stored::compress_body); the document data is empty.
+inline constexpr Xapian::valueno kBodySlot = 3;
 
 /// Title words count this many times in the unprefixed family: a word in the title says more
 /// about a news article than the same word once in its body.

@@ -29,7 +29,9 @@ Xapian::termpos index_tokens(Xapian::Document& document, const std::vector<Token
 
 Xapian::Document to_xapian_document(Analyzer& analyzer, const Document& document) {
     Xapian::Document result;
-    result.set_data(document.body);
+    if (!document.body.empty()) {
+        result.add_value(scheme::kBodySlot, stored::compress_body(document.body));
+    }
     result.add_value(scheme::kHeaderSlot, stored::encode_header(document));
     result.add_boolean_term(scheme::id_term(document.id));
     Xapian::termpos next = index_tokens(result, analyzer.analyze(document.title, 1), 1, true);

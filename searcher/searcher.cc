@@ -219,7 +219,15 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
             hit.rank = item.get_rank() + 1;
             hit.score = item.get_weight();
             if (options.snippets) {
-                document.body = stored_document.get_data();
+                if (auto body =
+                        stored::decompress_body(stored_document.get_value(scheme::kBodySlot))) {
+                    document.body = std::move(*body);
+                } else {
+                    // One damaged record should not cost the whole answer: its snippet comes
+                    // from the title, and the warning says what to do.
+                    results.warnings.push_back("the stored text of document '" + document.id +
+                                               "' is damaged; index it again");
+                }
                 hit.snippet = snippet_of(document, stored_document, *item, translation.match,
                                          options.snippet_chars);
             }

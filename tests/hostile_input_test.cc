@@ -26,6 +26,8 @@
 #include <vector>
 
 #include "core/limits.h"
+#include "core/stored_document.h"
+#include "core/term_scheme.h"
 #include "indexer/readers.h"
 #include "tests/test_support.h"
 #include "trouvere/analyzer.h"
@@ -198,7 +200,10 @@ void check_database_is_valid_utf8(const fs::path& db) {
         CHECK(is_valid_utf8(*term));
     }
     for (auto post = database.postlist_begin(""); post != database.postlist_end(""); ++post) {
-        CHECK(is_valid_utf8(database.get_document(*post).get_data()));
+        auto body = trouvere::stored::decompress_body(
+            database.get_document(*post).get_value(trouvere::scheme::kBodySlot));
+        REQUIRE(body.has_value());
+        CHECK(is_valid_utf8(*body));
     }
 }
 

@@ -234,7 +234,7 @@ private:
 
     // ---- database states ----
 
-    // Every document (stored data, terms and their frequencies) and every metadata record, by
+    // Every document (stored values, terms and their frequencies) and every metadata record, by
     // id and key; the scheme record is checked on its own, since an empty new database has it.
     static std::optional<State> read_state(const fs::path& db, std::string& problem) {
         if (!fs::exists(db)) return std::nullopt;
@@ -245,7 +245,10 @@ private:
                 Xapian::Document document = database.get_document(*doc);
                 std::string id;
                 std::ostringstream content;
-                content << document.get_data() << '\n';
+                for (auto value = document.values_begin(); value != document.values_end();
+                     ++value) {
+                    content << value.get_valueno() << ':' << *value << '\n';
+                }
                 for (auto term = document.termlist_begin(); term != document.termlist_end();
                      ++term) {
                     if ((*term).starts_with("Q")) id = (*term).substr(1);

@@ -351,7 +351,7 @@ TEST_CASE("snippets found from the index's word offsets are those analysing the 
     for (Xapian::PostingIterator it = xapian.postlist_begin(""); it != xapian.postlist_end("");
          ++it) {
         Xapian::Document stored = xapian.get_document(*it);
-        CHECK(stored.get_data().empty() ==
+        CHECK(stored.get_value(trouvere::scheme::kBodySlot).empty() ==
               stored.get_value(trouvere::scheme::kWordOffsetsSlot).empty());
     }
     check_snippets_match_analysis(db, documents);
@@ -371,5 +371,43 @@ TEST_CASE("snippets found from the index's word offsets are those analysing the 
             writable.commit();
         }
         check_snippets_match_analysis(db, documents);
+    }
+}
+
+TEST_CASE("a damaged stored body is reported in the answer, which keeps its other hits",
+          "[search][snippet]") {
+    TempDir dir;
+    const std::string db = (dir.path() / "db").string();
+    {
+        trouvere::IndexWriter writer(db, 1);
+        writer.add_or_replace({.id = "intact",
+                               .title = "Accord signé",
+                               .body = trouvere::testing::french_prose(1, 200) + " accord"});
+        writer.add_or_replace({.id = "damaged",
+                               .title = "Un accord militaire",
+                               .body = trouvere::testing::french_prose(2, 200) + " accord"});
+        writer.commit();
+    }
+    {
+        Xapian::WritableDatabase writable(db, Xapian::DB_OPEN);
+        Xapian::docid damaged = *writable.postlist_begin(trouvere::scheme::id_term("damaged"));
+        Xapian::Document stored = writable.get_document(damaged);
+        std::string body = stored.get_value(trouvere::scheme::kBodySlot);
+        body[body.size() / 2] = static_cast<char>(body[body.size() / 2] ^ 0x5a);
+        stored.add_value(trouvere::scheme::kBodySlot, body);
+        writable.replace_document(damaged, stored);
+        writable.commit();
+    }
+    trouvere::SearchResults results = trouvere::Searcher(db).search("accord");
+    REQUIRE(results.hits.size() == 2);
+    REQUIRE(results.warnings.size() == 1);
+    CHECK_THAT(results.warnings[0], Catch::Contains("'damaged' is damaged; index it again"));
+    for (const trouvere::Hit& hit : results.hits) {
+        INFO(hit.id);
+        if (hit.id == "damaged") {
+            CHECK(trouvere::to_html(hit.snippet) == "Un <mark>accord</mark> militaire");
+        } else {
+            CHECK_THAT(trouvere::to_html(hit.snippet), Catch::Contains("<mark>accord</mark>"));
+        }
     }
 }

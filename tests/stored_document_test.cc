@@ -124,3 +124,40 @@ TEST_CASE("damaged stored word offsets are refused, never trusted", "[index][sni
     // A varint that never ends.
     CHECK_FALSE(locate_words(std::string(12, '\xff'), last, body).has_value());
 }
+
+TEST_CASE("stored bodies round-trip: long ones compressed, short ones kept as they are",
+          "[index]") {
+    using trouvere::stored::compress_body;
+    using trouvere::stored::decompress_body;
+    const std::string article = trouvere::testing::french_prose(7, 400);
+    const std::string binaryish("a\0b\xff\xc3", 5);
+    for (const std::string& body : {std::string(), std::string("Court."), binaryish, article,
+                                    std::string(300'000, ' ') + article}) {
+        std::string stored = compress_body(body);
+        auto back = decompress_body(stored);
+        REQUIRE(back.has_value());
+        CHECK(*back == body);
+    }
+    CHECK(compress_body(article).size() < article.size() / 2);
+    CHECK(compress_body("Court.").size() == 1 + std::string_view("Court.").size());
+}
+
+TEST_CASE("a damaged stored body is refused, never trusted or allocated blindly", "[index]") {
+    using trouvere::stored::decompress_body;
+    const std::string stored =
+        trouvere::stored::compress_body(trouvere::testing::french_prose(3, 300));
+    REQUIRE(stored[0] == 1);
+    // Cut short, an unknown encoding byte, and a frame that claims an enormous size.
+    CHECK_FALSE(decompress_body(stored.substr(0, stored.size() - 7)).has_value());
+    CHECK_FALSE(decompress_body("\x07"
+                                "abc")
+                    .has_value());
+    std::string huge = stored.substr(0, 1);
+    // zstd frame: magic, then a descriptor for an 8-byte content size, single segment.
+    huge += std::string("\x28\xb5\x2f\xfd\xe0", 5) + std::string(8, '\x7f') + "\x01\x00\x00";
+    CHECK_FALSE(decompress_body(huge).has_value());
+    std::string flipped = stored;
+    flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x5a);
+    // The frame's checksum catches bits flipped in the compressed text.
+    CHECK_FALSE(decompress_body(flipped).has_value());
+}

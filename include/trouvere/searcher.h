@@ -37,7 +37,7 @@ struct SearchResults {
     std::size_t total_estimate = 0;
     /// No document had all the free words, so documents with any of them were returned.
     bool fell_back_to_any_word = false;
-    /// Repairs made to a malformed query, to show the user.
+    /// Repairs made to a malformed query, and damaged stored records met, to show the user.
     std::vector<std::string> warnings;
     std::vector<Hit> hits;
 };
