@@ -165,7 +165,9 @@ bool ends_with_ellipsis(std::string_view text) {
 struct Hit {
     std::size_t begin = 0;  // bytes
     std::size_t end = 0;
-    std::size_t column_begin = 0;  // columns from the start of the text
+    // Columns from the first marked word: only their differences are used, so the text before
+    // the first match (most of a long article, for a rare word) is never counted.
+    std::size_t column_begin = 0;
     std::size_t column_end = 0;
     std::uint32_t key = 0;  // the term or phrase matched: terms first, then phrases
 };
@@ -222,10 +224,12 @@ Matches find_matches(std::string_view text, const std::vector<Token>& tokens,
     matches.marked.erase(std::unique(matches.marked.begin(), matches.marked.end()),
                          matches.marked.end());
 
-    // One pass over the text gives the columns of every marked token.
+    // One pass over the text gives the columns of every marked token. A token starts with a
+    // character that is not whitespace, so counting from there gives the same differences as
+    // counting from the start of the text.
     std::vector<std::size_t> column_begin(matches.marked.size());
     std::vector<std::size_t> column_end(matches.marked.size());
-    ColumnWalker walker(text, 0);
+    ColumnWalker walker(text, tokens[matches.marked.front()].begin);
     for (std::size_t k = 0; k < matches.marked.size(); ++k) {
         const Token& token = tokens[matches.marked[k]];
         column_begin[k] = walker.advance_to(token.begin);
@@ -349,15 +353,21 @@ std::size_t block_end(std::string_view text, std::size_t from, std::size_t size)
     return text.size();
 }
 
-// The tokens of `text` as far as the snippet needs them: every token up to the point where the
-// earliest window of `budget` columns showing every key of `match` is known, and `budget` more
-// columns after it for the passage to end in. Without such a window, the whole text. On a long
-// document whose first lines show the query, this saves analysing, or locating and counting the
-// columns of, the rest of it. `append_tokens(from, to, tokens)` appends those of text[from, to)
-// in order; it is asked for consecutive blocks, each ending before a separator (block_end).
+struct TokensAndMatches {
+    std::vector<Token> tokens;
+    Matches matches;  // find_matches of tokens
+};
+
+// The tokens of `text` as far as the snippet needs them, and their matches: every token up to the
+// point where the earliest window of `budget` columns showing every key of `match` is known, and
+// `budget` more columns after it for the passage to end in. Without such a window, the whole text.
+// On a long document whose first lines show the query, this saves analysing, or locating and
+// counting the columns of, the rest of it. `append_tokens(from, to, tokens)` appends those of
+// text[from, to) in order; it is asked for consecutive blocks, each ending before a separator
+// (block_end).
 template <typename AppendTokens>
-std::vector<Token> tokens_as_needed(std::string_view text, const MatchSpec& match,
-                                    std::size_t budget, AppendTokens append_tokens) {
+TokensAndMatches tokens_as_needed(std::string_view text, const MatchSpec& match, std::size_t budget,
+                                  AppendTokens append_tokens) {
     // Doubling the block keeps the repeated window checks to a logarithmic number.
     constexpr std::size_t kFirstBlockBytes = 512;
     // Until every term has been seen, no window can show every key, and the window search is not
@@ -383,17 +393,18 @@ std::vector<Token> tokens_as_needed(std::string_view text, const MatchSpec& matc
         if (done >= text.size()) break;
         if (unseen > 0) continue;
 
-        const Matches matches = find_matches(text, tokens, match);
+        Matches matches = find_matches(text, tokens, match);
         if (matches.distinct < matches.key_count) continue;
         std::vector<std::uint32_t> counts(matches.key_count, 0);
         Window best = best_window(matches.hits, 0, matches.hits.size(), budget, counts);
         if (best.distinct < matches.key_count) continue;
         std::size_t last_hit_end = matches.hits[best.last - 1].end;
         if (done >= ColumnWalker(text, last_hit_end).advance_within(budget + 1, text.size())) {
-            break;
+            return {std::move(tokens), std::move(matches)};
         }
     }
-    return tokens;
+    Matches matches = find_matches(text, tokens, match);
+    return {std::move(tokens), std::move(matches)};
 }
 
 // Chooses passage boundaries in one text: sentence boundaries where the sentence fits, else word
@@ -744,8 +755,12 @@ Snippet assemble(std::string_view text, const MatchSpec& match, std::size_t max_
         return snippet;
     }
     const std::size_t budget = max_chars - 2 * kEllipsisColumns;
-    if (!match.empty()) tokens = tokens_as_needed(text, match, budget, append_tokens);
-    const Matches matches = find_matches(text, tokens, match);
+    Matches matches;
+    if (!match.empty()) {
+        TokensAndMatches found = tokens_as_needed(text, match, budget, append_tokens);
+        tokens = std::move(found.tokens);
+        matches = std::move(found.matches);
+    }
     Cutter cutter(text, content);
     std::vector<Range> passages = choose_passages(text, cutter, matches, budget);
     for (std::size_t k = 0; k < passages.size(); ++k) {
