@@ -1,8 +1,11 @@
 #include "core/stored_document.h"
 
+#include <unicode/utf8.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <memory>
 
 namespace trouvere::stored {
@@ -70,8 +73,15 @@ ZSTD_DCtx* decompression_context() {
     return context.get();
 }
 
+// Whether `offset` starts a character, or ends the text. Bytes that are not UTF-8 count as
+// characters of their own, as analysis reads them, so words next to them are located too.
 bool is_character_start(std::string_view text, std::size_t offset) {
-    return offset == text.size() || (static_cast<unsigned char>(text[offset]) & 0xC0U) != 0x80;
+    if (offset >= text.size()) return offset == text.size();
+    // A character is at most four bytes: looking three back finds where this one starts.
+    const std::size_t back = std::min<std::size_t>(offset, 3);
+    auto start = static_cast<int32_t>(back);
+    U8_SET_CP_START(reinterpret_cast<const uint8_t*>(text.data() + offset - back), 0, start);
+    return static_cast<std::size_t>(start) == back;
 }
 
 }  // namespace

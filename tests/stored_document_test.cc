@@ -64,10 +64,28 @@ std::vector<trouvere::stored::WordSpan> located(const std::string& offsets,
 TEST_CASE("stored word offsets give back the ranges analysis found, by position alone",
           "[index][snippet]") {
     trouvere::Analyzer analyzer;
-    trouvere::testing::RandomTexts texts(
-        {"l’armée", "L'ÉTAT", "qu’aujourd’hui", "25 000", "1 000,50", "œuvre", "porte-parole", "«",
-         "»", "…", "\xC3", "\t\n", "Saint-Exupéry", "ﬁn", "ß", "日本", "a", "x", "—"},
-        40, " ");
+    trouvere::testing::RandomTexts texts({"l’armée",
+                                          "L'ÉTAT",
+                                          "qu’aujourd’hui",
+                                          "25 000",
+                                          "1 000,50",
+                                          "œuvre",
+                                          "porte-parole",
+                                          "«",
+                                          "»",
+                                          "…",
+                                          "\xC3",
+                                          "\x9C\x98",
+                                          "\xE2\x9C",
+                                          "\t\n",
+                                          "Saint-Exupéry",
+                                          "ﬁn",
+                                          "ß",
+                                          "日本",
+                                          "a",
+                                          "x",
+                                          "—"},
+                                         40, " ");
     for (int round = 0; round < 300; ++round) {
         const std::string body = texts.next();
         INFO(body);
@@ -121,6 +139,20 @@ TEST_CASE("damaged stored word offsets are refused, never trusted", "[index][sni
     CHECK_FALSE(locate_words(offsets, last, body.substr(0, body.size() - 3)).has_value());
     // A word starting inside `é`: the body is not the one the offsets were made from.
     CHECK_FALSE(locate_words(offsets, first, "Xl’armée a reçu 25 000 œuvres.").has_value());
+    // Bytes that are not UTF-8 are characters of their own, as analysis reads them: words
+    // beside them are located (regression: a word ending before a stray continuation byte).
+    const std::string stray =
+        "Cet\x9C\x98rd \xE2\x9C"
+        "accord";
+    const std::vector<trouvere::Token> stray_tokens = analyzer.analyze(stray, 10);
+    REQUIRE(stray_tokens.size() == 3);
+    std::vector<std::uint32_t> every;
+    for (const trouvere::Token& token : stray_tokens) every.push_back(token.position);
+    auto words =
+        locate_words(trouvere::stored::encode_word_offsets(10, stray_tokens), every, stray);
+    REQUIRE(words.has_value());
+    CHECK(stray.substr((*words)[0].begin, (*words)[0].end - (*words)[0].begin) == "Cet");
+    CHECK(stray.substr((*words)[2].begin, (*words)[2].end - (*words)[2].begin) == "accord");
     // A varint that never ends.
     CHECK_FALSE(locate_words(std::string(12, '\xff'), last, body).has_value());
 }
