@@ -8,7 +8,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <unicode/utf8.h>
 #include <unistd.h>
 #include <xapian.h>
 
@@ -19,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -30,6 +30,7 @@
 #include "core/term_scheme.h"
 #include "indexer/readers.h"
 #include "tests/test_support.h"
+#include "tests/utf8_checks.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/error.h"
 #include "trouvere/file_indexer.h"
@@ -39,6 +40,7 @@
 namespace fs = std::filesystem;
 namespace limits = trouvere::limits;
 using trouvere::testing::ids_in;
+using trouvere::testing::is_valid_utf8;
 using trouvere::testing::TempDir;
 
 namespace {
@@ -73,23 +75,6 @@ struct Run {
     long max_rss_kib = 0;
     double seconds = 0;
 };
-
-std::thread drain(int fd, std::string& into) {
-    return std::thread([fd, &into] {
-        char buffer[8192];
-        for (;;) {
-            ssize_t n = ::read(fd, buffer, sizeof buffer);
-            if (n > 0) {
-                into.append(buffer, static_cast<std::size_t>(n));
-            } else if (n < 0 && errno == EINTR) {
-                continue;
-            } else {
-                break;
-            }
-        }
-        ::close(fd);
-    });
-}
 
 // Like test_support's run_process, with fork instead of posix_spawn so that the child can limit
 // itself first, and with the child's peak memory and running time. Only async-signal-safe calls
@@ -142,8 +127,9 @@ Run run(const std::string& program, const std::vector<std::string>& args,
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
     Run result;
-    auto out_thread = drain(out_pipe[0], result.out);
-    auto err_thread = drain(err_pipe[0], result.err);
+    std::mutex output_mutex;
+    auto out_thread = trouvere::testing::drain_pipe(out_pipe[0], result.out, output_mutex);
+    auto err_thread = trouvere::testing::drain_pipe(err_pipe[0], result.err, output_mutex);
     int status = 0;
     rusage usage{};
     while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
@@ -179,17 +165,6 @@ std::set<std::string> hit_ids(const fs::path& db, const std::string& query) {
         ids.insert(hit["id"].get<std::string>());
     }
     return ids;
-}
-
-bool is_valid_utf8(std::string_view text) {
-    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-    auto length = static_cast<int32_t>(text.size());
-    for (int32_t i = 0; i < length;) {
-        UChar32 c = 0;
-        U8_NEXT(bytes, i, length, c);
-        if (c < 0) return false;
-    }
-    return true;
 }
 
 // Every term and every stored record of the database is valid UTF-8.

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/utf8_checks.h"
 #include "trouvere/query.h"
 
 using namespace std::string_view_literals;
@@ -18,6 +19,7 @@ using trouvere::parse_query;
 using trouvere::ParsedQuery;
 using trouvere::QueryNode;
 using trouvere::to_string;
+using trouvere::testing::is_valid_utf8;
 
 const std::string kTooDeep = "parentheses nested deeper than 100 levels: inner ones ignored";
 
@@ -395,26 +397,6 @@ TEST_CASE("parentheses nested too deep are ignored beyond 100 levels, without st
 }
 
 namespace {
-
-// Checks the byte structure only; the parser's own validation also refuses overlong forms.
-bool is_valid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        const std::size_t length = lead < 0x80    ? 1
-                                   : lead >= 0xF5 ? 0
-                                   : lead >= 0xF0 ? 4
-                                   : lead >= 0xE0 ? 3
-                                   : lead >= 0xC2 ? 2
-                                                  : 0;
-        if (length == 0 || text.size() - i < length) return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-        }
-        i += length;
-    }
-    return true;
-}
 
 /// The shape promised by query.h and the parser: where occur and field may appear, no empty
 /// or single-operand operators, and texts that are usable as they are.

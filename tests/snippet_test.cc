@@ -8,6 +8,7 @@
 
 #include "searcher/snippet_builder.h"
 #include "tests/test_support.h"
+#include "tests/utf8_checks.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/snippet.h"
 
@@ -18,6 +19,9 @@ using trouvere::Highlight;
 using trouvere::Snippet;
 using trouvere::searcher::build_snippet;
 using trouvere::searcher::MatchSpec;
+using trouvere::testing::code_points;
+using trouvere::testing::is_valid_utf8;
+using trouvere::testing::on_character_boundary;
 
 // The analyser's own term for each word of `words`, as a query for those words would match them.
 MatchSpec terms_of(Analyzer& analyzer, std::string_view words) {
@@ -46,38 +50,6 @@ std::string repeated(std::string_view text, int times) {
     std::string out;
     for (int i = 0; i < times; ++i) out += text;
     return out;
-}
-
-bool is_valid_utf8(std::string_view text) {
-    for (std::size_t i = 0; i < text.size();) {
-        auto lead = static_cast<unsigned char>(text[i]);
-        std::size_t length = lead < 0x80           ? 1
-                             : (lead >> 5) == 0x6  ? 2
-                             : (lead >> 4) == 0xE  ? 3
-                             : (lead >> 3) == 0x1E ? 4
-                                                   : 0;
-        if (length == 0 || i + length > text.size()) return false;
-        char32_t c = length == 1 ? lead : lead & (0x7F >> length);
-        for (std::size_t k = 1; k < length; ++k) {
-            auto trail = static_cast<unsigned char>(text[i + k]);
-            if ((trail & 0xC0) != 0x80) return false;
-            c = (c << 6) | (trail & 0x3F);
-        }
-        constexpr char32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (c < kShortest[length] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return false;
-        i += length;
-    }
-    return true;
-}
-
-std::size_t code_points(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
-bool on_character_boundary(std::string_view text, std::size_t offset) {
-    return offset == text.size() || (static_cast<unsigned char>(text[offset]) & 0xC0) != 0x80;
 }
 
 std::size_t occurrences(std::string_view text, std::string_view part) {

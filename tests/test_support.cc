@@ -55,11 +55,7 @@ std::string read_file(const std::filesystem::path& file) {
     return content.str();
 }
 
-namespace {
-
-// Drains a pipe into a string on its own thread, so that a child filling one pipe cannot block
-// while we wait on the other.
-std::thread drain(int fd, std::string& into, std::mutex& mutex) {
+std::thread drain_pipe(int fd, std::string& into, std::mutex& mutex) {
     return std::thread([fd, &into, &mutex] {
         char buffer[8192];
         for (;;) {
@@ -76,8 +72,6 @@ std::thread drain(int fd, std::string& into, std::mutex& mutex) {
         ::close(fd);
     });
 }
-
-}  // namespace
 
 struct ChildProcess::Output {
     std::mutex mutex;
@@ -134,8 +128,8 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     posix_spawn_file_actions_destroy(&actions);
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
-    output_->out_thread = drain(out_pipe[0], output_->result.out, output_->mutex);
-    output_->err_thread = drain(err_pipe[0], output_->result.err, output_->mutex);
+    output_->out_thread = drain_pipe(out_pipe[0], output_->result.out, output_->mutex);
+    output_->err_thread = drain_pipe(err_pipe[0], output_->result.err, output_->mutex);
     if (spawn_error != 0) {
         output_->out_thread.join();
         output_->err_thread.join();

@@ -3,9 +3,11 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace trouvere::testing {
@@ -63,6 +65,10 @@ private:
     int status_ = 0;
     std::unique_ptr<Output> output_;
 };
+
+/// Reads `fd` to its end into `into` (appending under `mutex`) on a thread of its own, then
+/// closes it: a child filling one pipe then cannot block while the other is waited on.
+[[nodiscard]] std::thread drain_pipe(int fd, std::string& into, std::mutex& mutex);
 
 /// Runs `program` as ChildProcess does, and waits for it.
 [[nodiscard]] ProcessResult run_process(const std::string& program,

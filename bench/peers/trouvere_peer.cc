@@ -19,10 +19,12 @@ public:
                 {"analysis", "ICU words, elision, NFKC case and accent folding, French Snowball"},
                 {"fields",
                  "title (3x weight, and title: family) and body; positions on the "
-                 "folded stems only; data = every field"},
+                 "folded stems only; stored: header, zstd body and word offsets in values"},
                 {"default_op", "AND, falling back to OR when no document has every word"},
                 {"ranking", "BM25Weight (default)"},
-                {"snippets", "own highlighter on the same analysis, 200 characters"}};
+                {"snippets",
+                 "own highlighter, matches from position lists and stored word offsets, "
+                 "200 characters"}};
     }
 
     peers::Json index(const std::string& location, peers::JsonlReader& records) override {
