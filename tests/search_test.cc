@@ -254,8 +254,9 @@ std::vector<trouvere::Document> snippet_documents() {
          "militaire.", "chemin de fer", "« Kidal »", "Cœur", "armées", "\n\n", "d’armes"},
         30, " ");
     for (unsigned k = 0; k < 40; ++k) {
-        std::string body = trouvere::testing::french_prose(k, 20 + 60 * k) + " " + texts.next() +
-                           " " + trouvere::testing::french_prose(100 + k, 10 * k);
+        std::string body = trouvere::testing::french_prose(k, 20 + std::size_t{60} * k) + " " +
+                           texts.next() + " " +
+                           trouvere::testing::french_prose(100 + k, std::size_t{10} * k);
         documents.push_back({.id = "prose-" + std::to_string(k),
                              .title = k % 3 == 0 ? std::string() : "Titre " + texts.next(),
                              .body = std::move(body)});

@@ -146,8 +146,7 @@ TEST_CASE("damaged stored word offsets are refused, never trusted", "[index][sni
         "accord";
     const std::vector<trouvere::Token> stray_tokens = analyzer.analyze(stray, 10);
     REQUIRE(stray_tokens.size() == 3);
-    std::vector<std::uint32_t> every;
-    for (const trouvere::Token& token : stray_tokens) every.push_back(token.position);
+    const std::vector<std::uint32_t> every{10, 11, 12};
     auto words =
         locate_words(trouvere::stored::encode_word_offsets(10, stray_tokens), every, stray);
     REQUIRE(words.has_value());
@@ -186,7 +185,8 @@ TEST_CASE("a damaged stored body is refused, never trusted or allocated blindly"
                     .has_value());
     std::string huge = stored.substr(0, 1);
     // zstd frame: magic, then a descriptor for an 8-byte content size, single segment.
-    huge += std::string("\x28\xb5\x2f\xfd\xe0", 5) + std::string(8, '\x7f') + "\x01\x00\x00";
+    huge += std::string("\x28\xb5\x2f\xfd\xe0", 5) + std::string(8, '\x7f') +
+            std::string("\x01\x00\x00", 3);
     CHECK_FALSE(decompress_body(huge).has_value());
     std::string flipped = stored;
     flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x5a);
