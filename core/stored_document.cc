@@ -40,8 +40,8 @@ bool read_varint(std::string_view& in, std::size_t& value) {
 // How compress_body() stored a body: its first byte.
 enum class BodyEncoding : char { verbatim = 0, zstd = 1 };
 
-// Level 3 is zstd's default: on the Littré's articles, level 1 is no faster and level 9 saves 3%
-// for three times the time.
+// Level 3 is zstd's default. On the Littré's articles level 1 saves a quarter of the compression
+// time, 0.2 s of a 25 s build, for 1% more bytes: not worth a setting of our own.
 constexpr int kZstdLevel = 3;
 
 struct CompressionContextFree {
