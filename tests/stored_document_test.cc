@@ -1,5 +1,6 @@
-#include <catch2/catch.hpp>
+#include <lz4frame.h>
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -57,6 +58,22 @@ std::vector<trouvere::stored::WordSpan> located(const std::string& offsets,
     auto words = trouvere::stored::locate_words(offsets, positions, body);
     REQUIRE(words.has_value());
     return *words;
+}
+
+// The valid header of an LZ4 frame whose content would be 2^40 bytes, as a damaged size could
+// claim, followed by an end mark: no blocks follow.
+std::string huge_lz4_frame_header() {
+    LZ4F_preferences_t preferences{};
+    preferences.frameInfo.contentSize = 1ULL << 40U;
+    preferences.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
+    LZ4F_cctx* context = nullptr;
+    REQUIRE(LZ4F_isError(LZ4F_createCompressionContext(&context, LZ4F_VERSION)) == 0U);
+    std::string header(LZ4F_HEADER_SIZE_MAX, '\0');
+    std::size_t size = LZ4F_compressBegin(context, header.data(), header.size(), &preferences);
+    LZ4F_freeCompressionContext(context);
+    REQUIRE(LZ4F_isError(size) == 0U);
+    header.resize(size);
+    return header + std::string(8, '\0');
 }
 
 }  // namespace
@@ -169,7 +186,7 @@ TEST_CASE("stored bodies round-trip: long ones compressed, short ones kept as th
         REQUIRE(back.has_value());
         CHECK(*back == body);
     }
-    CHECK(compress_body(article).size() < article.size() / 2);
+    CHECK(compress_body(article).size() < article.size() * 2 / 3);
     CHECK(compress_body("Court.").size() == 1 + std::string_view("Court.").size());
 }
 
@@ -177,17 +194,13 @@ TEST_CASE("a damaged stored body is refused, never trusted or allocated blindly"
     using trouvere::stored::decompress_body;
     const std::string stored =
         trouvere::stored::compress_body(trouvere::testing::french_prose(3, 300));
-    REQUIRE(stored[0] == 1);
+    REQUIRE(stored[0] == 2);
     // Cut short, an unknown encoding byte, and a frame that claims an enormous size.
     CHECK_FALSE(decompress_body(stored.substr(0, stored.size() - 7)).has_value());
     CHECK_FALSE(decompress_body("\x07"
                                 "abc")
                     .has_value());
-    std::string huge = stored.substr(0, 1);
-    // zstd frame: magic, then a descriptor for an 8-byte content size, single segment.
-    huge += std::string("\x28\xb5\x2f\xfd\xe0", 5) + std::string(8, '\x7f') +
-            std::string("\x01\x00\x00", 3);
-    CHECK_FALSE(decompress_body(huge).has_value());
+    CHECK_FALSE(decompress_body(stored.substr(0, 1) + huge_lz4_frame_header()).has_value());
     std::string flipped = stored;
     flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x5a);
     // The frame's checksum catches bits flipped in the compressed text.

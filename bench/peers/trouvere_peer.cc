@@ -19,7 +19,7 @@ public:
                 {"analysis", "ICU words, elision, NFKC case and accent folding, French Snowball"},
                 {"fields",
                  "title (3x weight, and title: family) and body; positions on the "
-                 "folded stems only; stored: header, zstd body and word offsets in values"},
+                 "folded stems only; stored: header, LZ4 body and word offsets in values"},
                 {"default_op", "AND, falling back to OR when no document has every word"},
                 {"ranking", "BM25Weight (default)"},
                 {"snippets",
