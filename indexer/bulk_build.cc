@@ -62,6 +62,7 @@ BulkBuild::BulkBuild(fs::path scratch, unsigned shards) : scratch_(std::move(scr
 
 BulkBuild::~BulkBuild() {
     stop_threads();
+    discard_pending_changes();
     shards_.clear();
     std::error_code ignored;
     fs::remove_all(scratch_, ignored);
@@ -151,6 +152,21 @@ void BulkBuild::stop_threads() {
     work_ready_.notify_all();
     for (auto& shard : shards_) {
         if (shard->thread.joinable()) shard->thread.join();
+    }
+}
+
+// A WritableDatabase that goes out of scope with changes pending commits them, and Xapian 1.4.22
+// aborts the process when that commit fails at some points (a full disk during a failed build):
+// the error escapes through one of its destructors, and an explicit close() does the same. A
+// database destroyed inside a transaction cancels it instead, which drops every pending change
+// without writing: these are scratch shards, deleted next. A shard already closed by finish()
+// refuses the transaction, and has nothing pending anyway.
+void BulkBuild::discard_pending_changes() noexcept {
+    for (auto& shard : shards_) {
+        try {
+            shard->db.begin_transaction(false);
+        } catch (const Xapian::Error&) {  // NOLINT(bugprone-empty-catch): see above
+        }
     }
 }
 

@@ -69,7 +69,7 @@ private:
     void run_shard(Shard& shard);
     void push(std::size_t shard, Work work);
     void stop_threads();
-    void rethrow_failure();
+    void discard_pending_changes() noexcept;
 
     std::filesystem::path scratch_;
     std::vector<std::unique_ptr<Shard>> shards_;
