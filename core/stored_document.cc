@@ -143,6 +143,29 @@ std::optional<std::string> decompress_body(std::string_view stored) {
     return body;
 }
 
+std::string encode_full_record(std::string_view header, std::string_view word_offsets,
+                               std::string_view body) {
+    std::string record;
+    append_varint(record, header.size());
+    record += header;
+    append_varint(record, word_offsets.size());
+    record += word_offsets;
+    record += compress_body(body);
+    return record;
+}
+
+std::optional<FullRecord> split_full_record(std::string_view value) {
+    FullRecord record;
+    for (std::string_view* part : {&record.header, &record.word_offsets}) {
+        std::size_t length = 0;
+        if (!read_varint(value, length) || length > value.size()) return std::nullopt;
+        *part = value.substr(0, length);
+        value.remove_prefix(length);
+    }
+    record.stored_body = value;
+    return record;
+}
+
 std::string encode_word_offsets(std::uint32_t first_position, const std::vector<Token>& tokens) {
     std::string encoded;
     encoded.reserve(2 * tokens.size() + 5);

@@ -14,13 +14,19 @@
 namespace trouvere::stored {
 
 // What Xapian keeps for each document, so that results and snippets need nothing but the
-// database. Every field but the body is the header, kept in value slot scheme::kHeaderSlot, and
-// the body is compressed in slot scheme::kBodySlot. The document data is left empty: Xapian
-// compresses it with zlib, and reading a hit's title through it meant inflating the whole body,
-// which was half the time of a rare-word query on the Littré. Values are stored as given, so a
-// hit shown without a snippet never touches the body. The body is compressed with LZ4: on the
-// Littré's articles (median 600 bytes) it reads 4.3 times faster than zstd, whose per-frame
-// set-up dominated a snippet, for 55 MB of bodies instead of 40.
+// database. Every field but the body is the header. A hit shown without a snippet reads only the
+// header, in value slot scheme::kHeaderSlot; one shown with a snippet reads only its full record,
+// in scheme::kFullRecordSlot: the header again, where the body's words are, and the body. Each
+// value read is a B-tree lookup of its own, with a system call per block it reads: 3 to 7
+// microseconds on the Littré, which callgrind does not see. Reading one value instead of three
+// took the benchmark queries' p50 with snippets from 0.60 to 0.54 ms; the header stored twice
+// costs 2% of the database.
+//
+// The document data is left empty: Xapian compresses it with zlib, and reading a hit's title
+// through it meant inflating the whole body, which was half the time of a rare-word query on the
+// Littré. Values are stored as given, and the body is compressed with LZ4: on the Littré's
+// articles (median 600 bytes) it reads 4.3 times faster than zstd, whose per-frame set-up
+// dominated a snippet, for 55 MB of bodies instead of 40.
 
 /// The header of `document` (every field but the body), for value slot scheme::kHeaderSlot.
 /// Each field is a varint byte length followed by the bytes, in a fixed order.
@@ -37,7 +43,7 @@ namespace trouvere::stored {
 /// Inverse of compress_body(); nullopt when the stored bytes are damaged.
 [[nodiscard]] std::optional<std::string> decompress_body(std::string_view stored);
 
-/// Where each word of the body is, for snippets (value slot scheme::kWordOffsetsSlot): with it,
+/// Where each word of the body is, for snippets (in the full record): with it,
 /// a snippet finds its matches from Xapian's position lists instead of analysing the body again,
 /// which was most of a snippet's cost. `tokens` is Analyzer::analyze(body, first_position), so
 /// token k is at position first_position + k. Stored as first_position, then each word's byte
@@ -59,5 +65,21 @@ struct WordSpan {
 /// character boundaries. The caller then analyses the body instead.
 [[nodiscard]] std::optional<std::vector<WordSpan>> locate_words(
     std::string_view word_offsets, std::span<const std::uint32_t> positions, std::string_view body);
+
+/// A full record's parts, viewing the value they were split from.
+struct FullRecord {
+    std::string_view header;        // encode_header()
+    std::string_view word_offsets;  // encode_word_offsets(), empty for a document without body
+    std::string_view stored_body;   // compress_body()
+};
+
+/// The value for scheme::kFullRecordSlot: `header` and `word_offsets` each as a varint byte length
+/// and the bytes, then compress_body(body).
+[[nodiscard]] std::string encode_full_record(std::string_view header, std::string_view word_offsets,
+                                             std::string_view body);
+
+/// Inverse of encode_full_record(), without decompressing the body; nullopt when a length is
+/// damaged.
+[[nodiscard]] std::optional<FullRecord> split_full_record(std::string_view value);
 
 }  // namespace trouvere::stored

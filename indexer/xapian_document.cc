@@ -29,19 +29,18 @@ Xapian::termpos index_tokens(Xapian::Document& document, const std::vector<Token
 
 Xapian::Document to_xapian_document(Analyzer& analyzer, const Document& document) {
     Xapian::Document result;
-    if (!document.body.empty()) {
-        result.add_value(scheme::kBodySlot, stored::compress_body(document.body));
-    }
-    result.add_value(scheme::kHeaderSlot, stored::encode_header(document));
     result.add_boolean_term(scheme::id_term(document.id));
     Xapian::termpos next = index_tokens(result, analyzer.analyze(document.title, 1), 1, true);
     Xapian::termpos body_position = next + scheme::kBodyPositionGap;
     std::vector<Token> body = analyzer.analyze(document.body, body_position);
     index_tokens(result, body, body_position, false);
-    if (!document.body.empty()) {
-        result.add_value(scheme::kWordOffsetsSlot,
-                         stored::encode_word_offsets(body_position, body));
-    }
+
+    const std::string header = stored::encode_header(document);
+    const std::string word_offsets =
+        document.body.empty() ? std::string() : stored::encode_word_offsets(body_position, body);
+    result.add_value(scheme::kFullRecordSlot,
+                     stored::encode_full_record(header, word_offsets, document.body));
+    result.add_value(scheme::kHeaderSlot, header);
     if (!document.date.empty()) result.add_value(scheme::kDateSlot, document.date);
     return result;
 }

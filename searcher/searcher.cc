@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -47,7 +48,7 @@ FolderIdentity identity_of(const std::string& path) {
 // stored word offsets rather than by analysing the body again; nullopt when the offsets are
 // missing or damaged, and the body must be analysed.
 std::optional<std::vector<Token>> located_tokens(const Xapian::Database& db, Xapian::docid hit,
-                                                 const std::string& word_offsets,
+                                                 std::string_view word_offsets,
                                                  std::string_view body,
                                                  const searcher::MatchSpec& match) {
     if (word_offsets.empty()) return std::nullopt;
@@ -133,14 +134,13 @@ struct Searcher::Impl {
                                             const SearchOptions& options);
 
     // The snippet of a hit: of its body, or of its title when it has no body.
-    Snippet snippet_of(const Document& document, const Xapian::Document& stored, Xapian::docid hit,
+    Snippet snippet_of(const Document& document, std::string_view word_offsets, Xapian::docid hit,
                        const searcher::MatchSpec& match, std::size_t max_chars) {
         if (document.body.empty()) {
             return searcher::build_snippet(analyzer, document.title, match, max_chars);
         }
         if (!match.empty()) {
-            auto tokens = located_tokens(db, hit, stored.get_value(scheme::kWordOffsetsSlot),
-                                         document.body, match);
+            auto tokens = located_tokens(db, hit, word_offsets, document.body, match);
             if (tokens) return searcher::build_snippet(document.body, *tokens, match, max_chars);
         }
         return searcher::build_snippet(analyzer, document.body, match, max_chars);
@@ -213,14 +213,18 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
         results.total_estimate = mset.get_matches_estimated();
         for (auto item = mset.begin(); item != mset.end(); ++item) {
             Xapian::Document stored_document = item.get_document();
-            Document document =
-                stored::decode_header(stored_document.get_value(scheme::kHeaderSlot));
             Hit hit;
             hit.rank = item.get_rank() + 1;
             hit.score = item.get_weight();
+            Document document;
             if (options.snippets) {
-                if (auto body =
-                        stored::decompress_body(stored_document.get_value(scheme::kBodySlot))) {
+                const std::string value = stored_document.get_value(scheme::kFullRecordSlot);
+                auto record = stored::split_full_record(value);
+                auto body = record ? stored::decompress_body(record->stored_body) : std::nullopt;
+                document =
+                    stored::decode_header(record ? std::string(record->header)
+                                                 : stored_document.get_value(scheme::kHeaderSlot));
+                if (body) {
                     document.body = std::move(*body);
                 } else {
                     // One damaged record should not cost the whole answer: its snippet comes
@@ -228,8 +232,11 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
                     results.warnings.push_back("the stored text of document '" + document.id +
                                                "' is damaged; index it again");
                 }
-                hit.snippet = snippet_of(document, stored_document, *item, translation.match,
-                                         options.snippet_chars);
+                hit.snippet =
+                    snippet_of(document, record ? record->word_offsets : std::string_view(), *item,
+                               translation.match, options.snippet_chars);
+            } else {
+                document = stored::decode_header(stored_document.get_value(scheme::kHeaderSlot));
             }
             hit.id = std::move(document.id);
             hit.title = std::move(document.title);

@@ -26,8 +26,6 @@
 #include <vector>
 
 #include "core/limits.h"
-#include "core/stored_document.h"
-#include "core/term_scheme.h"
 #include "indexer/readers.h"
 #include "tests/test_support.h"
 #include "tests/utf8_checks.h"
@@ -175,10 +173,9 @@ void check_database_is_valid_utf8(const fs::path& db) {
         CHECK(is_valid_utf8(*term));
     }
     for (auto post = database.postlist_begin(""); post != database.postlist_end(""); ++post) {
-        auto body = trouvere::stored::decompress_body(
-            database.get_document(*post).get_value(trouvere::scheme::kBodySlot));
-        REQUIRE(body.has_value());
-        CHECK(is_valid_utf8(*body));
+        auto record = trouvere::testing::stored_record(database.get_document(*post));
+        REQUIRE(record.has_value());
+        CHECK(is_valid_utf8(record->body));
     }
 }
 

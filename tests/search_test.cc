@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/stored_document.h"
 #include "core/term_scheme.h"
 #include "searcher/query_translation.h"
 #include "searcher/snippet_builder.h"
@@ -351,9 +352,9 @@ TEST_CASE("snippets found from the index's word offsets are those analysing the 
     Xapian::Database xapian(db);
     for (Xapian::PostingIterator it = xapian.postlist_begin(""); it != xapian.postlist_end("");
          ++it) {
-        Xapian::Document stored = xapian.get_document(*it);
-        CHECK(stored.get_value(trouvere::scheme::kBodySlot).empty() ==
-              stored.get_value(trouvere::scheme::kWordOffsetsSlot).empty());
+        auto record = trouvere::testing::stored_record(xapian.get_document(*it));
+        REQUIRE(record.has_value());
+        CHECK(record->body.empty() == record->word_offsets.empty());
     }
     check_snippets_match_analysis(db, documents);
 
@@ -363,10 +364,13 @@ TEST_CASE("snippets found from the index's word offsets are those analysing the 
             for (Xapian::PostingIterator it = writable.postlist_begin("");
                  it != writable.postlist_end(""); ++it) {
                 Xapian::Document stored = writable.get_document(*it);
-                std::string offsets = stored.get_value(trouvere::scheme::kWordOffsetsSlot);
-                if (offsets.empty()) continue;
-                stored.add_value(trouvere::scheme::kWordOffsetsSlot,
-                                 offsets.substr(0, offsets.size() / 2));
+                auto record = trouvere::testing::stored_record(stored);
+                REQUIRE(record.has_value());
+                if (record->word_offsets.empty()) continue;
+                record->word_offsets.resize(record->word_offsets.size() / 2);
+                stored.add_value(trouvere::scheme::kFullRecordSlot,
+                                 trouvere::stored::encode_full_record(
+                                     record->header, record->word_offsets, record->body));
                 writable.replace_document(*it, stored);
             }
             writable.commit();
@@ -393,9 +397,13 @@ TEST_CASE("a damaged stored body is reported in the answer, which keeps its othe
         Xapian::WritableDatabase writable(db, Xapian::DB_OPEN);
         Xapian::docid damaged = *writable.postlist_begin(trouvere::scheme::id_term("damaged"));
         Xapian::Document stored = writable.get_document(damaged);
-        std::string body = stored.get_value(trouvere::scheme::kBodySlot);
-        body[body.size() / 2] = static_cast<char>(body[body.size() / 2] ^ 0x5a);
-        stored.add_value(trouvere::scheme::kBodySlot, body);
+        std::string record = stored.get_value(trouvere::scheme::kFullRecordSlot);
+        // A byte in the middle of the compressed body, which ends the record.
+        auto parts = trouvere::stored::split_full_record(record);
+        REQUIRE(parts.has_value());
+        const std::size_t flipped = record.size() - parts->stored_body.size() / 2;
+        record[flipped] = static_cast<char>(record[flipped] ^ 0x5a);
+        stored.add_value(trouvere::scheme::kFullRecordSlot, record);
         writable.replace_document(damaged, stored);
         writable.commit();
     }

@@ -206,3 +206,28 @@ TEST_CASE("a damaged stored body is refused, never trusted or allocated blindly"
     // The frame's checksum catches bits flipped in the compressed text.
     CHECK_FALSE(decompress_body(flipped).has_value());
 }
+
+TEST_CASE("a full record gives back its header, word offsets and body; damaged lengths are refused",
+          "[index]") {
+    using trouvere::stored::split_full_record;
+    const std::string body = trouvere::testing::french_prose(4, 300);
+    const std::string header = trouvere::stored::encode_header({.id = "a", .title = "Titre"});
+    const std::string offsets(300, '\x05');
+    for (const std::string& words : {offsets, std::string()}) {
+        const std::string record = trouvere::stored::encode_full_record(header, words, body);
+        auto parts = split_full_record(record);
+        REQUIRE(parts.has_value());
+        CHECK(parts->header == header);
+        CHECK(parts->word_offsets == words);
+        auto back = trouvere::stored::decompress_body(parts->stored_body);
+        REQUIRE(back.has_value());
+        CHECK(*back == body);
+    }
+    const std::string record = trouvere::stored::encode_full_record(header, offsets, body);
+    // Cut inside the offsets, a length past the end, and a varint that never ends.
+    CHECK_FALSE(split_full_record(record.substr(0, header.size() + 100)).has_value());
+    CHECK_FALSE(split_full_record("\x7f"
+                                  "abc")
+                    .has_value());
+    CHECK_FALSE(split_full_record(std::string(12, '\xff')).has_value());
+}

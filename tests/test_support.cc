@@ -18,6 +18,9 @@
 #include <system_error>
 #include <thread>
 
+#include "core/stored_document.h"
+#include "core/term_scheme.h"
+
 namespace trouvere::testing {
 
 TempDir::TempDir() {
@@ -236,6 +239,17 @@ std::string RandomTexts::next() {
         text += separator_;
     }
     return text;
+}
+
+std::optional<StoredRecord> stored_record(const Xapian::Document& document) {
+    const std::string value = document.get_value(scheme::kFullRecordSlot);
+    auto record = stored::split_full_record(value);
+    if (!record) return std::nullopt;
+    auto body = stored::decompress_body(record->stored_body);
+    if (!body) return std::nullopt;
+    return StoredRecord{.header = std::string(record->header),
+                        .word_offsets = std::string(record->word_offsets),
+                        .body = std::move(*body)};
 }
 
 std::filesystem::path corpus_dir() {

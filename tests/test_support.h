@@ -1,9 +1,12 @@
 #pragma once
 
+#include <xapian.h>
+
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -99,6 +102,16 @@ private:
 /// The id of every document in the database at `db`, read from its id terms (long ids keep
 /// their hashed form).
 [[nodiscard]] std::set<std::string> ids_in(const std::filesystem::path& db);
+
+/// A stored document's full record (value slot scheme::kFullRecordSlot), its body decompressed.
+struct StoredRecord {
+    std::string header;
+    std::string word_offsets;
+    std::string body;
+};
+
+/// The full record of `document`; nullopt when it or its body is damaged.
+[[nodiscard]] std::optional<StoredRecord> stored_record(const Xapian::Document& document);
 
 /// The bundled articles shipped in corpus/.
 [[nodiscard]] std::filesystem::path corpus_dir();
