@@ -44,15 +44,19 @@ std::string scratch_prefix(const fs::path& database) {
 }
 
 // A bulk build that was killed leaves its scratch folder behind. Only a writer holding the
-// database's lock makes them, and we now hold it, so every one found is abandoned.
-void remove_abandoned_builds(const fs::path& database) {
+// database's lock makes them, and we now hold it, so every one found is abandoned. Returns how
+// many it removed.
+std::size_t remove_scratch_folders(const fs::path& database) {
     std::error_code ignored;
     std::string prefix = scratch_prefix(database);
+    std::size_t removed = 0;
     for (const auto& entry : fs::directory_iterator(database.parent_path(), ignored)) {
         if (entry.path().filename().string().starts_with(prefix)) {
             fs::remove_all(entry.path(), ignored);
+            ++removed;
         }
     }
+    return removed;
 }
 
 // A rename is durable only once its folder is synced: a failure here means the database may not
@@ -209,7 +213,7 @@ IndexWriter::IndexWriter(const std::string& path, unsigned threads,
             impl_->rebuilds_outdated = true;
         }
         impl_->db.commit();
-        remove_abandoned_builds(impl_->location);
+        remove_scratch_folders(impl_->location);
 
         unsigned cores = threads != 0 ? threads : std::thread::hardware_concurrency();
         unsigned shards = std::clamp(cores, 1U, kMaxShards);
@@ -344,6 +348,15 @@ bool IndexWriter::rebuilds_outdated_database() const {
 
 bool IndexWriter::builds_in_bulk() const {
     return impl_->bulk != nullptr;
+}
+
+void remove_abandoned_builds(const std::string& path) {
+    // The process calling this may still run the build on another thread, which can make the
+    // merge's folder while the first pass removes the shards; it then waits for the shards, so
+    // a pass that finds nothing means that nothing more will come.
+    fs::path location = normalized(path);
+    for (int pass = 0; pass < 4 && remove_scratch_folders(location) > 0; ++pass) {
+    }
 }
 
 }  // namespace trouvere

@@ -3,13 +3,17 @@
 // database error (a database locked by another search-index for longer than --wait included).
 
 #include <unistd.h>
+#include <xapian.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "trouvere/database_path.h"
@@ -22,6 +26,45 @@ namespace {
 
 constexpr int kNothingToIndex = 1;
 constexpr int kTrouble = 2;
+
+constexpr std::string_view kDatabaseKept =
+    "search-index: the database keeps what this run committed before the error, and nothing "
+    "after; running it again finishes the job\n";
+
+// The database of this run, once its writer holds the lock (see end_after_unrecoverable_error).
+std::string locked_database;  // NOLINT(cert-err58-cpp,*-avoid-non-const-global-variables)
+
+// Xapian 1.4.22 can end the process from inside a commit that fails part-way, after the database
+// has a first revision (a disk that fills while a shard's position lists are written): its error
+// escapes through a function that may not throw, and C++ calls std::terminate. Nothing is left
+// to unwind, but the database is safe: on disk it is as of its last commit, as after a kill. So
+// the run ends as after any other database error (message, exit status 2) rather than with an
+// abort, and a parallel build's scratch folders are removed at once, since the disk is likely
+// full. Another thread may end here at the same time: only the first one reports.
+[[noreturn]] void end_after_unrecoverable_error() noexcept {
+    static std::atomic_flag ending = ATOMIC_FLAG_INIT;
+    if (ending.test_and_set()) {
+        for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    std::string what = "unknown error";
+    try {
+        if (auto current = std::current_exception()) std::rethrow_exception(current);
+    } catch (const Xapian::Error& error) {
+        what = error.get_description();
+    } catch (const std::exception& error) {
+        what = error.what();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): "unknown error" says it
+    }
+    try {
+        std::cerr << "search-index: " << trouvere::terminal_safe(what) << '\n';
+        if (!locked_database.empty()) {
+            std::cerr << kDatabaseKept << std::flush;
+            trouvere::remove_abandoned_builds(locked_database);
+        }
+    } catch (...) {  // NOLINT(bugprone-empty-catch): ending anyway, with the status that says so
+    }
+    std::_Exit(kTrouble);
+}
 
 // File names and messages (which quote ids and field values) come from the files indexed, and are
 // made terminal_safe so that they cannot drive the terminal.
@@ -69,6 +112,7 @@ private:
 }  // namespace
 
 int main(int argc, char** argv) try {
+    std::set_terminate(end_after_unrecoverable_error);
     CLI::App app{
         "Index French text (.txt, .md, .html, .jsonl) for the search command.\n"
         "Unchanged files are skipped and changed ones replaced. A run commits every\n"
@@ -108,6 +152,7 @@ int main(int argc, char** argv) try {
         trouvere::IndexWriter writer(db_path, 0,
                                      std::chrono::milliseconds(std::llround(wait_seconds * 1000)));
         writer_open = true;
+        locked_database = db_path;
         if (writer.rebuilds_outdated_database()) {
             std::cerr << "search-index: " << db_path
                       << " was written by an older version of trouvere; rebuilding it from the "
@@ -167,10 +212,7 @@ int main(int argc, char** argv) try {
         std::cerr << "search-index: " << trouvere::terminal_safe(error.what()) << '\n';
         // After a failed run (a full disk, say) the user's next question is whether the index is
         // damaged: it is not, it is as of the run's last commit.
-        if (writer_open) {
-            std::cerr << "search-index: the database keeps what this run committed before the "
-                         "error, and nothing after; running it again finishes the job\n";
-        }
+        if (writer_open) std::cerr << kDatabaseKept;
         return kTrouble;
     }
 } catch (const std::exception& error) {

@@ -81,4 +81,11 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+/// Removes the scratch folders that a parallel build of the database at `path` leaves beside it
+/// when its process ends without unwinding (killed, or ended by an error it cannot recover
+/// from). The next writer removes them when it opens; a process that is about to end after such
+/// an error calls this to give the space back at once. Only for the process that holds the
+/// database's writer lock.
+void remove_abandoned_builds(const std::string& path);
+
 }  // namespace trouvere
