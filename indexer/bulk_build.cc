@@ -18,6 +18,13 @@ namespace {
 // file, few enough that a huge run does not pile up in memory.
 constexpr std::size_t kQueueCapacity = 64;
 
+// Xapian keeps a shard's uncommitted changes in maps keyed by term and by document, and every
+// document added walks them: by 10,000 documents (Xapian's default flush) those walks miss the
+// cache on each node and take over a quarter of a build. Committing a shard (without fsync) every
+// few hundred documents keeps the maps small; measured on the Littré, 500 halves the CPU time
+// against the default and lowers peak memory, and the database is the same size.
+constexpr std::size_t kShardCommitEvery = 500;
+
 void sync_path(const fs::path& path, int flags) {
     int fd = ::open(path.c_str(), flags | O_CLOEXEC);
     if (fd < 0) throw DatabaseError("cannot open " + path.string() + " to sync it");
@@ -70,6 +77,7 @@ BulkBuild::~BulkBuild() {
 
 void BulkBuild::run_shard(Shard& shard) {
     Analyzer analyzer;
+    std::size_t uncommitted = 0;
     for (;;) {
         Work work;
         {
@@ -87,6 +95,10 @@ void BulkBuild::run_shard(Shard& shard) {
                 shard.db.delete_document(id_term);
             } else {
                 shard.db.replace_document(id_term, to_xapian_document(analyzer, work.document));
+            }
+            if (++uncommitted == kShardCommitEvery) {
+                shard.db.commit();
+                uncommitted = 0;
             }
         } catch (const Xapian::Error& error) {
             std::lock_guard lock(mutex_);

@@ -313,6 +313,49 @@ TEST_CASE("a parallel build replaces and removes ids like a direct one", "[index
     CHECK(results.hits[0].title == "Remplacé");
 }
 
+// Shards commit every few hundred documents (BulkBuild's kShardCommitEvery): a replacement or
+// removal must still reach a document that its shard committed long before.
+TEST_CASE("a parallel build replaces and removes ids its shards committed earlier", "[index]") {
+    TempDir dir;
+    constexpr int kDocuments = 3'000;
+    auto build = [&](const std::string& name, unsigned threads) {
+        auto db = dir.path() / name;
+        trouvere::IndexWriter writer(db.string(), threads);
+        for (int i = 0; i < kDocuments; ++i) {
+            writer.add_or_replace({.id = "doc" + std::to_string(i),
+                                   .title = "Ancien " + std::to_string(i),
+                                   .body = "premier texte numéro " + std::to_string(i)});
+        }
+        for (int i = 0; i < kDocuments; i += 7) {
+            writer.add_or_replace({.id = "doc" + std::to_string(i),
+                                   .title = "Nouveau " + std::to_string(i),
+                                   .body = "texte remplacé"});
+        }
+        for (int i = 0; i < kDocuments; i += 11) CHECK(writer.remove("doc" + std::to_string(i)));
+        writer.commit();
+        return db;
+    };
+    auto serial = build("serial", 1);
+    auto parallel = build("parallel", 2);
+    std::set<std::string> expected;
+    int replaced = 0;
+    for (int i = 0; i < kDocuments; ++i) {
+        if (i % 11 == 0) continue;
+        expected.insert("doc" + std::to_string(i));
+        if (i % 7 == 0) ++replaced;
+    }
+    CHECK(ids_in(parallel) == expected);
+    CHECK(ids_in(serial) == expected);
+    trouvere::SearchOptions all;
+    all.limit = kDocuments;
+    all.snippets = false;
+    trouvere::Searcher searcher(parallel.string());
+    CHECK(searcher.search("remplacé", all).hits.size() == static_cast<std::size_t>(replaced));
+    // The replaced documents' old words are gone with them.
+    CHECK(searcher.search("premier", all).hits.size() == expected.size() - replaced);
+    CHECK(searcher.search("ancien", all).hits.size() == expected.size() - replaced);
+}
+
 TEST_CASE("an abandoned parallel build leaves the database empty and no scratch behind",
           "[index]") {
     TempDir dir;
