@@ -254,9 +254,19 @@ struct Analyzer::Impl {
     std::unordered_map<std::string, std::optional<Word>, StringHash, std::equal_to<>> words_seen;
     // Bounds memory on endless vocabularies (numbers, names); a refill costs little.
     static constexpr std::size_t kMaxWordsSeen = 200'000;
+    // Longer surfaces (base64 blobs, runs of letters) are rarely repeated words, and caching them
+    // would make the bound above one of entries, not of bytes: 200,000 distinct words of 10 kB
+    // would hold 2 GB. With this limit the cache stays under about 60 MB.
+    static constexpr std::size_t kMaxCachedSurfaceBytes = 64;
+    // The analysis of the last word too long to cache, which word() points into.
+    std::optional<Word> uncached;
 
     // The analysis of one surface word, or nullptr when it yields no term.
     const Word* word(std::string_view surface, bool is_number) {
+        if (surface.size() > kMaxCachedSurfaceBytes) {
+            uncached = analyze_word(surface, is_number);
+            return uncached ? &*uncached : nullptr;
+        }
         auto found = words_seen.find(surface);
         if (found == words_seen.end()) {
             if (words_seen.size() >= kMaxWordsSeen) words_seen.clear();
