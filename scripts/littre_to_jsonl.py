@@ -3,11 +3,13 @@
 
     littre_to_jsonl.py --idx XMLittre.idx --dict XMLittre.dict.dz [--ifo XMLittre.ifo] --out DIR
 
-Writes three files into DIR, one {"id", "title", "body"} object a line, as `search-index` reads:
+Writes into DIR, one {"id", "title", "body"} object a line, as `search-index` reads:
 
   littre.jsonl     one document per distinct article
   littre-10.jsonl  every tenth document (the 1st, 11th, 21st…): quick runs and smoke tests
-  littre-x4.jsonl  the whole corpus four times, ids suffixed -r1 … -r4: index growth curves
+  littre-x4/       the whole corpus four times, one copy per file (r1.jsonl … r4.jsonl), ids
+                   suffixed -r1 … -r4: index growth curves. Four files, not one: search-index
+                   reads at most 256 MiB of a .jsonl file, and the four copies take 290 MB
 
 and prints a summary on standard output.
 
@@ -34,7 +36,7 @@ Decisions:
   dropped: paragraphs are separated by a single "\\n". Quotation sources come as three coloured
   spans, "quote, author, work"; an empty author span is dropped with its comma, so that no ", ,"
   is left behind.
-- A repeated corpus is not a bigger corpus. In littre-x4.jsonl the vocabulary does not grow and
+- A repeated corpus is not a bigger corpus. In littre-x4/ the vocabulary does not grow and
   every term is in exactly four times as many documents, whereas a real corpus four times as big
   would bring new words and uneven document frequencies: it measures how index size and speed
   grow with volume, not how term statistics do.
@@ -42,7 +44,7 @@ Decisions:
 Input is checked rather than trusted: a truncated index, an entry pointing past the end of the
 dictionary, invalid UTF-8 or a damaged compressed file stop the conversion with a message naming
 the file and the byte offset, and exit status 1 (2 for bad arguments). Outputs are written to
-temporary files renamed into place only once all three are complete, so a failed run leaves
+temporary files renamed into place only once all of them are complete, so a failed run leaves
 earlier outputs as they were and no partial file behind.
 
 Standard library only. Memory: the decompressed dictionary (about 100 MB), the index, and one
@@ -61,9 +63,10 @@ import zlib
 
 OUTPUT_FULL = "littre.jsonl"
 OUTPUT_SAMPLE = "littre-10.jsonl"
-OUTPUT_REPEATED = "littre-x4.jsonl"
 SAMPLE_EVERY = 10
 REPEATS = 4
+OUTPUT_REPEATED_DIR = "littre-x4"
+OUTPUTS_REPEATED = [f"{OUTPUT_REPEATED_DIR}/r{repeat}.jsonl" for repeat in range(1, REPEATS + 1)]
 
 
 class InputError(Exception):
@@ -258,16 +261,17 @@ def document_line(doc_id, title, body):
 
 
 class Outputs:
-    """The three output files, written under temporary names until commit()."""
+    """The output files, written under temporary names until commit()."""
 
     def __init__(self, out_dir):
         self.out_dir = out_dir
-        self.names = [OUTPUT_FULL, OUTPUT_SAMPLE, OUTPUT_REPEATED]
+        self.names = [OUTPUT_FULL, OUTPUT_SAMPLE, *OUTPUTS_REPEATED]
         suffix = f".tmp-{os.getpid()}"
         self.temp = {n: os.path.join(out_dir, n + suffix) for n in self.names}
         self.files = {}
 
     def __enter__(self):
+        os.makedirs(os.path.join(self.out_dir, OUTPUT_REPEATED_DIR), exist_ok=True)
         for name in self.names:
             self.files[name] = open(self.temp[name], "w", encoding="utf-8", newline="\n")
         return self
@@ -281,6 +285,10 @@ class Outputs:
                     os.unlink(path)
                 except FileNotFoundError:
                     pass
+            try:  # removed only if empty, so earlier outputs stay
+                os.rmdir(os.path.join(self.out_dir, OUTPUT_REPEATED_DIR))
+            except OSError:
+                pass
         return False
 
     def commit(self):
@@ -293,7 +301,7 @@ class Outputs:
 
 
 def convert(idx_path, dict_path, out_dir, ifo_path=None):
-    """Converts and writes the three files; returns the figures for the summary."""
+    """Converts and writes the files; returns the figures for the summary."""
     offset_bits = 32
     if ifo_path:
         info = read_ifo(ifo_path)
@@ -328,7 +336,7 @@ def convert(idx_path, dict_path, out_dir, ifo_path=None):
         "body_bytes": 0,
         "files": {},
     }
-    counts = {OUTPUT_FULL: 0, OUTPUT_SAMPLE: 0, OUTPUT_REPEATED: 0}
+    counts = {name: 0 for name in (OUTPUT_FULL, OUTPUT_SAMPLE, *OUTPUTS_REPEATED)}
     os.makedirs(out_dir, exist_ok=True)
     with Outputs(out_dir) as outputs:
         full = outputs.files[OUTPUT_FULL]
@@ -354,20 +362,21 @@ def convert(idx_path, dict_path, out_dir, ifo_path=None):
         # The repeated corpus is copied from the full one, splicing a suffix into each id. Every
         # line starts with '{"id": "littre-…"', written just above.
         full.flush()
-        repeated = outputs.files[OUTPUT_REPEATED]
         prefix = '{"id": "littre-'
         id_end = len(prefix) + width
         for repeat in range(1, REPEATS + 1):
             suffix = f"-r{repeat}"
+            name = OUTPUTS_REPEATED[repeat - 1]
+            repeated = outputs.files[name]
             with open(outputs.temp[OUTPUT_FULL], encoding="utf-8", newline="\n") as source:
                 for line in source:
                     if not (line.startswith(prefix) and line[id_end] == '"'):
                         raise RuntimeError(f"unexpected line in {OUTPUT_FULL}: {line[:40]!r}")
                     repeated.write(line[:id_end] + suffix + line[id_end:])
-                    counts[OUTPUT_REPEATED] += 1
+                    counts[name] += 1
         outputs.commit()
 
-    for name in (OUTPUT_FULL, OUTPUT_SAMPLE, OUTPUT_REPEATED):
+    for name in counts:
         figures["files"][name] = (counts[name], os.path.getsize(os.path.join(out_dir, name)))
     return figures
 

@@ -10,6 +10,7 @@ byte; exits non-zero when a test fails.
 import gzip
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -22,7 +23,14 @@ sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import littre_to_jsonl  # noqa: E402
 
-OUTPUTS = ("littre.jsonl", "littre-10.jsonl", "littre-x4.jsonl")
+REPEATED = tuple(f"littre-x4/r{r}.jsonl" for r in range(1, 5))
+OUTPUTS = ("littre.jsonl", "littre-10.jsonl") + REPEATED
+
+
+def files_under(folder):
+    """Every file below `folder`, as a sorted list of paths relative to it."""
+    return sorted(os.path.relpath(os.path.join(root, name), folder)
+                  for root, _, names in os.walk(folder) for name in names)
 
 # Articles in the dictionary's markup, and the text each must become.
 ECOLE = ("<i><small>(é-ko-l') s. f.</small></i>\n\n"
@@ -115,7 +123,8 @@ class ConversionTest(unittest.TestCase):
         self.assertRegex(self.result.stdout, r"entries read: +21\n")
         self.assertRegex(self.result.stdout, r"distinct articles: +16\n")
         self.assertRegex(self.result.stdout, r"duplicates dropped: +5 ")
-        self.assertRegex(self.result.stdout, r"littre-x4\.jsonl: 64 documents")
+        for name in REPEATED:
+            self.assertRegex(self.result.stdout, re.escape(name) + r": 16 documents")
 
     def test_full_corpus_is_one_document_per_article_in_index_order(self):
         expected = "".join(line(f"littre-{n:06d}", title, body)
@@ -126,9 +135,9 @@ class ConversionTest(unittest.TestCase):
         full = self.read("littre.jsonl").splitlines(keepends=True)
         self.assertEqual(self.read("littre-10.jsonl"), full[0] + full[10])
 
-    def test_repeated_corpus_is_four_copies_with_suffixed_ids(self):
+    def test_repeated_corpus_is_four_copies_with_suffixed_ids_one_per_file(self):
         full = [json.loads(text) for text in self.read("littre.jsonl").splitlines()]
-        repeated = [json.loads(text) for text in self.read("littre-x4.jsonl").splitlines()]
+        repeated = [json.loads(text) for name in REPEATED for text in self.read(name).splitlines()]
         self.assertEqual(len(repeated), 4 * len(full))
         expected = [dict(doc, id=f"{doc['id']}-r{r}") for r in range(1, 5) for doc in full]
         self.assertEqual(repeated, expected)
@@ -141,7 +150,7 @@ class ConversionTest(unittest.TestCase):
         self.assertTrue(text.endswith("}\n"))
 
     def test_no_temporary_file_is_left(self):
-        self.assertEqual(sorted(os.listdir(self.out)), sorted(OUTPUTS))
+        self.assertEqual(files_under(self.out), sorted(OUTPUTS))
 
     def test_running_again_gives_the_same_files(self):
         out = os.path.join(self.tmp.name, "again")
@@ -277,7 +286,7 @@ class BadInputTest(unittest.TestCase):
         self.rewrite(self.idx, lambda data: data[:-3])
         result = self.convert()
         self.assertEqual(result.returncode, 1)
-        self.assertEqual(sorted(os.listdir(self.out)), sorted(OUTPUTS))
+        self.assertEqual(files_under(self.out), sorted(OUTPUTS))
         for name in OUTPUTS:
             with open(os.path.join(self.out, name), "rb") as f:
                 self.assertEqual(f.read(), before[name], name)
