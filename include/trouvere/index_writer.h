@@ -61,6 +61,12 @@ public:
     [[nodiscard]] std::vector<std::string> metadata_keys(std::string_view prefix) const;
 
     /// Makes every change since opening (or the last commit) durable and visible, atomically.
+    /// Throws DatabaseError if it fails (a full disk), leaving the database as of the last
+    /// commit. Xapian 1.4.22 instead calls std::terminate when a commit of a database that
+    /// already has a revision fails part-way, here or in a parallel build's shard; the database
+    /// is still as of the last commit. search-index installs a terminate handler that reports it
+    /// and calls remove_abandoned_builds(); an embedder that must survive a full disk can do the
+    /// same.
     void commit();
 
     /// True while an empty database is being built on several cores: until the next commit()
