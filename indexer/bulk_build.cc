@@ -25,10 +25,6 @@ constexpr std::size_t kQueueCapacity = 64;
 // against the default and lowers peak memory, and the database is the same size.
 constexpr std::size_t kShardCommitEvery = 500;
 
-// Past this many generations a shard writes on into its last one: the merge opens every
-// generation at once, with a few files each.
-constexpr std::size_t kMaxGenerations = 32;
-
 void sync_path(const fs::path& path, int flags) {
     int fd = ::open(path.c_str(), flags | O_CLOEXEC);
     if (fd < 0) throw DatabaseError("cannot open " + path.string() + " to sync it");
@@ -48,15 +44,15 @@ void sync_tree(const fs::path& folder) {
 
 }  // namespace
 
-BulkBuild::BulkBuild(fs::path scratch, unsigned shards, std::size_t generation_text_bytes)
-    : scratch_(std::move(scratch)), generation_text_bytes_(generation_text_bytes) {
+BulkBuild::BulkBuild(fs::path scratch, unsigned shards) : scratch_(std::move(scratch)) {
     try {
         fs::remove_all(scratch_);
         fs::create_directories(scratch_);
         for (unsigned i = 0; i < shards; ++i) {
             auto shard = std::make_unique<Shard>();
-            shard->folder_prefix = (scratch_ / ("shard-" + std::to_string(i) + "-")).string();
-            start_generation(*shard);
+            shard->path = scratch_ / ("shard-" + std::to_string(i));
+            shard->db = Xapian::WritableDatabase(
+                shard->path.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
             shards_.push_back(std::move(shard));
         }
     } catch (const Xapian::Error& error) {
@@ -79,40 +75,9 @@ BulkBuild::~BulkBuild() {
     fs::remove_all(scratch_, ignored);
 }
 
-void BulkBuild::start_generation(Shard& shard) {
-    fs::path path = shard.folder_prefix + std::to_string(shard.generations.size());
-    shard.db = Xapian::WritableDatabase(path.string(),
-                                        Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
-    shard.generations.push_back(std::move(path));
-    shard.superseded.emplace_back();
-    shard.uncommitted = 0;
-    shard.text_bytes = 0;
-}
-
-// An id new to the build is added without a lookup. One the build has already seen leaves the
-// generation that holds it: deleted at once from the one being written, else noted, and deleted
-// from its closed generation before the merge.
-void BulkBuild::write(Shard& shard, Analyzer& analyzer, const Work& work) {
-    const std::string& id = work.document.id;
-    if (work.replaces || work.is_removal) {
-        auto found = shard.generation_of.find(id);
-        if (found != shard.generation_of.end()) {
-            if (found->second + 1 == shard.generations.size()) {
-                shard.db.delete_document(scheme::id_term(id));
-            } else {
-                shard.superseded[found->second].push_back(id);
-            }
-            shard.generation_of.erase(found);
-        }
-    }
-    if (work.is_removal) return;
-    shard.db.add_document(to_xapian_document(analyzer, work.document));
-    shard.generation_of.emplace(id, shard.generations.size() - 1);
-    shard.text_bytes += work.document.title.size() + work.document.body.size();
-}
-
 void BulkBuild::run_shard(Shard& shard) {
     Analyzer analyzer;
+    std::size_t uncommitted = 0;
     for (;;) {
         Work work;
         {
@@ -125,21 +90,21 @@ void BulkBuild::run_shard(Shard& shard) {
             if (failure_) continue;  // drain without working, so that producers never block
         }
         try {
-            write(shard, analyzer, work);
-            if (shard.text_bytes >= generation_text_bytes_ &&
-                shard.generations.size() < kMaxGenerations) {
+            std::string id_term = scheme::id_term(work.document.id);
+            if (work.is_removal) {
+                shard.db.delete_document(id_term);
+            } else {
+                shard.db.replace_document(id_term, to_xapian_document(analyzer, work.document));
+            }
+            if (++uncommitted == kShardCommitEvery) {
                 shard.db.commit();
-                shard.db.close();
-                start_generation(shard);
-            } else if (++shard.uncommitted == kShardCommitEvery) {
-                shard.db.commit();
-                shard.uncommitted = 0;
+                uncommitted = 0;
             }
         } catch (const Xapian::Error& error) {
             std::lock_guard lock(mutex_);
             if (!failure_) {
-                failure_ = std::make_exception_ptr(DatabaseError(
-                    "shard " + shard.generations.back().string() + ": " + error.get_description()));
+                failure_ = std::make_exception_ptr(
+                    DatabaseError("shard " + shard.path.string() + ": " + error.get_description()));
             }
         } catch (...) {
             std::lock_guard lock(mutex_);
@@ -158,15 +123,13 @@ void BulkBuild::push(std::size_t shard, Work work) {
 }
 
 void BulkBuild::add_or_replace(const Document& document) {
-    bool replaces = !ids_.insert(document.id).second;
-    push(scheme::stable_hash(document.id) % shards_.size(),
-         Work{.document = document, .replaces = replaces});
+    ids_.insert(document.id);
+    push(scheme::stable_hash(document.id) % shards_.size(), Work{document, false});
 }
 
 bool BulkBuild::remove(const std::string& id) {
     if (ids_.erase(id) == 0) return false;
-    push(scheme::stable_hash(id) % shards_.size(),
-         Work{.document = Document{.id = id}, .is_removal = true});
+    push(scheme::stable_hash(id) % shards_.size(), Work{Document{.id = id}, true});
     return true;
 }
 
@@ -219,21 +182,6 @@ void BulkBuild::discard_pending_changes() noexcept {
     }
 }
 
-// A closed generation is not written again while the build runs: the ids later generations took
-// from it go in one pass, inside a transaction so that a failure leaves nothing pending.
-void BulkBuild::delete_superseded(const Shard& shard) {
-    for (std::size_t generation = 0; generation < shard.superseded.size(); ++generation) {
-        const std::vector<std::string>& ids = shard.superseded[generation];
-        if (ids.empty()) continue;
-        Xapian::WritableDatabase db(shard.generations[generation].string(),
-                                    Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-        db.begin_transaction(false);
-        for (const std::string& id : ids) db.delete_document(scheme::id_term(id));
-        db.commit_transaction();
-        db.close();
-    }
-}
-
 void BulkBuild::finish(const fs::path& output) {
     stop_threads();
     if (failure_) std::rethrow_exception(failure_);
@@ -243,10 +191,7 @@ void BulkBuild::finish(const fs::path& output) {
         for (auto& shard : shards_) {
             shard->db.commit();
             shard->db.close();
-            delete_superseded(*shard);
-            for (const fs::path& generation : shard->generations) {
-                merged.add_database(Xapian::Database(generation.string()));
-            }
+            merged.add_database(Xapian::Database(shard->path.string()));
         }
         merged.compact(output.string(), Xapian::Compactor::FULL);
     } catch (const Xapian::Error& error) {

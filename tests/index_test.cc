@@ -7,8 +7,6 @@
 #include <string>
 #include <thread>
 
-#include "core/term_scheme.h"
-#include "indexer/bulk_build.h"
 #include "tests/test_support.h"
 #include "trouvere/error.h"
 #include "trouvere/file_indexer.h"
@@ -356,69 +354,6 @@ TEST_CASE("a parallel build replaces and removes ids its shards committed earlie
     // The replaced documents' old words are gone with them.
     CHECK(searcher.search("premier", all).hits.size() == expected.size() - replaced);
     CHECK(searcher.search("ancien", all).hits.size() == expected.size() - replaced);
-}
-
-// Shards start a new generation (a database of their own) after BulkBuild's generation size: a
-// replacement or removal must reach the closed generation that holds the id, and the merge must
-// take every generation.
-TEST_CASE("a parallel build in many generations replaces and removes ids across them", "[index]") {
-    TempDir dir;
-    constexpr int kDocuments = 600;
-    const fs::path scratch = dir.path() / "scratch";
-    const fs::path output = dir.path() / "merged";
-    {
-        trouvere::indexer::BulkBuild build(scratch, 2, 2'000);
-        for (int i = 0; i < kDocuments; ++i) {
-            build.add_or_replace({.id = "doc" + std::to_string(i),
-                                  .title = "Ancien " + std::to_string(i),
-                                  .body = "premier texte numéro " + std::to_string(i)});
-        }
-        for (int i = 0; i < kDocuments; i += 7) {
-            build.add_or_replace({.id = "doc" + std::to_string(i),
-                                  .title = "Nouveau " + std::to_string(i),
-                                  .body = "texte remplacé"});
-        }
-        for (int i = 0; i < kDocuments; i += 11) CHECK(build.remove("doc" + std::to_string(i)));
-        // Removed, then added again: the id lives on in the newest generation only.
-        for (int i = 0; i < kDocuments; i += 55) {
-            build.add_or_replace({.id = "doc" + std::to_string(i),
-                                  .title = "Revenu " + std::to_string(i),
-                                  .body = "texte revenu"});
-        }
-        build.set_metadata(std::string(trouvere::scheme::kSchemeKey),
-                           std::string(trouvere::scheme::kSchemeVersion));
-        build.set_metadata("note", "gardée");
-        CHECK(build.document_count() ==
-              static_cast<std::size_t>(kDocuments - kDocuments / 11 - 1 + kDocuments / 55 + 1));
-        // Each shard wrote 300 documents of about 50 bytes: several 2,000-byte generations.
-        CHECK(fs::exists(scratch / "shard-0-3"));
-        CHECK(fs::exists(scratch / "shard-1-3"));
-        build.finish(output);
-    }
-    CHECK_FALSE(fs::exists(scratch));
-    std::set<std::string> expected;
-    int replaced = 0;
-    int returned = 0;
-    for (int i = 0; i < kDocuments; ++i) {
-        if (i % 55 == 0) {
-            ++returned;
-        } else if (i % 11 == 0) {
-            continue;
-        } else if (i % 7 == 0) {
-            ++replaced;
-        }
-        expected.insert("doc" + std::to_string(i));
-    }
-    CHECK(ids_in(output) == expected);
-    CHECK(Xapian::Database(output.string()).get_metadata("note") == "gardée");
-    trouvere::SearchOptions all;
-    all.limit = kDocuments;
-    all.snippets = false;
-    trouvere::Searcher searcher(output.string());
-    CHECK(searcher.search("remplacé", all).hits.size() == static_cast<std::size_t>(replaced));
-    CHECK(searcher.search("revenu", all).hits.size() == static_cast<std::size_t>(returned));
-    CHECK(searcher.search("premier", all).hits.size() ==
-          expected.size() - static_cast<std::size_t>(replaced + returned));
 }
 
 TEST_CASE("an abandoned parallel build leaves the database empty and no scratch behind",
