@@ -144,19 +144,19 @@ std::optional<std::string> decompress_body(std::string_view stored) {
 }
 
 std::string encode_full_record(std::string_view header, std::string_view word_offsets,
-                               std::string_view body) {
+                               std::string_view sentence_breaks, std::string_view body) {
     std::string record;
-    append_varint(record, header.size());
-    record += header;
-    append_varint(record, word_offsets.size());
-    record += word_offsets;
+    for (std::string_view part : {header, word_offsets, sentence_breaks}) {
+        append_varint(record, part.size());
+        record += part;
+    }
     record += compress_body(body);
     return record;
 }
 
 std::optional<FullRecord> split_full_record(std::string_view value) {
     FullRecord record;
-    for (std::string_view* part : {&record.header, &record.word_offsets}) {
+    for (std::string_view* part : {&record.header, &record.word_offsets, &record.sentence_breaks}) {
         std::size_t length = 0;
         if (!read_varint(value, length) || length > value.size()) return std::nullopt;
         *part = value.substr(0, length);
@@ -177,6 +177,27 @@ std::string encode_word_offsets(std::uint32_t first_position, const std::vector<
         previous_end = token.end;
     }
     return encoded;
+}
+
+std::string encode_sentence_breaks(const std::vector<std::size_t>& breaks) {
+    std::string encoded;
+    encoded.reserve(breaks.size());
+    for (std::size_t k = 1; k < breaks.size(); ++k)
+        append_varint(encoded, breaks[k] - breaks[k - 1]);
+    return encoded;
+}
+
+std::optional<std::size_t> SentenceBreakReader::next() {
+    if (damaged_) return std::nullopt;
+    if (!last_) return last_ = 0;
+    if (*last_ == body_.size()) return std::nullopt;
+    std::size_t gap = 0;
+    if (!read_varint(encoded_, gap) || gap == 0 || gap > body_.size() - *last_ ||
+        !is_character_start(body_, *last_ + gap)) {
+        damaged_ = true;
+        return std::nullopt;
+    }
+    return last_ = *last_ + gap;
 }
 
 std::optional<std::vector<WordSpan>> locate_words(std::string_view word_offsets,

@@ -16,9 +16,9 @@ namespace trouvere::stored {
 // What Xapian keeps for each document, so that results and snippets need nothing but the
 // database. Every field but the body is the header. A hit shown without a snippet reads only the
 // header, in value slot scheme::kHeaderSlot; one shown with a snippet reads only its full record,
-// in scheme::kFullRecordSlot: the header again, where the body's words are, and the body. Each
-// value read is a B-tree lookup of its own, with a system call per block it reads: 3 to 7
-// microseconds on the Littré, which callgrind does not see. Reading one value instead of three
+// in scheme::kFullRecordSlot: the header again, where the body's words and sentences are, and the
+// body. Each value read is a B-tree lookup of its own, with a system call per block it reads: 3
+// to 7 microseconds on the Littré, which callgrind does not see. Reading one value instead of three
 // took the benchmark queries' p50 with snippets from 0.60 to 0.54 ms; the header stored twice
 // costs 2% of the database.
 //
@@ -66,16 +66,47 @@ struct WordSpan {
 [[nodiscard]] std::optional<std::vector<WordSpan>> locate_words(
     std::string_view word_offsets, std::span<const std::uint32_t> positions, std::string_view body);
 
-/// A full record's parts, viewing the value they were split from.
-struct FullRecord {
-    std::string_view header;        // encode_header()
-    std::string_view word_offsets;  // encode_word_offsets(), empty for a document without body
-    std::string_view stored_body;   // compress_body()
+/// Where the body's sentences start and end, for snippets (in the full record): with them, a
+/// snippet cuts its passage at sentence boundaries without running ICU's sentence rules, which
+/// were more than a third of building it. `breaks` are analysis::sentence_breaks(body): ascending, 0
+/// first, the body's size last. Stored as the gaps between them, one varint each: about one byte
+/// a sentence.
+[[nodiscard]] std::string encode_sentence_breaks(const std::vector<std::size_t>& breaks);
+
+/// Reads what encode_sentence_breaks() stored for `body`, one boundary at a time, checking each.
+class SentenceBreakReader {
+public:
+    SentenceBreakReader(std::string_view encoded, std::string_view body)
+        : encoded_(encoded), body_(body) {}
+
+    /// The next boundary (the first is 0); nullopt after the body's size, and from the first
+    /// damage on: a boundary that does not follow the one before, lies past the body or inside
+    /// a character, or stored bytes that end before the body's size.
+    [[nodiscard]] std::optional<std::size_t> next();
+
+    /// Whether next() stopped at damage rather than at the end.
+    [[nodiscard]] bool damaged() const { return damaged_; }
+
+private:
+    std::string_view encoded_;
+    std::string_view body_;
+    std::optional<std::size_t> last_;
+    bool damaged_ = false;
 };
 
-/// The value for scheme::kFullRecordSlot: `header` and `word_offsets` each as a varint byte length
-/// and the bytes, then compress_body(body).
+/// A full record's parts, viewing the value they were split from. The word offsets and the
+/// sentence breaks are empty for a document without body.
+struct FullRecord {
+    std::string_view header;           // encode_header()
+    std::string_view word_offsets;     // encode_word_offsets()
+    std::string_view sentence_breaks;  // encode_sentence_breaks()
+    std::string_view stored_body;      // compress_body()
+};
+
+/// The value for scheme::kFullRecordSlot: `header`, `word_offsets` and `sentence_breaks` each as
+/// a varint byte length and the bytes, then compress_body(body).
 [[nodiscard]] std::string encode_full_record(std::string_view header, std::string_view word_offsets,
+                                             std::string_view sentence_breaks,
                                              std::string_view body);
 
 /// Inverse of encode_full_record(), without decompressing the body; nullopt when a length is

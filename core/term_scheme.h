@@ -14,7 +14,7 @@ namespace trouvere::scheme {
 /// Written at creation; the searcher refuses databases without it (or with another version), so
 /// that a change of scheme is caught instead of silently returning nothing.
 inline constexpr std::string_view kSchemeKey = "trouvere:scheme";
-inline constexpr std::string_view kSchemeVersion = "6";
+inline constexpr std::string_view kSchemeVersion = "7";
 
 /// True when `version` names an older scheme than kSchemeVersion (a database to rebuild).
 [[nodiscard]] bool is_older_version(std::string_view version);
@@ -31,8 +31,8 @@ inline constexpr std::string_view kAccentedPrefix = "A";
 inline constexpr Xapian::valueno kDateSlot = 0;
 /// Every stored field but the body (stored::encode_header), for hits shown without a snippet.
 inline constexpr Xapian::valueno kHeaderSlot = 1;
-/// The header again, the body's word offsets and the body compressed (stored::encode_full_record):
-/// all a hit shown with a snippet reads. The document data is empty.
+/// The header again, the body's word offsets and sentence breaks, and the body compressed
+/// (stored::encode_full_record): all a hit shown with a snippet reads. The document data is empty.
 inline constexpr Xapian::valueno kFullRecordSlot = 2;
 
 /// Title words count this many times in the unprefixed family: a word in the title says more

@@ -1,5 +1,6 @@
 #include "indexer/xapian_document.h"
 
+#include "analysis/sentence_breaks.h"
 #include "core/stored_document.h"
 #include "core/term_scheme.h"
 
@@ -36,10 +37,15 @@ Xapian::Document to_xapian_document(Analyzer& analyzer, const Document& document
     index_tokens(result, body, body_position, false);
 
     const std::string header = stored::encode_header(document);
-    const std::string word_offsets =
-        document.body.empty() ? std::string() : stored::encode_word_offsets(body_position, body);
-    result.add_value(scheme::kFullRecordSlot,
-                     stored::encode_full_record(header, word_offsets, document.body));
+    std::string word_offsets;
+    std::string sentence_breaks;
+    if (!document.body.empty()) {
+        word_offsets = stored::encode_word_offsets(body_position, body);
+        sentence_breaks = stored::encode_sentence_breaks(analysis::sentence_breaks(document.body));
+    }
+    result.add_value(
+        scheme::kFullRecordSlot,
+        stored::encode_full_record(header, word_offsets, sentence_breaks, document.body));
     result.add_value(scheme::kHeaderSlot, header);
     if (!document.date.empty()) result.add_value(scheme::kDateSlot, document.date);
     return result;

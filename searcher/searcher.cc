@@ -133,15 +133,20 @@ struct Searcher::Impl {
     [[nodiscard]] SearchResults search_once(std::string_view query_text,
                                             const SearchOptions& options);
 
-    // The snippet of a hit: of its body, or of its title when it has no body.
-    Snippet snippet_of(const Document& document, std::string_view word_offsets, Xapian::docid hit,
-                       const searcher::MatchSpec& match, std::size_t max_chars) {
+    // The snippet of a hit: of its body, or of its title when it has no body. `record` gives
+    // where the body's words and sentences are.
+    Snippet snippet_of(const Document& document, const stored::FullRecord& record,
+                       Xapian::docid hit, const searcher::MatchSpec& match, std::size_t max_chars) {
         if (document.body.empty()) {
             return searcher::build_snippet(analyzer, document.title, match, max_chars);
         }
-        if (!match.empty()) {
-            auto tokens = located_tokens(db, hit, word_offsets, document.body, match);
-            if (tokens) return searcher::build_snippet(document.body, *tokens, match, max_chars);
+        // Nothing to mark needs no words at all.
+        auto tokens = match.empty()
+                          ? std::optional<std::vector<Token>>(std::in_place)
+                          : located_tokens(db, hit, record.word_offsets, document.body, match);
+        if (tokens) {
+            return searcher::build_snippet(document.body, *tokens, record.sentence_breaks, match,
+                                           max_chars);
         }
         return searcher::build_snippet(analyzer, document.body, match, max_chars);
     }
@@ -232,9 +237,8 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
                     results.warnings.push_back("the stored text of document '" + document.id +
                                                "' is damaged; index it again");
                 }
-                hit.snippet =
-                    snippet_of(document, record ? record->word_offsets : std::string_view(), *item,
-                               translation.match, options.snippet_chars);
+                hit.snippet = snippet_of(document, record.value_or(stored::FullRecord()), *item,
+                                         translation.match, options.snippet_chars);
             } else {
                 document = stored::decode_header(stored_document.get_value(scheme::kHeaderSlot));
             }

@@ -20,6 +20,8 @@
 #include <memory>
 #include <unordered_map>
 
+#include "analysis/sentence_breaks.h"
+#include "core/stored_document.h"
 #include "trouvere/error.h"
 
 namespace trouvere::searcher {
@@ -317,18 +319,68 @@ BreakIterators& thread_break_iterators() {
     thread_local BreakIterators iterators = [] {
         UErrorCode status = U_ZERO_ERROR;
         BreakIterators created;
-        created.sentences.reset(
-            icu::BreakIterator::createSentenceInstance(icu::Locale::getFrench(), status));
+        created.sentences = analysis::make_sentence_iterator();
         created.words.reset(
             icu::BreakIterator::createWordInstance(icu::Locale::getFrench(), status));
-        if (U_FAILURE(status) || !created.sentences || !created.words) {
-            throw Error(std::string("ICU cannot provide French sentence and word breaks: ") +
+        if (U_FAILURE(status) || !created.words) {
+            throw Error(std::string("ICU cannot provide French word breaks: ") +
                         u_errorName(status));
         }
         return created;
     }();
     return iterators;
 }
+
+// The sentence boundaries of a text, found as far as its passages need them: read from those
+// indexing stored when there are any, else found by ICU's rules over the whole text. Both give
+// analysis::sentence_breaks(text), so a snippet does not depend on which was used. Stored
+// boundaries that turn out damaged are dropped and ICU starts over.
+class SentenceBoundaries {
+public:
+    SentenceBoundaries(std::string_view text, std::string_view stored) : text_(text) {
+        if (!stored.empty()) stored_.emplace(stored, text);
+    }
+
+    // Finds every boundary up to the first at or past `offset`.
+    void reach(std::size_t offset) {
+        while (!finished_ && (known_.empty() || known_.back() < offset)) {
+            std::optional<std::size_t> next = next_boundary();
+            if (next) {
+                known_.push_back(*next);
+            } else {
+                finished_ = true;
+            }
+        }
+    }
+
+    // The last boundary at or before `offset`, which reach() must have passed.
+    [[nodiscard]] std::size_t at_or_before(std::size_t offset) const {
+        auto after = std::upper_bound(known_.begin(), known_.end(), offset);
+        return after == known_.begin() ? 0 : *(after - 1);
+    }
+
+    [[nodiscard]] bool contains(std::size_t offset) const {
+        return std::binary_search(known_.begin(), known_.end(), offset);
+    }
+
+private:
+    std::optional<std::size_t> next_boundary() {
+        if (stored_) {
+            std::optional<std::size_t> next = stored_->next();
+            if (next || !stored_->damaged()) return next;
+            stored_.reset();
+            known_.clear();
+        }
+        if (!walker_) walker_.emplace(*thread_break_iterators().sentences, text_);
+        return walker_->next();
+    }
+
+    std::string_view text_;
+    std::optional<stored::SentenceBreakReader> stored_;
+    std::optional<analysis::SentenceWalker> walker_;
+    std::vector<std::size_t> known_;  // ascending
+    bool finished_ = false;
+};
 
 // Every term `match` marks, phrase words included.
 std::vector<std::string_view> terms_of(const MatchSpec& match) {
@@ -410,16 +462,16 @@ TokensAndMatches tokens_as_needed(std::string_view text, const MatchSpec& match,
 // Chooses passage boundaries in one text: sentence boundaries where the sentence fits, else word
 // boundaries that touch whitespace, so that no word is cut unless it alone exceeds the budget.
 //
-// ICU only sees a window of the text around the match: `budget` columns on either side, the most
-// a passage can reach, plus kBreakContextBytes so that the rules see the same context as in the
-// whole text. A sentence iterator over a whole long document backs up a long way to a safe point
-// on every query, which made cutting cost as much as analysing.
+// ICU's word iterator only sees a window of the text around the match: `budget` columns on either
+// side, the most a passage can reach, plus kBreakContextBytes of context for the rules. A word
+// iterator over a whole long document backs up a long way to a safe point on every query, which
+// made cutting cost as much as analysing.
 class Cutter {
 public:
-    Cutter(std::string_view text, Range content)
+    Cutter(std::string_view text, Range content, SentenceBoundaries& sentences)
         : text_(text),
           content_(content),
-          sentences_(*thread_break_iterators().sentences),
+          sentences_(sentences),
           words_(*thread_break_iterators().words) {}
 
     ~Cutter() { detach(); }
@@ -463,7 +515,8 @@ public:
 private:
     static constexpr std::size_t kBreakContextBytes = 64;
 
-    // Points the ICU iterators at the part of the text a passage showing `match` can touch.
+    // Points the word iterator at the part of the text a passage showing `match` can touch, and
+    // finds the sentence boundaries in it.
     void focus(Range match, std::size_t budget) {
         std::size_t begin = columns_before(match.begin, budget);
         begin = begin > kBreakContextBytes ? begin - kBreakContextBytes : 0;
@@ -476,7 +529,6 @@ private:
         detach();
         UErrorCode status = U_ZERO_ERROR;
         utext_openUTF8(&utext_, text_.data() + begin, static_cast<int64_t>(end - begin), &status);
-        sentences_.setText(&utext_, status);
         words_.setText(&utext_, status);
         attached_ = true;
         if (U_FAILURE(status)) {
@@ -484,19 +536,11 @@ private:
             throw Error(std::string("ICU cannot read the snippet text: ") + u_errorName(status));
         }
         window_ = {begin, end};
-        // Every sentence boundary of the window, found in one forward pass: asking ICU whether
-        // an offset is a boundary makes it back up to a safe point and scan forward again, and a
-        // passage asks that a few dozen times.
-        sentence_starts_.clear();
-        for (int32_t at = sentences_.first(); at != icu::BreakIterator::DONE;
-             at = sentences_.next()) {
-            sentence_starts_.push_back(from_icu(at));
-        }
+        sentences_.reach(end);
     }
 
     void detach() {
         if (!attached_) return;
-        sentences_.setText(icu::UnicodeString());
         words_.setText(icu::UnicodeString());
         utext_close(&utext_);
         attached_ = false;
@@ -533,13 +577,12 @@ private:
                    : window_.begin + static_cast<std::size_t>(boundary);
     }
 
-    std::size_t sentence_at_or_before(std::size_t offset) {
-        auto after = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), offset);
-        return after == sentence_starts_.begin() ? 0 : *(after - 1);
+    [[nodiscard]] std::size_t sentence_at_or_before(std::size_t offset) const {
+        return sentences_.at_or_before(offset);
     }
 
-    bool is_sentence_boundary(std::size_t offset) {
-        return std::binary_search(sentence_starts_.begin(), sentence_starts_.end(), offset);
+    [[nodiscard]] bool is_sentence_boundary(std::size_t offset) const {
+        return sentences_.contains(offset);
     }
 
     std::size_t word_before(std::size_t offset) {
@@ -606,12 +649,11 @@ private:
 
     std::string_view text_;
     Range content_;
-    icu::BreakIterator& sentences_;
+    SentenceBoundaries& sentences_;  // known up to the window's end
     icu::BreakIterator& words_;
     UText utext_ = UTEXT_INITIALIZER;
     bool attached_ = false;
     Range window_;
-    std::vector<std::size_t> sentence_starts_;  // in the window, ascending
 };
 
 // Passages in text order, at most `budget` columns in all, separators included.
@@ -736,10 +778,10 @@ void append_passage(std::string_view text, Range passage, const std::vector<Toke
 }
 
 // A snippet of `text` from the tokens `append_tokens` gives, as tokens_as_needed asks for them,
-// and only when `match` is not empty.
+// and only when `match` is not empty. `stored_sentence_breaks` as for build_snippet.
 template <typename AppendTokens>
 Snippet assemble(std::string_view text, const MatchSpec& match, std::size_t max_chars,
-                 AppendTokens append_tokens) {
+                 std::string_view stored_sentence_breaks, AppendTokens append_tokens) {
     Snippet snippet;
     const Range content = trimmed(text, {0, text.size()});
     if (max_chars == 0 || content.begin == content.end) return snippet;
@@ -761,7 +803,8 @@ Snippet assemble(std::string_view text, const MatchSpec& match, std::size_t max_
         tokens = std::move(found.tokens);
         matches = std::move(found.matches);
     }
-    Cutter cutter(text, content);
+    SentenceBoundaries sentences(text, stored_sentence_breaks);
+    Cutter cutter(text, content, sentences);
     std::vector<Range> passages = choose_passages(text, cutter, matches, budget);
     for (std::size_t k = 0; k < passages.size(); ++k) {
         Range passage = trimmed(text, passages[k]);
@@ -798,11 +841,12 @@ Snippet build_snippet(Analyzer& analyzer, std::string_view text, const MatchSpec
             tokens.push_back(std::move(token));
         }
     };
-    return assemble(text, match, max_chars, analyze);
+    return assemble(text, match, max_chars, std::string_view(), analyze);
 }
 
 Snippet build_snippet(std::string_view text, const std::vector<Token>& tokens,
-                      const MatchSpec& match, std::size_t max_chars) {
+                      std::string_view stored_sentence_breaks, const MatchSpec& match,
+                      std::size_t max_chars) {
     text = within_icu_reach(text);
     // Tokens past what ICU can reach (over 2 GiB in) are left out, like the text they are in.
     const auto reachable_end = std::partition_point(
@@ -811,7 +855,7 @@ Snippet build_snippet(std::string_view text, const std::vector<Token>& tokens,
     auto take = [&](std::size_t /*from*/, std::size_t to, std::vector<Token>& taken) {
         for (; next != reachable_end && next->begin < to; ++next) taken.push_back(*next);
     };
-    return assemble(text, match, max_chars, take);
+    return assemble(text, match, max_chars, stored_sentence_breaks, take);
 }
 
 }  // namespace trouvere::searcher

@@ -32,8 +32,10 @@ struct MatchSpec {
 /// build_snippet with the matches already known, for a stored body whose words were located
 /// from the index: `tokens` holds, in text order, every token of Analyzer::analyze(text) whose
 /// term `match` names (others may be there too), numbered as analyze numbers them from any first
-/// position.
+/// position. `stored_sentence_breaks` is stored::encode_sentence_breaks() of the text's sentence
+/// breaks, read instead of running ICU's sentence rules; empty or damaged, ICU finds them.
 [[nodiscard]] Snippet build_snippet(std::string_view text, const std::vector<Token>& tokens,
-                                    const MatchSpec& match, std::size_t max_chars);
+                                    std::string_view stored_sentence_breaks, const MatchSpec& match,
+                                    std::size_t max_chars);
 
 }  // namespace trouvere::searcher

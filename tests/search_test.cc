@@ -355,26 +355,38 @@ TEST_CASE("snippets found from the index's word offsets are those analysing the 
         auto record = trouvere::testing::stored_record(xapian.get_document(*it));
         REQUIRE(record.has_value());
         CHECK(record->body.empty() == record->word_offsets.empty());
+        CHECK(record->body.empty() == record->sentence_breaks.empty());
     }
     check_snippets_match_analysis(db, documents);
 
-    SECTION("and offsets cut short fall back to analysing the body") {
-        {
-            Xapian::WritableDatabase writable(db, Xapian::DB_OPEN);
-            for (Xapian::PostingIterator it = writable.postlist_begin("");
-                 it != writable.postlist_end(""); ++it) {
-                Xapian::Document stored = writable.get_document(*it);
-                auto record = trouvere::testing::stored_record(stored);
-                REQUIRE(record.has_value());
-                if (record->word_offsets.empty()) continue;
-                record->word_offsets.resize(record->word_offsets.size() / 2);
-                stored.add_value(trouvere::scheme::kFullRecordSlot,
-                                 trouvere::stored::encode_full_record(
-                                     record->header, record->word_offsets, record->body));
-                writable.replace_document(*it, stored);
-            }
-            writable.commit();
+    // Rewrites every stored record with a body through `damage`.
+    auto damage_records = [&](auto damage) {
+        Xapian::WritableDatabase writable(db, Xapian::DB_OPEN);
+        for (Xapian::PostingIterator it = writable.postlist_begin("");
+             it != writable.postlist_end(""); ++it) {
+            Xapian::Document stored = writable.get_document(*it);
+            auto record = trouvere::testing::stored_record(stored);
+            REQUIRE(record.has_value());
+            if (record->body.empty()) continue;
+            damage(*record);
+            stored.add_value(
+                trouvere::scheme::kFullRecordSlot,
+                trouvere::stored::encode_full_record(record->header, record->word_offsets,
+                                                     record->sentence_breaks, record->body));
+            writable.replace_document(*it, stored);
         }
+        writable.commit();
+    };
+    SECTION("and offsets cut short fall back to analysing the body") {
+        damage_records([](trouvere::testing::StoredRecord& record) {
+            record.word_offsets.resize(record.word_offsets.size() / 2);
+        });
+        check_snippets_match_analysis(db, documents);
+    }
+    SECTION("and sentence breaks cut short fall back to ICU's sentence rules") {
+        damage_records([](trouvere::testing::StoredRecord& record) {
+            record.sentence_breaks.resize(record.sentence_breaks.size() / 2);
+        });
         check_snippets_match_analysis(db, documents);
     }
 }

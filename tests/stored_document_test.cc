@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "analysis/sentence_breaks.h"
 #include "core/stored_document.h"
 #include "tests/test_support.h"
 #include "trouvere/analyzer.h"
@@ -207,27 +209,91 @@ TEST_CASE("a damaged stored body is refused, never trusted or allocated blindly"
     CHECK_FALSE(decompress_body(flipped).has_value());
 }
 
-TEST_CASE("a full record gives back its header, word offsets and body; damaged lengths are refused",
-          "[index]") {
+TEST_CASE(
+    "a full record gives back its header, word offsets, sentence breaks and body; damaged "
+    "lengths are refused",
+    "[index]") {
     using trouvere::stored::split_full_record;
     const std::string body = trouvere::testing::french_prose(4, 300);
     const std::string header = trouvere::stored::encode_header({.id = "a", .title = "Titre"});
     const std::string offsets(300, '\x05');
+    const std::string breaks(20, '\x11');
     for (const std::string& words : {offsets, std::string()}) {
-        const std::string record = trouvere::stored::encode_full_record(header, words, body);
-        auto parts = split_full_record(record);
-        REQUIRE(parts.has_value());
-        CHECK(parts->header == header);
-        CHECK(parts->word_offsets == words);
-        auto back = trouvere::stored::decompress_body(parts->stored_body);
-        REQUIRE(back.has_value());
-        CHECK(*back == body);
+        for (const std::string& sentences : {breaks, std::string()}) {
+            const std::string record =
+                trouvere::stored::encode_full_record(header, words, sentences, body);
+            auto parts = split_full_record(record);
+            REQUIRE(parts.has_value());
+            CHECK(parts->header == header);
+            CHECK(parts->word_offsets == words);
+            CHECK(parts->sentence_breaks == sentences);
+            auto back = trouvere::stored::decompress_body(parts->stored_body);
+            REQUIRE(back.has_value());
+            CHECK(*back == body);
+        }
     }
-    const std::string record = trouvere::stored::encode_full_record(header, offsets, body);
+    const std::string record = trouvere::stored::encode_full_record(header, offsets, breaks, body);
     // Cut inside the offsets, a length past the end, and a varint that never ends.
     CHECK_FALSE(split_full_record(record.substr(0, header.size() + 100)).has_value());
     CHECK_FALSE(split_full_record("\x7f"
                                   "abc")
                     .has_value());
     CHECK_FALSE(split_full_record(std::string(12, '\xff')).has_value());
+}
+
+namespace {
+
+// Every boundary a reader gives, and whether it stopped at damage.
+std::pair<std::vector<std::size_t>, bool> read_all(std::string_view encoded,
+                                                   std::string_view body) {
+    trouvere::stored::SentenceBreakReader reader(encoded, body);
+    std::vector<std::size_t> read;
+    while (auto boundary = reader.next()) read.push_back(*boundary);
+    return {read, reader.damaged()};
+}
+
+}  // namespace
+
+TEST_CASE("stored sentence breaks give back ICU's, in about a byte a sentence",
+          "[index][snippet]") {
+    const std::string body =
+        "Le traité fut signé à Paris. Il entra en vigueur le 3 mai ! "
+        "Voir p. 12, 14 et 15 du rapport. Qui l’eût cru ?\nFin";
+    const std::vector<std::size_t> breaks = trouvere::analysis::sentence_breaks(body);
+    // 0, the four sentence ends, and the end of the text.
+    REQUIRE(breaks.size() == 6);
+    CHECK(breaks.front() == 0);
+    CHECK(breaks.back() == body.size());
+    CHECK(body.substr(breaks[2], 4) == "Voir");
+    const std::string encoded = trouvere::stored::encode_sentence_breaks(breaks);
+    CHECK(encoded.size() == breaks.size() - 1);
+    CHECK(read_all(encoded, body) == std::pair(breaks, false));
+
+    // A text of no bytes has one boundary, 0, and nothing to store.
+    CHECK(trouvere::analysis::sentence_breaks("") == std::vector<std::size_t>{0});
+    CHECK(read_all("", "") == std::pair(std::vector<std::size_t>{0}, false));
+}
+
+TEST_CASE("damaged stored sentence breaks are refused from the damage on, never trusted",
+          "[index][snippet]") {
+    const std::string body = "Première phrase. Deuxième phrase. Troisième, la dernière.";
+    const std::vector<std::size_t> breaks = trouvere::analysis::sentence_breaks(body);
+    REQUIRE(breaks.size() == 4);
+    const std::string encoded = trouvere::stored::encode_sentence_breaks(breaks);
+    const std::vector<std::size_t> up_to_second(breaks.begin(), breaks.begin() + 2);
+
+    // Cut short: the boundaries before the cut, then damage instead of the body's end.
+    CHECK(read_all(encoded.substr(0, 1), body) == std::pair(up_to_second, true));
+    CHECK(read_all("", body) == std::pair(std::vector<std::size_t>{0}, true));
+    // A gap of zero, one past the body, one into the middle of `è`, a varint that never ends.
+    std::string zero_gap = encoded;
+    zero_gap[1] = '\0';
+    CHECK(read_all(zero_gap, body) == std::pair(up_to_second, true));
+    std::string past_end = encoded;
+    past_end[1] = static_cast<char>(body.size());
+    CHECK(read_all(past_end, body) == std::pair(up_to_second, true));
+    const std::size_t inside_e_grave = body.find("è") + 1;
+    CHECK(read_all(std::string(1, static_cast<char>(inside_e_grave)), body) ==
+          std::pair(std::vector<std::size_t>{0}, true));
+    CHECK(read_all(std::string(12, '\xff'), body) == std::pair(std::vector<std::size_t>{0}, true));
 }

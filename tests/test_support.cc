@@ -249,6 +249,7 @@ std::optional<StoredRecord> stored_record(const Xapian::Document& document) {
     if (!body) return std::nullopt;
     return StoredRecord{.header = std::string(record->header),
                         .word_offsets = std::string(record->word_offsets),
+                        .sentence_breaks = std::string(record->sentence_breaks),
                         .body = std::move(*body)};
 }
 

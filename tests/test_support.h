@@ -107,6 +107,7 @@ private:
 struct StoredRecord {
     std::string header;
     std::string word_offsets;
+    std::string sentence_breaks;
     std::string body;
 };
 

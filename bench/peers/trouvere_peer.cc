@@ -19,12 +19,13 @@ public:
                 {"analysis", "ICU words, elision, NFKC case and accent folding, French Snowball"},
                 {"fields",
                  "title (3x weight, and title: family) and body; positions on the "
-                 "folded stems only; stored: header, LZ4 body and word offsets in values"},
+                 "folded stems only; stored: header, LZ4 body, word offsets and sentence "
+                 "breaks in values"},
                 {"default_op", "AND, falling back to OR when no document has every word"},
                 {"ranking", "BM25Weight (default)"},
                 {"snippets",
-                 "own highlighter, matches from position lists and stored word offsets, "
-                 "200 characters"}};
+                 "own highlighter, matches from position lists and stored word offsets, cut "
+                 "at stored sentence breaks, 200 characters"}};
     }
 
     peers::Json index(const std::string& location, peers::JsonlReader& records) override {

@@ -7,14 +7,16 @@
 // Properties (tests/fuzz/snippet_checks.h): valid UTF-8, no longer than the length asked for,
 // highlights well formed, and HTML with balanced, unnested <mark> tags around the same text.
 // And the searcher's way gives the same snippet: the document's words stored as offsets
-// (stored::encode_word_offsets), the matched ones located again by position, and the snippet
-// built from those instead of from analysis.
+// (stored::encode_word_offsets) and its sentence breaks stored too
+// (stored::encode_sentence_breaks), the matched words located again by position, and the snippet
+// built from those instead of from analysis and ICU's sentence rules.
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
 
+#include "analysis/sentence_breaks.h"
 #include "core/stored_document.h"
 #include "searcher/query_translation.h"
 #include "searcher/snippet_builder.h"
@@ -87,8 +89,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         matched[k].begin = (*located)[k].begin;
         matched[k].end = (*located)[k].end;
     }
+    const std::string sentence_breaks =
+        trouvere::stored::encode_sentence_breaks(trouvere::analysis::sentence_breaks(document));
     const trouvere::Snippet from_offsets =
-        trouvere::searcher::build_snippet(document, matched, match, max_chars);
+        trouvere::searcher::build_snippet(document, matched, sentence_breaks, match, max_chars);
     trouvere::fuzz::check(
         from_offsets.text == snippet.text, "snippet from stored offsets is the analysed one",
         [&] { return trouvere::fuzz::printable(from_offsets.text + " | " + snippet.text); });
