@@ -56,6 +56,13 @@ bool is_ascii_space(unsigned char c) {
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+// Printable ASCII other than the space: one column per byte. Most of a French text is runs of
+// these, which the column counting below takes without decoding them one unit at a time.
+inline bool is_ascii_graphic(char byte) {
+    auto value = static_cast<unsigned char>(byte);
+    return value > ' ' && value < 0x7F;
+}
+
 bool is_space(UChar32 c) {
     if (c < 0) return false;
     if (c < 0x80) return is_ascii_space(static_cast<unsigned char>(c));
@@ -96,7 +103,24 @@ public:
     // Advances to `offset`, stopping early once more than `cap` columns are counted; returns the
     // columns counted (more than `cap` means the range does not fit in `cap`).
     std::size_t advance_to(std::size_t offset, std::size_t cap = kNone) {
-        while (offset_ < offset && columns_ <= cap) take(next_unit(text_, offset_));
+        while (offset_ < offset && columns_ <= cap) {
+            // Up to the first column past `cap`, as taking one unit at a time would stop.
+            std::size_t room = cap - columns_;
+            take_graphic_run(room < offset - offset_ ? offset_ + room + 1 : offset);
+            if (offset_ < offset && columns_ <= cap) take(next_unit(text_, offset_));
+        }
+        return columns_;
+    }
+
+    // Advances to `offset` like advance_to, but once more than `gap` columns are counted on the
+    // way, jumps there: the columns counted are exact when the way is at most `gap` columns
+    // long, else `gap` + 1.
+    std::size_t advance_or_skip_to(std::size_t offset, std::size_t gap) {
+        advance_to(offset, gap > kNone - columns_ ? kNone : columns_ + gap);
+        if (offset_ < offset) {
+            offset_ = offset;
+            in_space_ = is_space(previous_unit(text_, offset, 0).second);
+        }
         return columns_;
     }
 
@@ -104,6 +128,10 @@ public:
     // is always at the end of a unit.
     std::size_t advance_within(std::size_t budget, std::size_t limit) {
         while (offset_ < limit) {
+            if (columns_ < budget) {
+                take_graphic_run(offset_ + std::min(budget - columns_, limit - offset_));
+                if (offset_ == limit) break;
+            }
             Unit unit = next_unit(text_, offset_);
             bool opens_column = !(unit.space && in_space_);
             if (unit.next > limit || (opens_column && columns_ >= budget)) break;
@@ -117,6 +145,15 @@ private:
         if (!(unit.space && in_space_)) ++columns_;
         in_space_ = unit.space;
         offset_ = unit.next;
+    }
+
+    // Takes the printable ASCII from here to `limit` at most.
+    void take_graphic_run(std::size_t limit) {
+        std::size_t start = offset_;
+        while (offset_ < limit && is_ascii_graphic(text_[offset_])) ++offset_;
+        if (offset_ == start) return;
+        columns_ += offset_ - start;
+        in_space_ = false;
     }
 
     std::string_view text_;
@@ -168,7 +205,8 @@ struct Hit {
     std::size_t begin = 0;  // bytes
     std::size_t end = 0;
     // Columns from the first marked word: only their differences are used, so the text before
-    // the first match (most of a long article, for a rare word) is never counted.
+    // the first match (most of a long article, for a rare word) is never counted. A difference
+    // is exact up to the budget find_matches was given; past it, it only says "more".
     std::size_t column_begin = 0;
     std::size_t column_end = 0;
     std::uint32_t key = 0;  // the term or phrase matched: terms first, then phrases
@@ -192,7 +230,7 @@ bool phrase_at(const std::vector<Token>& tokens, std::size_t first,
 }
 
 Matches find_matches(std::string_view text, const std::vector<Token>& tokens,
-                     const MatchSpec& match) {
+                     const MatchSpec& match, std::size_t budget) {
     struct Found {
         std::size_t first;  // token indices, inclusive
         std::size_t last;
@@ -228,13 +266,15 @@ Matches find_matches(std::string_view text, const std::vector<Token>& tokens,
 
     // One pass over the text gives the columns of every marked token. A token starts with a
     // character that is not whitespace, so counting from there gives the same differences as
-    // counting from the start of the text.
+    // counting from the start of the text. No passage spans a gap of more than `budget` columns
+    // between marked tokens, so the pass skips the rest of such a gap, which in a long article
+    // is most of its text.
     std::vector<std::size_t> column_begin(matches.marked.size());
     std::vector<std::size_t> column_end(matches.marked.size());
     ColumnWalker walker(text, tokens[matches.marked.front()].begin);
     for (std::size_t k = 0; k < matches.marked.size(); ++k) {
         const Token& token = tokens[matches.marked[k]];
-        column_begin[k] = walker.advance_to(token.begin);
+        column_begin[k] = walker.advance_or_skip_to(token.begin, budget);
         column_end[k] = walker.advance_to(token.end);
     }
     auto mark_index = [&](std::size_t token) {
@@ -308,27 +348,26 @@ Range span_of(const std::vector<Hit>& hits, const Window& window,
     return span;
 }
 
-struct BreakIterators {
-    std::unique_ptr<icu::BreakIterator> sentences;
-    std::unique_ptr<icu::BreakIterator> words;
-};
-
-// Creating ICU break iterators costs more than cutting a snippet, so each thread keeps one pair
-// and only points it at each new text.
-BreakIterators& thread_break_iterators() {
-    thread_local BreakIterators iterators = [] {
+// Creating an ICU break iterator costs more than cutting a snippet, so each thread keeps one of
+// each kind and only points it at each new text. The sentence iterator is made only when a text
+// has no usable stored sentence breaks: in an index of this version, never.
+icu::BreakIterator& thread_word_iterator() {
+    thread_local std::unique_ptr<icu::BreakIterator> iterator = [] {
         UErrorCode status = U_ZERO_ERROR;
-        BreakIterators created;
-        created.sentences = analysis::make_sentence_iterator();
-        created.words.reset(
+        std::unique_ptr<icu::BreakIterator> created(
             icu::BreakIterator::createWordInstance(icu::Locale::getFrench(), status));
-        if (U_FAILURE(status) || !created.words) {
+        if (U_FAILURE(status) || !created) {
             throw Error(std::string("ICU cannot provide French word breaks: ") +
                         u_errorName(status));
         }
         return created;
     }();
-    return iterators;
+    return *iterator;
+}
+
+icu::BreakIterator& thread_sentence_iterator() {
+    thread_local std::unique_ptr<icu::BreakIterator> iterator = analysis::make_sentence_iterator();
+    return *iterator;
 }
 
 // The sentence boundaries of a text, found as far as its passages need them: read from those
@@ -371,7 +410,7 @@ private:
             stored_.reset();
             known_.clear();
         }
-        if (!walker_) walker_.emplace(*thread_break_iterators().sentences, text_);
+        if (!walker_) walker_.emplace(thread_sentence_iterator(), text_);
         return walker_->next();
     }
 
@@ -445,7 +484,7 @@ TokensAndMatches tokens_as_needed(std::string_view text, const MatchSpec& match,
         if (done >= text.size()) break;
         if (unseen > 0) continue;
 
-        Matches matches = find_matches(text, tokens, match);
+        Matches matches = find_matches(text, tokens, match, budget);
         if (matches.distinct < matches.key_count) continue;
         std::vector<std::uint32_t> counts(matches.key_count, 0);
         Window best = best_window(matches.hits, 0, matches.hits.size(), budget, counts);
@@ -455,7 +494,7 @@ TokensAndMatches tokens_as_needed(std::string_view text, const MatchSpec& match,
             return {std::move(tokens), std::move(matches)};
         }
     }
-    Matches matches = find_matches(text, tokens, match);
+    Matches matches = find_matches(text, tokens, match, budget);
     return {std::move(tokens), std::move(matches)};
 }
 
@@ -469,10 +508,7 @@ TokensAndMatches tokens_as_needed(std::string_view text, const MatchSpec& match,
 class Cutter {
 public:
     Cutter(std::string_view text, Range content, SentenceBoundaries& sentences)
-        : text_(text),
-          content_(content),
-          sentences_(sentences),
-          words_(*thread_break_iterators().words) {}
+        : text_(text), content_(content), sentences_(sentences), words_(thread_word_iterator()) {}
 
     ~Cutter() { detach(); }
     Cutter(const Cutter&) = delete;
@@ -555,6 +591,12 @@ private:
         std::size_t counted = 0;
         bool in_space = false;
         while (from > 0 && counted <= columns) {
+            if (is_ascii_graphic(text_[from - 1])) {
+                ++counted;
+                in_space = false;
+                --from;
+                continue;
+            }
             auto [start, c] = previous_unit(text_, from, 0);
             bool space = is_space(c);
             if (!(space && in_space)) ++counted;
@@ -745,8 +787,23 @@ void append_passage(std::string_view text, Range passage, const std::vector<Toke
         }
     };
 
+    // Where sync_marks next has something to do.
+    auto next_mark_edge = [&] {
+        if (mark == marked.end()) return kNone;
+        const Token& token = tokens[*mark];
+        return open ? token.end : token.begin;
+    };
+
     for (std::size_t at = passage.begin; at < passage.end;) {
         sync_marks(at);
+        std::size_t graphic_end = at;
+        std::size_t graphic_limit = std::min(passage.end, next_mark_edge());
+        while (graphic_end < graphic_limit && is_ascii_graphic(text[graphic_end])) ++graphic_end;
+        if (graphic_end > at) {
+            out.append(text.substr(at, graphic_end - at));
+            at = graphic_end;
+            continue;
+        }
         Unit unit = next_unit(text, at);
         if (unit.space) {
             std::size_t run_end = unit.next;
@@ -757,7 +814,8 @@ void append_passage(std::string_view text, Range passage, const std::vector<Toke
             }
             // A lone space character is kept as written (French puts no-break spaces before
             // `:` and inside `« »`); longer runs and line breaks become one space.
-            bool keep = run_end == unit.next && u_charType(unit.c) == U_SPACE_SEPARATOR;
+            bool keep =
+                run_end == unit.next && (unit.c == ' ' || u_charType(unit.c) == U_SPACE_SEPARATOR);
             if (keep) {
                 out.append(text.substr(at, unit.next - at));
             } else {
@@ -789,7 +847,8 @@ Snippet assemble(std::string_view text, const MatchSpec& match, std::size_t max_
     std::vector<Token> tokens;
     if (count_columns(text, content.begin, content.end, max_chars) <= max_chars) {
         if (!match.empty()) append_tokens(0, text.size(), tokens);
-        append_passage(text, content, tokens, find_matches(text, tokens, match).marked, snippet);
+        append_passage(text, content, tokens, find_matches(text, tokens, match, kNone).marked,
+                       snippet);
         return snippet;
     }
     if (max_chars <= 2 * kEllipsisColumns) {

@@ -164,6 +164,25 @@ TEST_CASE("a long text is searched to its end when the query's terms appear late
     }
 }
 
+TEST_CASE("terms exactly a snippet's length apart share a passage, one column more and they do not",
+          "[snippet]") {
+    // Accented letters (two bytes, one column) and a doubled space (one column) make bytes and
+    // columns differ; an `accord` far before makes the columns be counted across a long gap.
+    const std::string far_before = "Un accord. " + repeated("Le temps est beau à Bamako. ", 40);
+    auto text_with = [&](int letters) {
+        return far_before + "Accord  " + repeated("é", letters) + " militaire.";
+    };
+    auto together = [](int letters) {
+        return "[Accord] " + repeated("é", letters) + " [militaire]";
+    };
+    // 120 columns leave 118 between the ellipses: `Accord`, a space, the letters, a space and
+    // `militaire` fill them with 101 letters.
+    CHECK(snippet_of(text_with(101), "accord militaire", 120).find(together(101)) !=
+          std::string::npos);
+    CHECK(snippet_of(text_with(102), "accord militaire", 120).find(together(102)) ==
+          std::string::npos);
+}
+
 TEST_CASE("a long text analysed piece by piece marks what the whole text would", "[snippet]") {
     Analyzer analyzer;
     // 510 four-byte words put the phrase across the first 2 KB piece's end, after `de`.
