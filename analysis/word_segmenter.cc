@@ -163,6 +163,27 @@ bool is_lone_joiner(std::string_view part) {
 
 }  // namespace
 
+std::optional<bool> word_break_beside_ascii_space(UChar32 before, UChar32 after) {
+    auto ascii_space = [](UChar32 c) {
+        return c >= 0 && c < 0x80 && kAsciiKinds[static_cast<std::size_t>(c)] == Kind::space;
+    };
+    auto line_break = [](UChar32 c) { return c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+    auto word_break_of = [](UChar32 c) {
+        return c < 0 ? U_WB_OTHER : u_getIntPropertyValue(c, UCHAR_WORD_BREAK);
+    };
+    if (ascii_space(before)) {
+        if (line_break(before)) return !(before == '\r' && after == '\n');  // WB3, WB3a
+        int32_t kind = word_break_of(after);
+        if (kind == U_WB_EXTEND || kind == U_WB_FORMAT || kind == U_WB_ZWJ) return false;  // WB4
+        return !(before == ' ' && kind == U_WB_WSEGSPACE);                                 // WB3d
+    }
+    if (ascii_space(after)) {
+        if (line_break(after)) return true;                                 // WB3b
+        return !(after == ' ' && word_break_of(before) == U_WB_WSEGSPACE);  // WB3d
+    }
+    return std::nullopt;
+}
+
 WordSegmenter::WordSegmenter() {
     UErrorCode status = U_ZERO_ERROR;
     icu_words_.reset(icu::BreakIterator::createWordInstance(icu::Locale::getFrench(), status));

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <unicode/brkiter.h>
+#include <unicode/umachine.h>
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -43,5 +45,11 @@ private:
 
     std::unique_ptr<icu::BreakIterator> icu_words_;
 };
+
+/// Whether ICU's word rules (UAX #29) break between the code points `before` and `after`
+/// (negative: an invalid UTF-8 sequence, which ICU reads as U+FFFD), decided without ICU when one
+/// of them is ASCII whitespace: then no rule looks past these two characters. nullopt otherwise.
+/// Unlike WordSegmenter, this follows ICU even for the narrow no-break space.
+[[nodiscard]] std::optional<bool> word_break_beside_ascii_space(UChar32 before, UChar32 after);
 
 }  // namespace trouvere::analysis

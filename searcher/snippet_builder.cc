@@ -18,9 +18,11 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "analysis/sentence_breaks.h"
+#include "analysis/word_segmenter.h"
 #include "core/stored_document.h"
 #include "trouvere/error.h"
 
@@ -501,14 +503,16 @@ TokensAndMatches tokens_as_needed(std::string_view text, const MatchSpec& match,
 // Chooses passage boundaries in one text: sentence boundaries where the sentence fits, else word
 // boundaries that touch whitespace, so that no word is cut unless it alone exceeds the budget.
 //
-// ICU's word iterator only sees a window of the text around the match: `budget` columns on either
-// side, the most a passage can reach, plus kBreakContextBytes of context for the rules. A word
-// iterator over a whole long document backs up a long way to a safe point on every query, which
-// made cutting cost as much as analysing.
+// Word boundaries are ICU's (UAX #29). Beside ASCII whitespace, where passages nearly always start
+// and end, analysis::word_break_beside_ascii_space decides them; ICU's word iterator is asked only
+// elsewhere (a token after an elided article, a text without whitespace), and then sees a window of
+// the text around the match: `budget` columns on either side, the most a passage can reach, plus
+// kBreakContextBytes of context for the rules. A word iterator over a whole long document backs up
+// a long way to a safe point on every query, which made cutting cost as much as analysing.
 class Cutter {
 public:
     Cutter(std::string_view text, Range content, SentenceBoundaries& sentences)
-        : text_(text), content_(content), sentences_(sentences), words_(thread_word_iterator()) {}
+        : text_(text), content_(content), sentences_(sentences) {}
 
     ~Cutter() { detach(); }
     Cutter(const Cutter&) = delete;
@@ -551,8 +555,8 @@ public:
 private:
     static constexpr std::size_t kBreakContextBytes = 64;
 
-    // Points the word iterator at the part of the text a passage showing `match` can touch, and
-    // finds the sentence boundaries in it.
+    // Sets the window of the text a passage showing `match` can touch, for the word iterator
+    // when it is needed, and finds the sentence boundaries in it.
     void focus(Range match, std::size_t budget) {
         std::size_t begin = columns_before(match.begin, budget);
         begin = begin > kBreakContextBytes ? begin - kBreakContextBytes : 0;
@@ -560,24 +564,32 @@ private:
         std::size_t end = ColumnWalker(text_, match.end).advance_within(budget + 1, text_.size());
         end = std::min(end + kBreakContextBytes, text_.size());
         while (end < text_.size() && is_continuation(text_[end])) ++end;
-        if (attached_ && begin == window_.begin && end == window_.end) return;
+        if (begin != window_.begin || end != window_.end) {
+            detach();
+            window_ = {begin, end};
+        }
+        sentences_.reach(end);
+    }
 
-        detach();
+    // The word iterator, pointed at the window; made for this thread on first use.
+    icu::BreakIterator& words() {
+        if (attached_) return *words_;
+        if (words_ == nullptr) words_ = &thread_word_iterator();
         UErrorCode status = U_ZERO_ERROR;
-        utext_openUTF8(&utext_, text_.data() + begin, static_cast<int64_t>(end - begin), &status);
-        words_.setText(&utext_, status);
+        utext_openUTF8(&utext_, text_.data() + window_.begin,
+                       static_cast<int64_t>(window_.end - window_.begin), &status);
+        words_->setText(&utext_, status);
         attached_ = true;
         if (U_FAILURE(status)) {
             detach();
             throw Error(std::string("ICU cannot read the snippet text: ") + u_errorName(status));
         }
-        window_ = {begin, end};
-        sentences_.reach(end);
+        return *words_;
     }
 
     void detach() {
         if (!attached_) return;
-        words_.setText(icu::UnicodeString());
+        words_->setText(icu::UnicodeString());
         utext_close(&utext_);
         attached_ = false;
     }
@@ -627,20 +639,44 @@ private:
         return sentences_.contains(offset);
     }
 
-    std::size_t word_before(std::size_t offset) {
-        return offset == 0 ? kNone : from_icu(words_.preceding(to_icu(offset)));
+    bool is_word_boundary(std::size_t offset) {
+        if (offset == 0 || offset >= text_.size()) return true;
+        std::optional<bool> breaks = analysis::word_break_beside_ascii_space(
+            previous_unit(text_, offset, 0).second, next_unit(text_, offset).c);
+        return breaks ? *breaks : words().isBoundary(to_icu(offset));
     }
 
     std::size_t word_at_or_before(std::size_t offset) {
-        return words_.isBoundary(to_icu(offset)) ? offset : word_before(offset);
-    }
-
-    [[nodiscard]] bool after_space(std::size_t offset) const {
-        return offset == 0 || is_space(previous_unit(text_, offset, 0).second);
+        if (is_word_boundary(offset)) return offset;
+        return from_icu(words().preceding(to_icu(offset)));
     }
 
     [[nodiscard]] bool before_space(std::size_t offset) const {
         return offset >= text_.size() || next_unit(text_, offset).space;
+    }
+
+    // The last word boundary before `at` that follows whitespace, or `floor` if that is a word
+    // boundary and there is none; kNone if there is neither within `room` columns of `at`.
+    std::size_t boundary_after_space_before(std::size_t at, std::size_t floor, std::size_t room) {
+        std::size_t position = at;
+        std::size_t counted = 0;  // columns from `position` to `at`, counted backwards
+        bool in_space = false;
+        while (position > floor) {
+            if (position < at && counted > room) return kNone;
+            if (is_ascii_graphic(text_[position - 1])) {
+                ++counted;
+                in_space = false;
+                --position;
+                continue;
+            }
+            auto [start, c] = previous_unit(text_, position, floor);
+            bool space = is_space(c);
+            if (position < at && space && is_word_boundary(position)) return position;
+            if (!(space && in_space)) ++counted;
+            in_space = space;
+            position = start;
+        }
+        return position < at && counted <= room && is_word_boundary(position) ? position : kNone;
     }
 
     // The earliest start, not before `floor`, that adds at most `room` columns before `from`: a
@@ -650,18 +686,16 @@ private:
         std::size_t sentence_start = kNone;
         std::size_t used = 0;
         for (std::size_t at = from; at > floor;) {
-            std::size_t previous = word_before(at);
-            if (previous == kNone || previous < floor) break;
+            std::size_t previous = boundary_after_space_before(at, floor, room - used);
+            if (previous == kNone) break;
+            // Counted forwards, as the passage will be: only the last few columns were counted
+            // backwards, to bound the search.
             // NOLINTNEXTLINE(readability-suspicious-call-argument): previous starts, room caps
             used += count_columns(text_, previous, at, room);
             if (used > room) break;
             at = previous;
-            if (at == floor || after_space(at)) {
-                word_start = at;
-                if (2 * used >= room && is_sentence_boundary(at)) {
-                    sentence_start = at;
-                }
-            }
+            word_start = at;
+            if (2 * used >= room && is_sentence_boundary(at)) sentence_start = at;
         }
         return sentence_start != kNone ? sentence_start : word_start;
     }
@@ -679,20 +713,19 @@ private:
             2 * count_columns(text_, start, sentence_end, budget) >= budget) {
             return sentence_end;
         }
-        std::size_t word_end = kNone;
-        for (std::size_t at = word_at_or_before(limit);
-             at != kNone && at > start && at >= match_end; at = word_before(at)) {
-            if (before_space(at)) return at;
-            if (word_end == kNone) word_end = at;
+        for (std::size_t at = limit; at > start && at >= match_end;
+             at = previous_unit(text_, at, start).first) {
+            if (before_space(at) && is_word_boundary(at)) return at;
         }
         // No whitespace to cut at: any word boundary, else mid-word (a word over the budget).
-        return word_end != kNone ? word_end : limit;
+        std::size_t word_end = word_at_or_before(limit);
+        return word_end != kNone && word_end > start && word_end >= match_end ? word_end : limit;
     }
 
     std::string_view text_;
     Range content_;
-    SentenceBoundaries& sentences_;  // known up to the window's end
-    icu::BreakIterator& words_;
+    SentenceBoundaries& sentences_;        // known up to the window's end
+    icu::BreakIterator* words_ = nullptr;  // the thread's, once needed
     UText utext_ = UTEXT_INITIALIZER;
     bool attached_ = false;
     Range window_;

@@ -1,6 +1,11 @@
+#include <unicode/brkiter.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +15,7 @@
 
 namespace {
 
+using trouvere::analysis::word_break_beside_ascii_space;
 using trouvere::analysis::WordSegment;
 using trouvere::analysis::WordSegmenter;
 
@@ -25,6 +31,58 @@ std::vector<std::string> words_of(WordSegmenter& segmenter, std::string_view tex
     for (const WordSegment& segment : segments) {
         words.emplace_back(text.substr(segment.begin, segment.end - segment.begin));
     }
+    return words;
+}
+
+// Pieces the fast path knows, mixed with pieces only ICU knows: combining accent, soft hyphen,
+// em space, other scripts, emoji, invalid and truncated UTF-8, line breaks.
+const std::vector<std::string> kMixedPieces = {
+    "a",    "Z",      "é",        "É",      "œ",      "ſ",      "@",    "1",   "0",    ".",   "'",
+    "’",    "‘",      ",",        ";",      ":",      "_",      "·",    "-",   " ",    "\n",  "\t",
+    "\r\n", "\u00a0", "\u202f",   "\u2009", "«",      "»",      "…",    "–",   "(",    "%",   "×",
+    "ª",    "²",      "\u0301",   "\u00ad", "\u2003", "\u200d", "Ω",    "я",   "中文", "ไทย", "😀",
+    "\xff", "\xc3",   "\xe2\x80", "\u2019", "\u2024", "\u00b5", "\x7f", "\x01"};
+
+// The first place in `text` where word_break_beside_ascii_space decides otherwise than ICU's
+// word iterator over the whole text, and how many places it decided; nullopt for the place when
+// there is none.
+std::pair<std::optional<std::size_t>, std::size_t> first_disagreement(icu::BreakIterator& words,
+                                                                      std::string_view text) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<UText, decltype(&utext_close)> utext(
+        utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status),
+        &utext_close);
+    words.setText(utext.get(), status);
+    REQUIRE(U_SUCCESS(status));
+    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+    const auto length = static_cast<int32_t>(text.size());
+    std::optional<std::size_t> disagreement;
+    std::size_t decided = 0;
+    UChar32 before = 0;
+    int32_t at = 0;
+    U8_NEXT(bytes, at, length, before);
+    while (at < length && !disagreement) {
+        int32_t next = at;
+        UChar32 after = 0;
+        U8_NEXT(bytes, next, length, after);
+        if (std::optional<bool> breaks = word_break_beside_ascii_space(before, after)) {
+            ++decided;
+            if (*breaks != static_cast<bool>(words.isBoundary(at))) {
+                disagreement = static_cast<std::size_t>(at);
+            }
+        }
+        before = after;
+        at = next;
+    }
+    words.setText(icu::UnicodeString());
+    return {disagreement, decided};
+}
+
+std::unique_ptr<icu::BreakIterator> french_words() {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> words(
+        icu::BreakIterator::createWordInstance(icu::Locale::getFrench(), status));
+    REQUIRE(U_SUCCESS(status));
     return words;
 }
 
@@ -53,16 +111,7 @@ TEST_CASE("common French text is cut into the words ICU gives", "[analysis]") {
 }
 
 TEST_CASE("segmenting without ICU gives ICU's words on random mixed text", "[analysis]") {
-    // Pieces the fast path knows, mixed with pieces only ICU knows: combining accent, soft
-    // hyphen, em space, other scripts, emoji, invalid and truncated UTF-8, line breaks.
-    const std::vector<std::string> pieces = {
-        "a",      "Z",        "é",      "É",      "œ",      "ſ",      "@",      "1",      "0",
-        ".",      "'",        "’",      "‘",      ",",      ";",      ":",      "_",      "·",
-        "-",      " ",        "\n",     "\t",     "\r\n",   "\u00a0", "\u202f", "\u2009", "«",
-        "»",      "…",        "–",      "(",      "%",      "×",      "ª",      "²",      "\u0301",
-        "\u00ad", "\u2003",   "\u200d", "Ω",      "я",      "中文",   "ไทย",    "😀",      "\xff",
-        "\xc3",   "\xe2\x80", "\u2019", "\u2024", "\u00b5", "\x7f",   "\x01"};
-    trouvere::testing::RandomTexts texts(pieces, 24);
+    trouvere::testing::RandomTexts texts(kMixedPieces, 24);
     WordSegmenter segmenter;
     for (int round = 0; round < 20000; ++round) {
         const std::string text = texts.next();
@@ -82,5 +131,41 @@ TEST_CASE("segmenting without ICU gives ICU's words on the bundled articles", "[
         std::string text = trouvere::testing::read_file(entry.path());
         INFO(entry.path());
         CHECK(words_of(segmenter, text, false) == words_of(segmenter, text, true));
+    }
+}
+
+TEST_CASE("word breaks decided beside ASCII whitespace are ICU's, on random mixed text",
+          "[analysis]") {
+    auto words = french_words();
+    // Whitespace of every kind beside everything else: line breaks, CR LF, runs of spaces and
+    // tabs, Unicode spaces, and what attaches to the character before it.
+    std::vector<std::string> pieces = kMixedPieces;
+    for (std::string extra : {" ", " ", "\t", "\r", "\n", "\v", "\f", "\u3000", "\u0085"}) {
+        pieces.push_back(extra);
+    }
+    trouvere::testing::RandomTexts texts(pieces, 24);
+    std::size_t decided = 0;
+    for (int round = 0; round < 20000; ++round) {
+        const std::string text = texts.next();
+        auto [disagreement, count] = first_disagreement(*words, text);
+        decided += count;
+        if (disagreement) {
+            INFO("text: '" << text << "', at byte " << *disagreement);
+            CHECK_FALSE(disagreement);
+            break;
+        }
+    }
+    CHECK(decided > 50000);
+}
+
+TEST_CASE("word breaks decided beside ASCII whitespace are ICU's, on the bundled articles",
+          "[analysis]") {
+    auto words = french_words();
+    for (const auto& entry : std::filesystem::directory_iterator(trouvere::testing::corpus_dir())) {
+        std::string text = trouvere::testing::read_file(entry.path());
+        INFO(entry.path());
+        auto [disagreement, decided] = first_disagreement(*words, text);
+        CHECK_FALSE(disagreement);
+        CHECK(decided > 100);
     }
 }
