@@ -688,8 +688,8 @@ private:
         for (std::size_t at = from; at > floor;) {
             std::size_t previous = boundary_after_space_before(at, floor, room - used);
             if (previous == kNone) break;
-            // Counted forwards, as the passage will be: only the last few columns were counted
-            // backwards, to bound the search.
+            // Counted forwards, as the passage will be rendered: the backward count of
+            // boundary_after_space_before only bounds its search.
             // NOLINTNEXTLINE(readability-suspicious-call-argument): previous starts, room caps
             used += count_columns(text_, previous, at, room);
             if (used > room) break;
