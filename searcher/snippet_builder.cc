@@ -643,7 +643,8 @@ private:
         if (offset == 0 || offset >= text_.size()) return true;
         std::optional<bool> breaks = analysis::word_break_beside_ascii_space(
             previous_unit(text_, offset, 0).second, next_unit(text_, offset).c);
-        return breaks ? *breaks : words().isBoundary(to_icu(offset));
+        if (breaks) return *breaks;
+        return words().isBoundary(to_icu(offset)) != 0;
     }
 
     std::size_t word_at_or_before(std::size_t offset) {
