@@ -184,13 +184,17 @@ std::optional<bool> word_break_beside_ascii_space(UChar32 before, UChar32 after)
     return std::nullopt;
 }
 
-WordSegmenter::WordSegmenter() {
+std::unique_ptr<icu::BreakIterator> make_word_iterator() {
     UErrorCode status = U_ZERO_ERROR;
-    icu_words_.reset(icu::BreakIterator::createWordInstance(icu::Locale::getFrench(), status));
-    if (U_FAILURE(status) || !icu_words_) {
+    std::unique_ptr<icu::BreakIterator> iterator(
+        icu::BreakIterator::createWordInstance(icu::Locale::getFrench(), status));
+    if (U_FAILURE(status) || !iterator) {
         throw Error(std::string("ICU cannot provide French word breaks: ") + u_errorName(status));
     }
+    return iterator;
 }
+
+WordSegmenter::WordSegmenter() : icu_words_(make_word_iterator()) {}
 
 void WordSegmenter::segment(std::string_view text, std::vector<WordSegment>& words) {
     std::size_t at = 0;

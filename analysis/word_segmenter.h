@@ -46,6 +46,9 @@ private:
     std::unique_ptr<icu::BreakIterator> icu_words_;
 };
 
+/// A French word break iterator (ICU's UAX #29 rules). Throws Error if ICU cannot provide one.
+[[nodiscard]] std::unique_ptr<icu::BreakIterator> make_word_iterator();
+
 /// Whether ICU's word rules (UAX #29) break between the code points `before` and `after`
 /// (negative: an invalid UTF-8 sequence, which ICU reads as U+FFFD), decided without ICU when one
 /// of them is ASCII whitespace: then no rule looks past these two characters. nullopt otherwise.

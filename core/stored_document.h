@@ -68,8 +68,8 @@ struct WordSpan {
 
 /// Where the body's sentences start and end, for snippets (in the full record): with them, a
 /// snippet cuts its passage at sentence boundaries without running ICU's sentence rules, which
-/// were more than a third of building it. `breaks` are analysis::sentence_breaks(body): ascending, 0
-/// first, the body's size last. Stored as the gaps between them, one varint each: about one byte
+/// were more than a third of building it. `breaks` are analysis::sentence_breaks(body): ascending,
+/// 0 first, the body's size last. Stored as the gaps between them, one varint each: about one byte
 /// a sentence.
 [[nodiscard]] std::string encode_sentence_breaks(const std::vector<std::size_t>& breaks);
 

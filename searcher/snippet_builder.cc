@@ -354,16 +354,7 @@ Range span_of(const std::vector<Hit>& hits, const Window& window,
 // each kind and only points it at each new text. The sentence iterator is made only when a text
 // has no usable stored sentence breaks: in an index of this version, never.
 icu::BreakIterator& thread_word_iterator() {
-    thread_local std::unique_ptr<icu::BreakIterator> iterator = [] {
-        UErrorCode status = U_ZERO_ERROR;
-        std::unique_ptr<icu::BreakIterator> created(
-            icu::BreakIterator::createWordInstance(icu::Locale::getFrench(), status));
-        if (U_FAILURE(status) || !created) {
-            throw Error(std::string("ICU cannot provide French word breaks: ") +
-                        u_errorName(status));
-        }
-        return created;
-    }();
+    thread_local std::unique_ptr<icu::BreakIterator> iterator = analysis::make_word_iterator();
     return *iterator;
 }
 

@@ -78,14 +78,6 @@ std::pair<std::optional<std::size_t>, std::size_t> first_disagreement(icu::Break
     return {disagreement, decided};
 }
 
-std::unique_ptr<icu::BreakIterator> french_words() {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::BreakIterator> words(
-        icu::BreakIterator::createWordInstance(icu::Locale::getFrench(), status));
-    REQUIRE(U_SUCCESS(status));
-    return words;
-}
-
 }  // namespace
 
 TEST_CASE("common French text is cut into the words ICU gives", "[analysis]") {
@@ -136,7 +128,7 @@ TEST_CASE("segmenting without ICU gives ICU's words on the bundled articles", "[
 
 TEST_CASE("word breaks decided beside ASCII whitespace are ICU's, on random mixed text",
           "[analysis]") {
-    auto words = french_words();
+    auto words = trouvere::analysis::make_word_iterator();
     // Whitespace of every kind beside everything else: line breaks, CR LF, runs of spaces and
     // tabs, Unicode spaces, and what attaches to the character before it.
     std::vector<std::string> pieces = kMixedPieces;
@@ -160,7 +152,7 @@ TEST_CASE("word breaks decided beside ASCII whitespace are ICU's, on random mixe
 
 TEST_CASE("word breaks decided beside ASCII whitespace are ICU's, on the bundled articles",
           "[analysis]") {
-    auto words = french_words();
+    auto words = trouvere::analysis::make_word_iterator();
     for (const auto& entry : std::filesystem::directory_iterator(trouvere::testing::corpus_dir())) {
         std::string text = trouvere::testing::read_file(entry.path());
         INFO(entry.path());
