@@ -232,6 +232,8 @@ struct Analyzer::Impl {
     analysis::WordSegmenter segmenter;
     // Reused between texts to save an allocation per call.
     std::vector<analysis::WordSegment> words_found;
+    // ICU's normalizers, got when a word first needs them: ASCII words never do, and loading
+    // their data is a page fault per table a short query would otherwise pay for nothing.
     const icu::Normalizer2* casefold = nullptr;
     const icu::Normalizer2* decompose = nullptr;
     const icu::Normalizer2* compose = nullptr;
@@ -276,7 +278,7 @@ struct Analyzer::Impl {
         return found->second ? &*found->second : nullptr;
     }
 
-    std::optional<Word> analyze_word(std::string_view surface, bool is_number) const {
+    std::optional<Word> analyze_word(std::string_view surface, bool is_number) {
         std::string accented = case_fold(surface);
         if (is_number) accented = without_thousands_separators(accented);
         std::string folded = strip_accents(accented);
@@ -299,15 +301,19 @@ struct Analyzer::Impl {
         return word;
     }
 
-    Impl() {
+    void load_normalizers() {
+        if (casefold != nullptr) return;
         UErrorCode status = U_ZERO_ERROR;
-        casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
-        decompose = icu::Normalizer2::getNFDInstance(status);
-        compose = icu::Normalizer2::getNFCInstance(status);
+        const icu::Normalizer2* nfkc_casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+        const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+        const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
         if (U_FAILURE(status)) {
             throw Error(std::string("ICU cannot provide French word analysis: ") +
                         u_errorName(status));
         }
+        decompose = nfd;
+        compose = nfc;
+        casefold = nfkc_casefold;
     }
 
     static std::string normalize(const icu::Normalizer2& normalizer, std::string_view text) {
@@ -321,12 +327,13 @@ struct Analyzer::Impl {
     }
 
     // Case-folded word with accents kept, ligatures expanded and apostrophes unified.
-    std::string case_fold(std::string_view word) const {
+    std::string case_fold(std::string_view word) {
         if (is_ascii(word)) {
             std::string out(word);
             for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             return out;
         }
+        load_normalizers();
         std::string folded = normalize(*casefold, word);
         std::string out;
         out.reserve(folded.size());
@@ -350,8 +357,9 @@ struct Analyzer::Impl {
     }
 
     // Removes diacritics from an already case-folded word.
-    std::string strip_accents(const std::string& word) const {
+    std::string strip_accents(const std::string& word) {
         if (is_ascii(word)) return word;
+        load_normalizers();
         std::string decomposed = normalize(*decompose, word);
         std::string bare;
         bare.reserve(decomposed.size());

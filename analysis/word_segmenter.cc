@@ -168,8 +168,14 @@ std::optional<bool> word_break_beside_ascii_space(UChar32 before, UChar32 after)
         return c >= 0 && c < 0x80 && kAsciiKinds[static_cast<std::size_t>(c)] == Kind::space;
     };
     auto line_break = [](UChar32 c) { return c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
-    auto word_break_of = [](UChar32 c) {
-        return c < 0 ? U_WB_OTHER : u_getIntPropertyValue(c, UCHAR_WORD_BREAK);
+    // The rules below ask only whether a character is Extend, Format, ZWJ or WSegSpace. Below
+    // U+0300 (ASCII, Latin-1 and the Latin extensions, where the combining marks begin) the soft
+    // hyphen is the one Format character and the space the one WSegSpace, so most neighbours are
+    // answered without ICU's property tables; the rest are told apart from these as Other.
+    auto word_break_of = [](UChar32 c) -> int32_t {
+        if (c < 0) return U_WB_OTHER;
+        if (c < 0x300) return c == ' ' ? U_WB_WSEGSPACE : c == 0xAD ? U_WB_FORMAT : U_WB_OTHER;
+        return u_getIntPropertyValue(c, UCHAR_WORD_BREAK);
     };
     if (ascii_space(before)) {
         if (line_break(before)) return !(before == '\r' && after == '\n');  // WB3, WB3a
@@ -193,8 +199,6 @@ std::unique_ptr<icu::BreakIterator> make_word_iterator() {
     }
     return iterator;
 }
-
-WordSegmenter::WordSegmenter() : icu_words_(make_word_iterator()) {}
 
 void WordSegmenter::segment(std::string_view text, std::vector<WordSegment>& words) {
     std::size_t at = 0;
@@ -229,6 +233,7 @@ void WordSegmenter::segment_with_icu(std::string_view text, std::size_t begin, s
                                      std::vector<WordSegment>& words) {
     constexpr std::string_view kNarrowNoBreakSpace = "\u202f";
     std::string_view piece = text.substr(begin, end - begin);
+    if (!icu_words_) icu_words_ = make_word_iterator();
     UErrorCode status = U_ZERO_ERROR;
     UText* utext =
         utext_openUTF8(nullptr, piece.data(), static_cast<int64_t>(piece.size()), &status);

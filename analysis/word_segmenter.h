@@ -1,6 +1,7 @@
 #pragma once
 
 #include <unicode/brkiter.h>
+#include <unicode/uchar.h>
 #include <unicode/umachine.h>
 
 #include <cstddef>
@@ -28,12 +29,13 @@ struct WordSegment {
 /// boundary under every rule, so the two kinds of pieces never disagree at their edges. The
 /// tests check this against ICU on the whole text.
 ///
-/// Not thread-safe: one segmenter per thread, like the ICU break iterator it owns.
+/// Not thread-safe: one segmenter per thread, like the ICU break iterator it owns. The iterator
+/// is made when a text first needs it: building one loads ICU's rules and locale data, which cost
+/// a one-word query more than analysing it, and most queries never need them.
 class WordSegmenter {
 public:
-    WordSegmenter();
-
-    /// Appends the words of `text`, in order, to `words`.
+    /// Appends the words of `text`, in order, to `words`. Throws Error if ICU cannot provide its
+    /// word break rules when the text needs them.
     void segment(std::string_view text, std::vector<WordSegment>& words);
 
     /// The same words, found by ICU alone over the whole text: the reference segment() follows.
@@ -43,11 +45,19 @@ private:
     void segment_with_icu(std::string_view text, std::size_t begin, std::size_t end,
                           std::vector<WordSegment>& words);
 
-    std::unique_ptr<icu::BreakIterator> icu_words_;
+    std::unique_ptr<icu::BreakIterator> icu_words_;  // made by the first text that needs it
 };
 
 /// A French word break iterator (ICU's UAX #29 rules). Throws Error if ICU cannot provide one.
 [[nodiscard]] std::unique_ptr<icu::BreakIterator> make_word_iterator();
+
+/// Whether `c` has Unicode's White_Space property, as u_isUWhiteSpace() says. Below U+1680, which
+/// covers every Latin letter and accent, the only white space beyond ASCII's is U+0085 and the
+/// no-break space, so a French text's characters are answered without ICU's property tables.
+[[nodiscard]] inline bool is_white_space(UChar32 c) {
+    if (c < 0x1680) return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0xA0;
+    return u_isUWhiteSpace(c) != 0;
+}
 
 /// Whether ICU's word rules (UAX #29) break between the code points `before` and `after`
 /// (negative: an invalid UTF-8 sequence, which ICU reads as U+FFFD), decided without ICU when one

@@ -68,7 +68,7 @@ inline bool is_ascii_graphic(char byte) {
 bool is_space(UChar32 c) {
     if (c < 0) return false;
     if (c < 0x80) return is_ascii_space(static_cast<unsigned char>(c));
-    return u_isUWhiteSpace(c);
+    return analysis::is_white_space(c);
 }
 
 Unit next_multibyte_unit(std::string_view text, std::size_t offset) {

@@ -1,9 +1,12 @@
 #include <unicode/brkiter.h>
+#include <unicode/uchar.h>
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <filesystem>
+#include <ios>
 #include <memory>
 #include <optional>
 #include <string>
@@ -160,4 +163,36 @@ TEST_CASE("word breaks decided beside ASCII whitespace are ICU's, on the bundled
         CHECK_FALSE(disagreement);
         CHECK(decided > 100);
     }
+}
+
+TEST_CASE("word breaks beside ASCII whitespace are ICU's for every Latin character", "[analysis]") {
+    // Below U+0300 the character classes come from a short list instead of ICU's tables.
+    auto words = trouvere::analysis::make_word_iterator();
+    for (char32_t c = 1; c < 0x300; ++c) {
+        char encoded[4];
+        int32_t length = 0;
+        UBool failed = 0;
+        U8_APPEND(reinterpret_cast<uint8_t*>(encoded), length, 4, static_cast<UChar32>(c), failed);
+        REQUIRE(failed == 0);
+        for (std::string_view space : {" ", "\t", "\n", "\v", "\f", "\r"}) {
+            std::string text = "a";
+            text.append(space).append(encoded, static_cast<std::size_t>(length)).append(space);
+            INFO("U+" << std::hex << static_cast<std::uint32_t>(c) << " beside byte "
+                      << static_cast<int>(space[0]));
+            auto [disagreement, decided] = first_disagreement(*words, text);
+            CHECK_FALSE(disagreement);
+            CHECK(decided >= 2);
+        }
+    }
+}
+
+TEST_CASE("white space is what ICU's White_Space property says, for every code point",
+          "[analysis]") {
+    UChar32 first_difference = -1;
+    for (UChar32 c = 0; c <= 0x10FFFF && first_difference < 0; ++c) {
+        if (trouvere::analysis::is_white_space(c) != (u_isUWhiteSpace(c) != 0))
+            first_difference = c;
+    }
+    INFO("first difference at U+" << std::hex << first_difference);
+    CHECK(first_difference == -1);
 }

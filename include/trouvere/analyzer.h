@@ -39,10 +39,11 @@ struct Token {
 /// accent folding and Snowball French stemming.
 ///
 /// Not thread-safe: it keeps ICU state between calls. Use one Analyzer per thread; constructing
-/// one is cheap compared with analysing a document.
+/// one is cheap compared with analysing a document. ICU's word break rules and normalizers are
+/// loaded when a text first needs them (plain ASCII words need neither), so analyze(),
+/// analyze_candidates() and fold() throw trouvere::Error if ICU cannot provide them.
 class Analyzer {
 public:
-    /// Throws trouvere::Error if ICU cannot provide its word break rules or normalizers.
     Analyzer();
     ~Analyzer();
     Analyzer(Analyzer&& other) noexcept;
