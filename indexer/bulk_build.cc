@@ -44,15 +44,15 @@ void sync_tree(const fs::path& folder) {
 
 }  // namespace
 
-BulkBuild::BulkBuild(fs::path scratch, unsigned shards) : scratch_(std::move(scratch)) {
+BulkBuild::BulkBuild(fs::path scratch, unsigned shards, std::size_t generation_bytes)
+    : scratch_(std::move(scratch)), generation_bytes_(generation_bytes) {
     try {
         fs::remove_all(scratch_);
         fs::create_directories(scratch_);
         for (unsigned i = 0; i < shards; ++i) {
             auto shard = std::make_unique<Shard>();
-            shard->path = scratch_ / ("shard-" + std::to_string(i));
-            shard->db = Xapian::WritableDatabase(
-                shard->path.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+            shard->number = i;
+            open_generation(*shard);
             shards_.push_back(std::move(shard));
         }
     } catch (const Xapian::Error& error) {
@@ -75,6 +75,25 @@ BulkBuild::~BulkBuild() {
     fs::remove_all(scratch_, ignored);
 }
 
+void BulkBuild::open_generation(Shard& shard) {
+    shard.path = scratch_ / ("shard-" + std::to_string(shard.number) + "-" +
+                             std::to_string(shard.closed.size()));
+    shard.db = Xapian::WritableDatabase(shard.path.string(),
+                                        Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+    shard.bytes = 0;
+}
+
+void BulkBuild::write(Shard& shard, Analyzer& analyzer, const Work& work) {
+    std::string id_term = scheme::id_term(work.document.id);
+    if (work.is_removal) {
+        shard.db.delete_document(id_term);
+    } else {
+        shard.db.replace_document(id_term, to_xapian_document(analyzer, work.document));
+        shard.bytes += work.document.title.size() + work.document.body.size();
+    }
+    if (work.seen_before) shard.latest_generation[id_term] = shard.closed.size();
+}
+
 void BulkBuild::run_shard(Shard& shard) {
     Analyzer analyzer;
     std::size_t uncommitted = 0;
@@ -90,13 +109,14 @@ void BulkBuild::run_shard(Shard& shard) {
             if (failure_) continue;  // drain without working, so that producers never block
         }
         try {
-            std::string id_term = scheme::id_term(work.document.id);
-            if (work.is_removal) {
-                shard.db.delete_document(id_term);
-            } else {
-                shard.db.replace_document(id_term, to_xapian_document(analyzer, work.document));
-            }
-            if (++uncommitted == kShardCommitEvery) {
+            write(shard, analyzer, work);
+            if (shard.bytes >= generation_bytes_) {
+                shard.db.commit();
+                shard.db.close();
+                shard.closed.push_back(shard.path);
+                open_generation(shard);
+                uncommitted = 0;
+            } else if (++uncommitted == kShardCommitEvery) {
                 shard.db.commit();
                 uncommitted = 0;
             }
@@ -123,13 +143,16 @@ void BulkBuild::push(std::size_t shard, Work work) {
 }
 
 void BulkBuild::add_or_replace(const Document& document) {
-    ids_.insert(document.id);
-    push(scheme::stable_hash(document.id) % shards_.size(), Work{document, false});
+    bool seen_before = !ids_.insert(document.id).second || removed_.contains(document.id);
+    push(scheme::stable_hash(document.id) % shards_.size(),
+         Work{.document = document, .is_removal = false, .seen_before = seen_before});
 }
 
 bool BulkBuild::remove(const std::string& id) {
     if (ids_.erase(id) == 0) return false;
-    push(scheme::stable_hash(id) % shards_.size(), Work{Document{.id = id}, true});
+    removed_.insert(id);
+    push(scheme::stable_hash(id) % shards_.size(),
+         Work{.document = Document{.id = id}, .is_removal = true, .seen_before = true});
     return true;
 }
 
@@ -182,6 +205,23 @@ void BulkBuild::discard_pending_changes() noexcept {
     }
 }
 
+// Inside a transaction, for the reason discard_pending_changes() gives: a failure part way
+// through cancels the deletions instead of committing them from a destructor.
+void BulkBuild::delete_superseded_copies(const Shard& shard) {
+    if (shard.latest_generation.empty()) return;
+    for (std::size_t generation = 0; generation < shard.closed.size(); ++generation) {
+        Xapian::WritableDatabase db(shard.closed[generation].string(),
+                                    Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+        db.begin_transaction(false);
+        for (const auto& [id_term, latest] : shard.latest_generation) {
+            if (latest != generation) db.delete_document(id_term);
+        }
+        db.commit_transaction();
+        db.commit();
+        db.close();
+    }
+}
+
 void BulkBuild::finish(const fs::path& output) {
     stop_threads();
     if (failure_) std::rethrow_exception(failure_);
@@ -191,6 +231,10 @@ void BulkBuild::finish(const fs::path& output) {
         for (auto& shard : shards_) {
             shard->db.commit();
             shard->db.close();
+            delete_superseded_copies(*shard);
+            for (const fs::path& generation : shard->closed) {
+                merged.add_database(Xapian::Database(generation.string()));
+            }
             merged.add_database(Xapian::Database(shard->path.string()));
         }
         merged.compact(output.string(), Xapian::Compactor::FULL);

@@ -12,26 +12,39 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "trouvere/analyzer.h"
 #include "trouvere/document.h"
 
 namespace trouvere::indexer {
 
 /// Builds a new database on several cores: documents are analysed and written by one thread per
-/// shard (a scratch Xapian database each, routed by a hash of the id, so that replacing or
-/// removing an id reaches the shard that holds it), and finish() merges the shards with Xapian's
-/// compaction into one compact database. Xapian's writer is single-threaded; shards are how a
-/// build uses more than one core.
+/// shard (routed by a hash of the id, so that replacing or removing an id reaches the shard that
+/// holds it), and finish() merges what the shards wrote with Xapian's compaction into one compact
+/// database. Xapian's writer is single-threaded; shards are how a build uses more than one core.
+///
+/// A shard writes a series of scratch databases, its generations, starting the next once the
+/// current one holds `generation_bytes` of document text. Each commit rewrites every B-tree block
+/// its documents touched, and the bigger a tree the more blocks a batch of documents is spread
+/// over: with one database per shard, indexing the Littré four times over took 4.8 times as long
+/// as indexing it once, and 7.6 times the system time. Generations keep the trees, and so the
+/// cost of a document, the same whatever the size of the corpus; compaction merges any number of
+/// them in one pass.
 ///
 /// Only for databases that are empty when the run starts: contains() and metadata() answer from
 /// what this build was given, not from an existing database.
 class BulkBuild {
 public:
+    /// Document text (titles and bodies) a shard's generation holds before the next starts.
+    static constexpr std::size_t kGenerationBytes = std::size_t{16} << 20U;
+
     /// Shards live in `scratch`, which is created and, on destruction, removed with everything in
     /// it. Throws DatabaseError if a shard cannot be created.
-    BulkBuild(std::filesystem::path scratch, unsigned shards);
+    BulkBuild(std::filesystem::path scratch, unsigned shards,
+              std::size_t generation_bytes = kGenerationBytes);
     ~BulkBuild();
     BulkBuild(const BulkBuild&) = delete;
     BulkBuild& operator=(const BulkBuild&) = delete;
@@ -57,21 +70,36 @@ private:
     struct Work {
         Document document;
         bool is_removal = false;
+        // The id was given earlier in this build, so an older generation may hold it.
+        bool seen_before = false;
     };
 
     struct Shard {
-        std::filesystem::path path;
+        unsigned number = 0;
+        // Generations before the current one, committed and closed, oldest first.
+        std::vector<std::filesystem::path> closed;
+        std::filesystem::path path;  // the current generation's
         Xapian::WritableDatabase db;
+        std::size_t bytes = 0;  // of document text in the current generation
+        // For ids given more than once: the generation that was current when the id was last
+        // given or removed (an index into closed, or closed.size() for the current one). It
+        // holds the id's latest version, or none; finish() deletes the id from the other closed
+        // generations, opening each once.
+        std::unordered_map<std::string, std::size_t> latest_generation;
         std::deque<Work> queue;
         std::thread thread;
     };
 
+    void open_generation(Shard& shard);
+    void write(Shard& shard, Analyzer& analyzer, const Work& work);
     void run_shard(Shard& shard);
     void push(std::size_t shard, Work work);
     void stop_threads();
     void discard_pending_changes() noexcept;
+    static void delete_superseded_copies(const Shard& shard);
 
     std::filesystem::path scratch_;
+    std::size_t generation_bytes_;
     std::vector<std::unique_ptr<Shard>> shards_;
     // One lock for every queue: contention is negligible next to analysing and writing a document.
     std::mutex mutex_;
@@ -80,6 +108,8 @@ private:
     bool closing_ = false;
     std::exception_ptr failure_;
     std::unordered_set<std::string> ids_;
+    // Ids removed during this build: one given again may still be in an older generation.
+    std::unordered_set<std::string> removed_;
     std::map<std::string, std::string> metadata_;
 };
 
