@@ -87,6 +87,7 @@ private:
         // generations, opening each once.
         std::unordered_map<std::string, std::size_t> latest_generation;
         std::deque<Work> queue;
+        std::size_t queued_bytes = 0;  // of document text in queue
         std::thread thread;
     };
 

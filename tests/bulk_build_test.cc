@@ -97,3 +97,23 @@ TEST_CASE("every document of a build written in many generations is merged once"
     CHECK(titles.size() == 200);
     for (const auto& [id, copies] : titles) CHECK(copies.size() == 1);
 }
+
+TEST_CASE("a document larger than a shard's queue may hold is still indexed", "[index]") {
+    // A shard's queue takes documents while it holds less than 8 MiB of text: one larger than
+    // that must still go in, or the reader would wait for room that never comes.
+    TempDir dir;
+    const fs::path output = dir.path() / "db";
+    std::string body;
+    for (int i = 0; i < 1'000'000; ++i) body += "mot" + std::to_string(i % 10) + " long ";
+    REQUIRE(body.size() > 8 * 1024 * 1024);
+    {
+        BulkBuild build(dir.path() / "scratch", 1);
+        build.add_or_replace({.id = "grand-1", .title = "Grand", .body = body});
+        build.add_or_replace({.id = "grand-2", .title = "Grand", .body = body});
+        build.add_or_replace({.id = "petit", .title = "Petit", .body = "court"});
+        build.finish(output);
+    }
+    CHECK(titles_by_id(output) ==
+          std::map<std::string, std::vector<std::string>>{
+              {"grand-1", {"Grand"}}, {"grand-2", {"Grand"}}, {"petit", {"Petit"}}});
+}
