@@ -232,8 +232,8 @@ struct Analyzer::Impl {
     analysis::WordSegmenter segmenter;
     // Reused between texts to save an allocation per call.
     std::vector<analysis::WordSegment> words_found;
-    // ICU's normalizers, got when a word first needs them: ASCII words never do, and loading
-    // their data is a page fault per table a short query would otherwise pay for nothing.
+    // ICU's normalizers, got when a word first needs them: ASCII words never do, and a short
+    // query would otherwise pay for loading their data.
     const icu::Normalizer2* casefold = nullptr;
     const icu::Normalizer2* decompose = nullptr;
     const icu::Normalizer2* compose = nullptr;

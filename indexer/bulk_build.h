@@ -92,7 +92,7 @@ private:
     };
 
     void open_generation(Shard& shard);
-    void write(Shard& shard, Analyzer& analyzer, const Work& work);
+    static void write(Shard& shard, Analyzer& analyzer, const Work& work);
     void run_shard(Shard& shard);
     void push(std::size_t shard, Work work);
     void stop_threads();

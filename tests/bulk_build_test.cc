@@ -105,7 +105,7 @@ TEST_CASE("a document larger than a shard's queue may hold is still indexed", "[
     const fs::path output = dir.path() / "db";
     std::string body;
     for (int i = 0; i < 1'000'000; ++i) body += "mot" + std::to_string(i % 10) + " long ";
-    REQUIRE(body.size() > 8 * 1024 * 1024);
+    REQUIRE(body.size() > std::size_t{8} * 1024 * 1024);
     {
         BulkBuild build(dir.path() / "scratch", 1);
         build.add_or_replace({.id = "grand-1", .title = "Grand", .body = body});
