@@ -65,18 +65,12 @@ inline bool is_ascii_graphic(char byte) {
     return value > ' ' && value < 0x7F;
 }
 
-bool is_space(UChar32 c) {
-    if (c < 0) return false;
-    if (c < 0x80) return is_ascii_space(static_cast<unsigned char>(c));
-    return analysis::is_white_space(c);
-}
-
 Unit next_multibyte_unit(std::string_view text, std::size_t offset) {
     const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
     auto i = static_cast<int32_t>(offset);
     UChar32 c = 0;
     U8_NEXT(bytes, i, static_cast<int32_t>(text.size()), c);
-    return {static_cast<std::size_t>(i), c, is_space(c)};
+    return {static_cast<std::size_t>(i), c, analysis::is_white_space(c)};
 }
 
 // Kept apart from the multibyte case, and inline, because it runs once per byte when the columns
@@ -121,7 +115,7 @@ public:
         advance_to(offset, gap > kNone - columns_ ? kNone : columns_ + gap);
         if (offset_ < offset) {
             offset_ = offset;
-            in_space_ = is_space(previous_unit(text_, offset, 0).second);
+            in_space_ = analysis::is_white_space(previous_unit(text_, offset, 0).second);
         }
         return columns_;
     }
@@ -178,7 +172,7 @@ Range trimmed(std::string_view text, Range range) {
     }
     while (range.end > range.begin) {
         auto [start, c] = previous_unit(text, range.end, range.begin);
-        if (!is_space(c)) break;
+        if (!analysis::is_white_space(c)) break;
         range.end = start;
     }
     return range;
@@ -601,7 +595,7 @@ private:
                 continue;
             }
             auto [start, c] = previous_unit(text_, from, 0);
-            bool space = is_space(c);
+            bool space = analysis::is_white_space(c);
             if (!(space && in_space)) ++counted;
             in_space = space;
             from = start;
@@ -662,7 +656,7 @@ private:
                 continue;
             }
             auto [start, c] = previous_unit(text_, position, floor);
-            bool space = is_space(c);
+            bool space = analysis::is_white_space(c);
             if (position < at && space && is_word_boundary(position)) return position;
             if (!(space && in_space)) ++counted;
             in_space = space;
