@@ -17,6 +17,7 @@
 #include "trouvere/database_path.h"
 #include "trouvere/error.h"
 #include "trouvere/searcher.h"
+#include "trouvere/version.h"
 
 namespace {
 
@@ -130,6 +131,7 @@ int main(int argc, char** argv) try {
         "Query syntax: words, \"a phrase\", AND, OR, NOT, +required, -excluded, (groups), "
         "title:word.\nQuote a query that starts a word with '-', or put -- before it.",
         "search"};
+    app.set_version_flag("--version", "search (trouvere) " + std::string(trouvere::version()));
     std::vector<std::string> words;
     std::string db;
     trouvere::SearchOptions options;

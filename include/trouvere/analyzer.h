@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "trouvere/export.h"
+
 namespace trouvere {
 
 /// One indexable word of French text.
@@ -42,7 +44,7 @@ struct Token {
 /// one is cheap compared with analysing a document. ICU's word break rules and normalizers are
 /// loaded when a text first needs them (plain ASCII words need neither), so analyze(),
 /// analyze_candidates() and fold() throw trouvere::Error if ICU cannot provide them.
-class Analyzer {
+class TROUVERE_EXPORT Analyzer {
 public:
     Analyzer();
     ~Analyzer();

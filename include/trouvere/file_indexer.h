@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "trouvere/export.h"
 #include "trouvere/index_writer.h"
 
 namespace trouvere {
@@ -74,7 +75,8 @@ struct IndexReport {
 /// and its record together, and the files before it. The caller makes the final commit, which
 /// holds the rest and what --prune deletes.
 /// Throws DatabaseError if the database fails, Error if a path given does not exist.
-[[nodiscard]] IndexReport index_paths(IndexWriter& writer, const std::vector<std::string>& paths,
-                                      const IndexOptions& options = {});
+[[nodiscard]] TROUVERE_EXPORT IndexReport index_paths(IndexWriter& writer,
+                                                      const std::vector<std::string>& paths,
+                                                      const IndexOptions& options = {});
 
 }  // namespace trouvere

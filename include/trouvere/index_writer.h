@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "trouvere/document.h"
+#include "trouvere/export.h"
 
 namespace trouvere {
 
@@ -20,7 +21,7 @@ namespace trouvere {
 /// from opening to destruction, in a file `<path>.lock` next to the database. The lock dies with
 /// its process, so a killed writer never leaves the database locked. Readers take no lock.
 /// Not thread-safe.
-class IndexWriter {
+class TROUVERE_EXPORT IndexWriter {
 public:
     /// How long a writer waits by default for another one to finish.
     static constexpr std::chrono::seconds kDefaultLockWait{5};
@@ -92,6 +93,6 @@ private:
 /// from). The next writer removes them when it opens; a process that is about to end after such
 /// an error calls this to give the space back at once. Only for the process that holds the
 /// database's writer lock.
-void remove_abandoned_builds(const std::string& path);
+TROUVERE_EXPORT void remove_abandoned_builds(const std::string& path);
 
 }  // namespace trouvere

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "trouvere/export.h"
 #include "trouvere/snippet.h"
 
 namespace trouvere {
@@ -45,7 +46,7 @@ struct SearchResults {
 /// Answers queries over a trouvere database. Opening is cheap; keep one Searcher per thread
 /// (not thread-safe). It sees the database as of opening; reopen() to see later commits.
 /// A writer may work meanwhile: every answer comes from one committed state of the database.
-class Searcher {
+class TROUVERE_EXPORT Searcher {
 public:
     /// Throws DatabaseError naming `path` if it is missing or not a trouvere database.
     explicit Searcher(const std::string& path);
