@@ -1,7 +1,7 @@
 #pragma once
 
 // How documents are laid out in the Xapian database. Indexing and searching both include this
-// file, so the two cannot drift apart; the README's "Term scheme" section explains the design.
+// file, so the two cannot drift apart; docs/DESIGN.md ("Term scheme") explains the design.
 
 #include <xapian.h>
 

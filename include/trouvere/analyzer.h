@@ -13,12 +13,11 @@ namespace trouvere {
 
 /// One indexable word of French text.
 ///
-/// Terms come in two families (see README, "Term scheme"):
+/// Terms come in two families (see docs/DESIGN.md, "Term scheme"):
 /// - `term`: the accent-folded, case-folded Snowball stem. Every word has one; it is what matching,
 ///   phrases and positions use, so `armee`, `armée` and `ARMÉES` all meet here.
 /// - `accented_term`: the Snowball stem of the word with its accents, set only when the word
-/// carries
-///   diacritics. Queries typed with accents use it to rank the exact accented word first.
+///   carries diacritics. Queries typed with accents use it to rank the exact accented word first.
 struct Token {
     std::string term;
     std::string accented_term;

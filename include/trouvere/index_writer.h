@@ -13,8 +13,8 @@
 
 namespace trouvere {
 
-/// Writes documents into a trouvere database (a Xapian database laid out by the term scheme in
-/// the README). Changes become visible and durable only at commit(), all at once: a reader, or a
+/// Writes documents into a trouvere database (a Xapian database laid out as docs/DESIGN.md
+/// says). Changes become visible and durable only at commit(), all at once: a reader, or a
 /// crash, sees either the state before the commit or the state after it, never a half.
 ///
 /// One writer per database at a time, in this process or any other: a writer holds a lock

@@ -47,7 +47,7 @@ struct ParsedQuery {
 /// be an empty group, which the searcher rejects with QueryError.
 [[nodiscard]] TROUVERE_EXPORT ParsedQuery parse_query(std::string_view input);
 
-/// A compact, stable rendering of the tree, for tests and `--explain`: `(group "kidal" -"lavrov")`.
+/// A compact, stable rendering of the tree, for tests and debugging: `(group "kidal" -"lavrov")`.
 /// A `words` node is its text in double quotes; a `phrase` is `(phrase "text")`; `group`, `all` and
 /// `any` are `(group …)`, `(all …)` and `(any …)` with their children after the name, separated by
 /// spaces. Occur and field prefix a node in that order: `+`, `-`, then `title:`, as in
