@@ -73,4 +73,11 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+/// `results` as one line of JSON (without a newline), the format of `search --json`: `query`,
+/// `total_estimate`, `fell_back_to_any_word`, `warnings`, then `hits`, each with `rank`, `id`,
+/// `title`, `score`, `date`, `source`, `url`, `path` (null when unknown) and `snippet`
+/// (to_html). Every control character is escaped, DEL and C1 included, so that a program
+/// printing a field to a terminal cannot pass one on; text is otherwise as indexed.
+[[nodiscard]] TROUVERE_EXPORT std::string to_json(const SearchResults& results);
+
 }  // namespace trouvere
