@@ -23,12 +23,10 @@ namespace trouvere {
 
 namespace {
 
-// Each indexed file has a metadata record under `source:<absolute path>`, committed with its
-// documents: what the file looked like (size, mtime, content hash) and which ids it produced.
-// That is what makes re-runs incremental, replaces the documents of a changed file, and lets
-// --prune find documents whose file is gone.
-constexpr std::string_view kSourcePrefix = "source:";
+using scheme::kSourcePrefix;
+using scheme::source_key;
 
+// The record of an indexed file, as scheme::kSourcePrefix describes it.
 struct SourceRecord {
     std::string path;
     std::uintmax_t size = 0;
@@ -36,14 +34,6 @@ struct SourceRecord {
     std::string hash;
     std::vector<std::string> ids;
 };
-
-std::string source_key(const std::string& absolute_path) {
-    // Xapian metadata keys are limited in length; long paths keep a prefix and a hash.
-    constexpr std::size_t kKeptBytes = 180;
-    std::string key(kSourcePrefix);
-    if (absolute_path.size() <= kKeptBytes) return key + absolute_path;
-    return key + absolute_path.substr(0, kKeptBytes) + "#" + scheme::hex_hash(absolute_path);
-}
 
 std::string encode(const SourceRecord& record) {
     return nlohmann::json{{"path", record.path},
