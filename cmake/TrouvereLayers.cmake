@@ -1,7 +1,8 @@
-# trouvere_layer(NAME FOLDER folder [PUBLIC deps...] [PRIVATE deps...])
+# trouvere_layer(NAME FOLDER folder [MAIN main.cc] [PUBLIC deps...] [PRIVATE deps...])
 #
-# Defines the static library trouvere_NAME from FOLDER/*.cc (mains excepted) and makes FOLDER's
-# headers reachable as "FOLDER/header.h" to it and to what links it, and to nothing else.
+# Defines the static library trouvere_NAME from FOLDER/*.cc, but for the command's MAIN that lives
+# beside it, and makes FOLDER's headers reachable as "FOLDER/header.h" to it and to what links it,
+# and to nothing else. Sources are globbed: a new file beside its peers joins its layer.
 #
 # Sources include each other's headers by folder ("core/limits.h"), so putting the source root
 # on the include path would let any file include any header. Instead each layer gets an include
@@ -11,10 +12,12 @@
 set(TROUVERE_LAYERS "" CACHE INTERNAL "")
 
 function(trouvere_layer name)
-    cmake_parse_arguments(PARSE_ARGV 1 layer "" "FOLDER" "PUBLIC;PRIVATE")
+    cmake_parse_arguments(PARSE_ARGV 1 layer "" "FOLDER;MAIN" "PUBLIC;PRIVATE")
     set(target trouvere_${name})
     file(GLOB sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${layer_FOLDER}/*.cc)
-    list(FILTER sources EXCLUDE REGEX "_main\\.cc$")
+    if(layer_MAIN)
+        list(REMOVE_ITEM sources ${PROJECT_SOURCE_DIR}/${layer_FOLDER}/${layer_MAIN})
+    endif()
 
     set(root ${PROJECT_BINARY_DIR}/layers/${layer_FOLDER})
     file(MAKE_DIRECTORY ${root})
