@@ -21,7 +21,7 @@ struct WordSegment {
 /// The words of a text by ICU's French word break rules (UAX #29), except that the narrow
 /// no-break space separates words (see segment_with_icu).
 ///
-/// ICU's rule engine was a third of the analyser's time and two thirds of a snippet's. Most of a
+/// ICU's rule engine would cost much of the analyser's time and most of a snippet's. Most of a
 /// French text is ASCII, Latin letters and a few punctuation marks, for which the rules reduce
 /// to a handful of cases, so the words between two ASCII whitespace characters are found here
 /// directly whenever every character among them is one of those; anything else (other scripts,

@@ -17,16 +17,13 @@ namespace trouvere::stored {
 // database. Every field but the body is the header. A hit shown without a snippet reads only the
 // header, in value slot scheme::kHeaderSlot; one shown with a snippet reads only its full record,
 // in scheme::kFullRecordSlot: the header again, where the body's words and sentences are, and the
-// body. Each value read is a B-tree lookup of its own, with a system call per block it reads: 3
-// to 7 microseconds on the Littré, which callgrind does not see. Reading one value instead of three
-// took the benchmark queries' p50 with snippets from 0.60 to 0.54 ms; the header stored twice
-// costs 2% of the database.
+// body. Each value read is a B-tree lookup of its own, with a system call per block, so a hit
+// reads one value, at the price of the header stored twice.
 //
-// The document data is left empty: Xapian compresses it with zlib, and reading a hit's title
-// through it meant inflating the whole body, which was half the time of a rare-word query on the
-// Littré. Values are stored as given, and the body is compressed with LZ4: on the Littré's
-// articles (median 600 bytes) it reads 4.3 times faster than zstd, whose per-frame set-up
-// dominated a snippet, for 55 MB of bodies instead of 40.
+// The document data is left empty: Xapian compresses it with zlib, so reading a title through it
+// would inflate the whole body. Values are stored as given, and the body is compressed with LZ4,
+// whose set-up per frame is small next to decoding even a short article, unlike zstd's or
+// zlib's. docs/DESIGN.md ("Stored records") describes the bytes and the measurements.
 
 /// The header of `document` (every field but the body), for value slot scheme::kHeaderSlot.
 /// Each field is a varint byte length followed by the bytes, in a fixed order.
@@ -45,7 +42,7 @@ namespace trouvere::stored {
 
 /// Where each word of the body is, for snippets (in the full record): with it,
 /// a snippet finds its matches from Xapian's position lists instead of analysing the body again,
-/// which was most of a snippet's cost. `tokens` is Analyzer::analyze(body, first_position), so
+/// which is most of a snippet's cost. `tokens` is Analyzer::analyze(body, first_position), so
 /// token k is at position first_position + k. Stored as first_position, then each word's byte
 /// range as two varints, the gap from the previous word's end and the length: about two bytes a
 /// word.
@@ -68,7 +65,7 @@ struct WordSpan {
 
 /// Where the body's sentences start and end, for snippets (in the full record): with them, a
 /// snippet cuts its passage at sentence boundaries without running ICU's sentence rules, which
-/// were more than a third of building it. `breaks` are analysis::sentence_breaks(body): ascending,
+/// cost more than a third of building it. `breaks` are analysis::sentence_breaks(body): ascending,
 /// 0 first, the body's size last. Stored as the gaps between them, one varint each: about one byte
 /// a sentence.
 [[nodiscard]] std::string encode_sentence_breaks(const std::vector<std::size_t>& breaks);

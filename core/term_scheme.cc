@@ -33,17 +33,22 @@ bool is_older_version(std::string_view version) {
     return stored > 0 && stored < as_number(kSchemeVersion);
 }
 
-std::string id_term(std::string_view id) {
-    constexpr std::size_t kKeptBytes = 200;
-    std::string term(kIdPrefix);
-    if (id.size() <= kKeptBytes) {
-        term += id;
-        return term;
+std::string bounded_key(std::string_view prefix, std::string_view text) {
+    std::string key(prefix);
+    key += text.substr(0, kKeptTextBytes);
+    if (text.size() > kKeptTextBytes) {
+        key += '#';
+        key += hex_hash(text);
     }
-    term += id.substr(0, kKeptBytes);
-    term += '#';
-    term += hex_hash(id);
-    return term;
+    return key;
+}
+
+std::string id_term(std::string_view id) {
+    return bounded_key(kIdPrefix, id);
+}
+
+std::string source_key(std::string_view absolute_path) {
+    return bounded_key(kSourcePrefix, absolute_path);
 }
 
 }  // namespace trouvere::scheme

@@ -1,10 +1,11 @@
 #pragma once
 
 // How documents are laid out in the Xapian database. Indexing and searching both include this
-// file, so the two cannot drift apart; the README's "Term scheme" section explains the design.
+// file, so the two cannot drift apart; docs/DESIGN.md ("Term scheme") explains the design.
 
 #include <xapian.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,8 +42,24 @@ inline constexpr Xapian::termcount kTitleWdf = 3;
 /// Position gap between title and body, so that a phrase never spans the two.
 inline constexpr Xapian::termpos kBodyPositionGap = 100;
 
-/// The id term, shortened with a hash when the id would pass Xapian's 245-byte term limit.
+/// Xapian bounds terms and metadata keys at 245 bytes. A key or term built from text of any
+/// length (an id, a path) keeps at most this many bytes of it, then `#` and hex_hash of the whole
+/// text: unique in practice, and still readable in a database dump.
+inline constexpr std::size_t kKeptTextBytes = 200;
+
+/// `prefix` + `text`, shortened as kKeptTextBytes says when `text` is longer.
+[[nodiscard]] std::string bounded_key(std::string_view prefix, std::string_view text);
+
+/// The id term: kIdPrefix + the document id, bounded.
 [[nodiscard]] std::string id_term(std::string_view id);
+
+/// Each indexed file has a metadata record under kSourcePrefix + its absolute path (bounded),
+/// committed with its documents: a JSON object with the file's `path`, `size`, `mtime` (seconds),
+/// content `hash` (hex_hash) and the `ids` of the documents it gave. That is what makes runs
+/// incremental, replaces the documents of a changed file, and lets --prune find documents whose
+/// file is gone.
+inline constexpr std::string_view kSourcePrefix = "source:";
+[[nodiscard]] std::string source_key(std::string_view absolute_path);
 
 /// 64-bit FNV-1a: stable across builds and platforms, unlike std::hash, so it can be stored.
 [[nodiscard]] std::uint64_t stable_hash(std::string_view bytes);

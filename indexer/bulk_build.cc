@@ -16,11 +16,10 @@ namespace trouvere::indexer {
 namespace {
 
 // Work waiting per shard. The reader hands documents out in turn, so while one shard commits,
-// the reader waits on that shard's full queue and the others drain theirs: with 64 documents a
-// shard thread spent 11 to 27% of a build of the Littré (once or four times over) waiting for
-// work. A thousand (about half a second of a shard's work on the Littré) ride those stalls out:
-// the Littré indexed 6 to 17% faster, and four times over 9 to 23%. The byte bound keeps a run of
-// large documents (a body can be 1 MiB) from piling up in memory.
+// the reader waits on that shard's full queue and the others drain theirs; a short queue leaves
+// them idle. A thousand documents (about half a second of a shard's work on the Littré) ride
+// those stalls out. The byte bound keeps a run of large documents (a body can be 1 MiB) from
+// piling up in memory. docs/DESIGN.md ("Parallel first builds") has the measurements.
 constexpr std::size_t kQueueDocuments = 1024;
 constexpr std::size_t kQueueBytes = 8 * limits::kMiB;
 
@@ -31,9 +30,8 @@ std::size_t text_bytes(const Document& document) {
 
 // Xapian keeps a shard's uncommitted changes in maps keyed by term and by document, and every
 // document added walks them: by 10,000 documents (Xapian's default flush) those walks miss the
-// cache on each node and take over a quarter of a build. Committing a shard (without fsync) every
-// few hundred documents keeps the maps small; measured on the Littré, 500 halves the CPU time
-// against the default and lowers peak memory, and the database is the same size.
+// cache on each node. Committing a shard (without fsync) every few hundred documents keeps the
+// maps small, which saves CPU time and peak memory for a database of the same size.
 constexpr std::size_t kShardCommitEvery = 500;
 
 void sync_path(const fs::path& path, int flags) {

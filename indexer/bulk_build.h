@@ -29,10 +29,10 @@ namespace trouvere::indexer {
 /// A shard writes a series of scratch databases, its generations, starting the next once the
 /// current one holds `generation_bytes` of document text. Each commit rewrites every B-tree block
 /// its documents touched, and the bigger a tree the more blocks a batch of documents is spread
-/// over: with one database per shard, indexing the Littré four times over took 4.7 times as long
-/// as indexing it once, and 7.5 times the system time. Generations keep the trees, and so the
-/// cost of a document, the same whatever the size of the corpus; compaction merges any number of
-/// them in one pass.
+/// over, so one database per shard makes each document cost more as the corpus grows.
+/// Generations keep the trees, and so the cost of a document, the same whatever the size of the
+/// corpus; compaction merges any number of them in one pass. docs/DESIGN.md ("Parallel first
+/// builds") has the measurements.
 ///
 /// Only for databases that are empty when the run starts: contains() and metadata() answer from
 /// what this build was given, not from an existing database.

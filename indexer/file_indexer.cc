@@ -14,7 +14,7 @@
 #include <system_error>
 
 #include "core/term_scheme.h"
-#include "indexer/readers.h"
+#include "readers/readers.h"
 #include "trouvere/error.h"
 
 namespace fs = std::filesystem;
@@ -23,12 +23,10 @@ namespace trouvere {
 
 namespace {
 
-// Each indexed file has a metadata record under `source:<absolute path>`, committed with its
-// documents: what the file looked like (size, mtime, content hash) and which ids it produced.
-// That is what makes re-runs incremental, replaces the documents of a changed file, and lets
-// --prune find documents whose file is gone.
-constexpr std::string_view kSourcePrefix = "source:";
+using scheme::kSourcePrefix;
+using scheme::source_key;
 
+// The record of an indexed file, as scheme::kSourcePrefix describes it.
 struct SourceRecord {
     std::string path;
     std::uintmax_t size = 0;
@@ -36,14 +34,6 @@ struct SourceRecord {
     std::string hash;
     std::vector<std::string> ids;
 };
-
-std::string source_key(const std::string& absolute_path) {
-    // Xapian metadata keys are limited in length; long paths keep a prefix and a hash.
-    constexpr std::size_t kKeptBytes = 180;
-    std::string key(kSourcePrefix);
-    if (absolute_path.size() <= kKeptBytes) return key + absolute_path;
-    return key + absolute_path.substr(0, kKeptBytes) + "#" + scheme::hex_hash(absolute_path);
-}
 
 std::string encode(const SourceRecord& record) {
     return nlohmann::json{{"path", record.path},
@@ -103,7 +93,7 @@ std::vector<FoundFile> find_files(const std::string& argument, IndexReport& repo
     };
 
     if (fs::is_regular_file(status)) {
-        if (indexer::format_of(given) == indexer::Format::unsupported) {
+        if (readers::format_of(given) == readers::Format::unsupported) {
             warn(argument, "unsupported file type (expected .txt, .md, .html or .jsonl)");
         } else {
             found.push_back({given, argument, given.filename().generic_string()});
@@ -147,7 +137,7 @@ std::vector<FoundFile> find_files(const std::string& argument, IndexReport& repo
             walk.disable_recursion_pending();
             continue;
         }
-        if (indexer::format_of(entry.path()) == indexer::Format::unsupported) continue;
+        if (readers::format_of(entry.path()) == readers::Format::unsupported) continue;
         bool regular = entry.is_regular_file(error);
         if (error) {
             // A broken symbolic link, or a loop of them: listed, but there is nothing to read.
@@ -224,13 +214,13 @@ FileContent read_file(const fs::path& file, std::size_t limit) {
     return content;
 }
 
-IndexWarning truncation_warning(const std::string& display_name, indexer::Format format,
+IndexWarning truncation_warning(const std::string& display_name, readers::Format format,
                                 const FileContent& content, std::size_t kept) {
     std::string_view bytes(content.bytes.data(), kept);
     std::size_t line = 1 + static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), '\n'));
     std::string message = "file of " + std::to_string(content.size) + " bytes is longer than the " +
                           std::to_string(content.bytes.size()) + "-byte limit: ";
-    message += format == indexer::Format::json_lines
+    message += format == readers::Format::json_lines
                    ? "lines from line " + std::to_string(line) + " on are not read"
                    : "only its first " + std::to_string(kept) + " bytes are read";
     IndexWarning warning{display_name, line, kept, true, std::move(message)};
@@ -304,15 +294,15 @@ private:
             return;
         }
 
-        indexer::Format format = indexer::format_of(found.file);
-        FileContent content = read_file(found.file, indexer::max_file_bytes(format));
+        readers::Format format = readers::format_of(found.file);
+        FileContent content = read_file(found.file, readers::max_file_bytes(format));
         if (!content.error.empty()) {
             warn({found.display_name, 0, 0, false, "cannot read file: " + content.error});
             return;
         }
         std::string_view bytes = content.bytes;
         if (content.truncated) {
-            bytes = bytes.substr(0, indexer::readable_prefix(format, bytes));
+            bytes = bytes.substr(0, readers::readable_prefix(format, bytes));
             warn(truncation_warning(found.display_name, format, content, bytes.size()));
         }
         // The hash covers what is indexed: a change past the limit changes nothing indexed.
@@ -327,7 +317,7 @@ private:
             return;
         }
 
-        auto result = indexer::read_document_file(format, bytes, found.display_name, found.id);
+        auto result = readers::read_document_file(format, bytes, found.display_name, found.id);
         bool skipped_some =
             std::any_of(result.warnings.begin(), result.warnings.end(),
                         [](const IndexWarning& warning) { return warning.skipped; });

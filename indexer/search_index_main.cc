@@ -21,6 +21,7 @@
 #include "trouvere/file_indexer.h"
 #include "trouvere/index_writer.h"
 #include "trouvere/snippet.h"
+#include "trouvere/version.h"
 
 namespace {
 
@@ -118,6 +119,7 @@ int main(int argc, char** argv) try {
         "Unchanged files are skipped and changed ones replaced. A run commits every\n"
         "--commit-every documents and at its end; a killed run resumes where it committed.",
         "search-index"};
+    app.set_version_flag("--version", "search-index (trouvere) " + std::string(trouvere::version()));
     std::vector<std::string> paths;
     std::string db;
     bool prune = false;

@@ -1,11 +1,10 @@
 #pragma once
 
-#include <xapian.h>
-
 #include <string>
 #include <vector>
 
 #include "searcher/snippet_builder.h"
+#include "searcher/term_query.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/query.h"
 
@@ -15,15 +14,15 @@ namespace trouvere::searcher {
 enum class FreeWords { all, any };
 
 struct Translation {
-    Xapian::Query query;
+    TermQuery query;
     /// What to mark in snippets: every word the query looks for, none it excludes.
     MatchSpec match;
     /// Some group has several free words, so FreeWords::any would match more documents.
     bool can_relax = false;
 };
 
-/// Translates the engine-neutral tree into a Xapian query over the term scheme, analysing every
-/// word with `analyzer` exactly as indexing did. An empty Translation::query means nothing in the
+/// Translates the user's query tree into a query over the term scheme, analysing every word with
+/// `analyzer` exactly as indexing did. An empty Translation::query means nothing in the
 /// tree was searchable. Throws QueryError when the tree holds more than kMaxQueryTerms words
 /// (core/limits.h).
 [[nodiscard]] Translation translate(const QueryNode& root, Analyzer& analyzer, FreeWords mode);

@@ -8,7 +8,6 @@
 #include <exception>
 #include <iomanip>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -17,6 +16,7 @@
 #include "trouvere/database_path.h"
 #include "trouvere/error.h"
 #include "trouvere/searcher.h"
+#include "trouvere/version.h"
 
 namespace {
 
@@ -38,57 +38,6 @@ Style make_style(const std::string& colour) {
     }
     if (!use_colour) return {};
     return {"\033[1m", "\033[2m", "\033[1;33m", "\033[0m"};
-}
-
-nlohmann::ordered_json or_null(const std::string& text) {
-    return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
-}
-
-// nlohmann escapes C0 controls but writes DEL and the C1 controls (U+0080–U+009F) as they are;
-// a program that prints a title from our output to a terminal would pass the one-character CSI
-// (U+009B) on. Outside strings JSON is ASCII, so these bytes can only be inside strings.
-std::string escape_remaining_controls(const std::string& json) {
-    std::string out;
-    out.reserve(json.size());
-    for (std::size_t i = 0; i < json.size(); ++i) {
-        auto byte = static_cast<unsigned char>(json[i]);
-        auto next = i + 1 < json.size() ? static_cast<unsigned char>(json[i + 1]) : 0;
-        if (byte == 0x7F) {
-            out += "\\u007f";
-        } else if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) {
-            constexpr std::string_view kHexDigits = "0123456789abcdef";
-            out += "\\u00";
-            out += kHexDigits[next >> 4U];
-            out += kHexDigits[next & 0xFU];
-            ++i;
-        } else {
-            out += json[i];
-        }
-    }
-    return out;
-}
-
-void print_json(const trouvere::SearchResults& results) {
-    nlohmann::ordered_json hits = nlohmann::ordered_json::array();
-    for (const auto& hit : results.hits) {
-        hits.push_back({{"rank", hit.rank},
-                        {"id", hit.id},
-                        {"title", hit.title},
-                        {"score", hit.score},
-                        {"date", or_null(hit.date)},
-                        {"source", or_null(hit.source)},
-                        {"url", or_null(hit.url)},
-                        {"path", or_null(hit.path)},
-                        {"snippet", trouvere::to_html(hit.snippet)}});
-    }
-    nlohmann::ordered_json out{{"query", results.query},
-                               {"total_estimate", results.total_estimate},
-                               {"fell_back_to_any_word", results.fell_back_to_any_word},
-                               {"warnings", results.warnings},
-                               {"hits", hits}};
-    std::cout << escape_remaining_controls(
-                     out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
-              << '\n';
 }
 
 void print_for_people(const trouvere::SearchResults& results, const Style& style,
@@ -130,6 +79,7 @@ int main(int argc, char** argv) try {
         "Query syntax: words, \"a phrase\", AND, OR, NOT, +required, -excluded, (groups), "
         "title:word.\nQuote a query that starts a word with '-', or put -- before it.",
         "search"};
+    app.set_version_flag("--version", "search (trouvere) " + std::string(trouvere::version()));
     std::vector<std::string> words;
     std::string db;
     trouvere::SearchOptions options;
@@ -163,7 +113,7 @@ int main(int argc, char** argv) try {
         for (const auto& warning : results.warnings)
             std::cerr << "search: note: " << warning << '\n';
         if (json) {
-            print_json(results);
+            std::cout << trouvere::to_json(results) << '\n';
         } else {
             print_for_people(results, make_style(colour), options.offset);
             if (results.hits.empty()) {

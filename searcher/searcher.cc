@@ -1,11 +1,8 @@
 #include "trouvere/searcher.h"
 
-#include <sys/stat.h>
-#include <xapian.h>
-
 #include <algorithm>
 #include <cstdint>
-#include <filesystem>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -13,41 +10,30 @@
 
 #include "core/limits.h"
 #include "core/stored_document.h"
-#include "core/term_scheme.h"
-#include "core/xapian_errors.h"
+#include "searcher/match_engine.h"
 #include "searcher/query_translation.h"
 #include "searcher/snippet_builder.h"
+#include "searcher/xapian_engine.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/error.h"
 #include "trouvere/query.h"
 
 namespace trouvere {
 
+using searcher::MatchEngine;
+
 namespace {
 
-// A writer that commits while a search runs can overwrite the blocks of the revision the search
-// reads; the search then starts again on the latest revision. Each retry needs two more commits
-// during one search to fail again.
+// A writer that commits while a search runs can overwrite the state the search reads; the search
+// then starts again on the latest state. Each retry needs two more commits during one search to
+// fail again.
 constexpr int kSearchAttempts = 5;
 
-// Which folder is at the path: a first build swaps in a whole new folder, which
-// Xapian::Database::reopen() does not notice when the new database has the old one's revision.
-struct FolderIdentity {
-    dev_t device = 0;
-    ino_t inode = 0;
-    bool operator==(const FolderIdentity&) const = default;
-};
-
-FolderIdentity identity_of(const std::string& path) {
-    struct stat status {};
-    if (::stat(path.c_str(), &status) != 0) return {};
-    return {status.st_dev, status.st_ino};
-}
-
-// The words of a hit's body that `match` names, found from Xapian's position lists and the body's
+// The words of a hit's body that `match` names, found from the engine's position lists and the body's
 // stored word offsets rather than by analysing the body again; nullopt when the offsets are
 // missing or damaged, and the body must be analysed.
-std::optional<std::vector<Token>> located_tokens(const Xapian::Database& db, Xapian::docid hit,
+std::optional<std::vector<Token>> located_tokens(MatchEngine& engine,
+                                                 MatchEngine::DocumentNumber hit,
                                                  std::string_view word_offsets,
                                                  std::string_view body,
                                                  const searcher::MatchSpec& match) {
@@ -66,9 +52,8 @@ std::optional<std::vector<Token>> located_tokens(const Xapian::Database& db, Xap
     // Each position holds one word, so the lists of distinct terms never share a position.
     std::vector<std::pair<std::uint32_t, const std::string*>> occurrences;
     for (const std::string* term : terms) {
-        for (auto position = db.positionlist_begin(hit, *term);
-             position != db.positionlist_end(hit, *term); ++position) {
-            occurrences.emplace_back(*position, term);
+        for (std::uint32_t position : engine.positions(hit, *term)) {
+            occurrences.emplace_back(position, term);
         }
     }
     std::sort(occurrences.begin(), occurrences.end());
@@ -95,40 +80,8 @@ std::optional<std::vector<Token>> located_tokens(const Xapian::Database& db, Xap
 
 struct Searcher::Impl {
     std::string path;
-    Xapian::Database db;
-    FolderIdentity folder;
+    std::unique_ptr<MatchEngine> engine;
     Analyzer analyzer;
-
-    // Opens the folder now at the path. Xapian opens a database file by file, so a swap in the
-    // middle could pair files of two databases: the open counts only if the same folder was at
-    // the path before and after it.
-    void open_current() {
-        for (int attempt = 1;; ++attempt) {
-            FolderIdentity before = identity_of(path);
-            try {
-                Xapian::Database opened(path);
-                if (identity_of(path) == before) {
-                    db = std::move(opened);
-                    folder = before;
-                    return;
-                }
-            } catch (const Xapian::DatabaseError&) {
-                if (identity_of(path) == before) throw;
-            }
-            if (attempt == kSearchAttempts) {
-                throw Xapian::DatabaseOpeningError("replaced during every attempt to open it");
-            }
-        }
-    }
-
-    void move_to_latest() {
-        if (identity_of(path) == folder) {
-            db.reopen();
-            // A swap during reopen() may have paired files of two databases.
-            if (identity_of(path) == folder) return;
-        }
-        open_current();
-    }
 
     [[nodiscard]] SearchResults search_once(std::string_view query_text,
                                             const SearchOptions& options);
@@ -136,14 +89,15 @@ struct Searcher::Impl {
     // The snippet of a hit: of its body, or of its title when it has no body. `record` gives
     // where the body's words and sentences are.
     Snippet snippet_of(const Document& document, const stored::FullRecord& record,
-                       Xapian::docid hit, const searcher::MatchSpec& match, std::size_t max_chars) {
+                       MatchEngine::DocumentNumber hit, const searcher::MatchSpec& match,
+                       std::size_t max_chars) {
         if (document.body.empty()) {
             return searcher::build_snippet(analyzer, document.title, match, max_chars);
         }
         // Nothing to mark needs no words at all.
         auto tokens = match.empty()
                           ? std::optional<std::vector<Token>>(std::in_place)
-                          : located_tokens(db, hit, record.word_offsets, document.body, match);
+                          : located_tokens(*engine, hit, record.word_offsets, document.body, match);
         if (tokens) {
             return searcher::build_snippet(document.body, *tokens, record.sentence_breaks, match,
                                            max_chars);
@@ -154,19 +108,7 @@ struct Searcher::Impl {
 
 Searcher::Searcher(const std::string& path) : impl_(std::make_unique<Impl>()) {
     impl_->path = path;
-    std::error_code error;
-    if (!std::filesystem::exists(path, error)) {
-        throw DatabaseError("no database at " + path + " (build one with: search-index FOLDER)");
-    }
-    try {
-        impl_->open_current();
-    } catch (const Xapian::Error& xapian_error) {
-        throw DatabaseError("cannot open database " + path + ": " + xapian_error.get_description());
-    }
-    if (impl_->db.get_metadata(std::string(scheme::kSchemeKey)) != scheme::kSchemeVersion) {
-        throw DatabaseError("database " + path +
-                            " was not written by this version of trouvere; index again");
-    }
+    impl_->engine = searcher::open_xapian_engine(path);
 }
 
 Searcher::~Searcher() = default;
@@ -182,9 +124,9 @@ SearchResults Searcher::search(std::string_view query_text, const SearchOptions&
     for (int attempt = 1;; ++attempt) {
         try {
             return impl_->search_once(query_text, options);
-        } catch (const Xapian::DatabaseModifiedError& error) {
+        } catch (const MatchEngine::StateOverwritten& error) {
             if (attempt == kSearchAttempts) {
-                xapian_errors::rethrow_as_database_error(impl_->path, error);
+                throw DatabaseError("database " + impl_->path + ": " + error.what());
             }
             reopen();
         }
@@ -202,72 +144,59 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
     if (translation.query.empty()) {
         throw QueryError("nothing to search for in '" + results.query + "'");
     }
-    try {
-        Xapian::Enquire enquire(db);
-        enquire.set_weighting_scheme(Xapian::BM25Weight());
-        enquire.set_query(translation.query);
-        Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(options.offset),
-                                             static_cast<Xapian::doccount>(options.limit));
-        if (mset.get_matches_upper_bound() == 0 && translation.can_relax) {
-            translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::any);
-            enquire.set_query(translation.query);
-            mset = enquire.get_mset(static_cast<Xapian::doccount>(options.offset),
-                                    static_cast<Xapian::doccount>(options.limit));
-            results.fell_back_to_any_word = true;
-        }
-        results.total_estimate = mset.get_matches_estimated();
-        for (auto item = mset.begin(); item != mset.end(); ++item) {
-            Xapian::Document stored_document = item.get_document();
-            Hit hit;
-            hit.rank = item.get_rank() + 1;
-            hit.score = item.get_weight();
-            Document document;
-            if (options.snippets) {
-                const std::string value = stored_document.get_value(scheme::kFullRecordSlot);
-                auto record = stored::split_full_record(value);
-                auto body = record ? stored::decompress_body(record->stored_body) : std::nullopt;
-                document =
-                    stored::decode_header(record ? std::string(record->header)
-                                                 : stored_document.get_value(scheme::kHeaderSlot));
-                if (body) {
-                    document.body = std::move(*body);
-                } else {
-                    // One damaged record should not cost the whole answer: its snippet comes
-                    // from the title, and the warning says what to do.
-                    results.warnings.push_back("the stored text of document '" + document.id +
-                                               "' is damaged; index it again");
-                }
-                hit.snippet = snippet_of(document, record.value_or(stored::FullRecord()), *item,
-                                         translation.match, options.snippet_chars);
+    MatchEngine::Matches matches = engine->match(translation.query, options.offset, options.limit);
+    if (matches.upper_bound == 0 && translation.can_relax) {
+        translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::any);
+        matches = engine->match(translation.query, options.offset, options.limit);
+        results.fell_back_to_any_word = true;
+    }
+    results.total_estimate = matches.estimate;
+    for (std::size_t k = 0; k < matches.ranked.size(); ++k) {
+        const MatchEngine::Match& match = matches.ranked[k];
+        Hit hit;
+        hit.rank = options.offset + k + 1;
+        hit.score = match.score;
+        Document document;
+        if (options.snippets) {
+            const std::string value = engine->full_record(match.document);
+            auto record = stored::split_full_record(value);
+            auto body = record ? stored::decompress_body(record->stored_body) : std::nullopt;
+            document = stored::decode_header(record ? std::string(record->header)
+                                                    : engine->header(match.document));
+            if (body) {
+                document.body = std::move(*body);
             } else {
-                document = stored::decode_header(stored_document.get_value(scheme::kHeaderSlot));
+                // One damaged record should not cost the whole answer: its snippet comes from
+                // the title, and the warning says what to do.
+                results.warnings.push_back("the stored text of document '" + document.id +
+                                           "' is damaged; index it again");
             }
-            hit.id = std::move(document.id);
-            hit.title = std::move(document.title);
-            hit.date = std::move(document.date);
-            hit.source = std::move(document.source);
-            hit.url = std::move(document.url);
-            hit.path = std::move(document.path);
-            results.hits.push_back(std::move(hit));
+            hit.snippet = snippet_of(document, record.value_or(stored::FullRecord()),
+                                     match.document, translation.match, options.snippet_chars);
+        } else {
+            document = stored::decode_header(engine->header(match.document));
         }
-    } catch (const Xapian::DatabaseModifiedError&) {
-        throw;  // Searcher::search starts again on the latest revision
-    } catch (const Xapian::Error& error) {
-        xapian_errors::rethrow_as_database_error(path, error);
+        hit.id = std::move(document.id);
+        hit.title = std::move(document.title);
+        hit.date = std::move(document.date);
+        hit.source = std::move(document.source);
+        hit.url = std::move(document.url);
+        hit.path = std::move(document.path);
+        results.hits.push_back(std::move(hit));
     }
     return results;
 }
 
 void Searcher::reopen() {
     try {
-        impl_->move_to_latest();
-    } catch (const Xapian::Error& error) {
-        xapian_errors::rethrow_as_database_error(impl_->path, error);
+        impl_->engine->move_to_latest();
+    } catch (const MatchEngine::StateOverwritten& error) {
+        throw DatabaseError("database " + impl_->path + ": " + error.what());
     }
 }
 
 std::size_t Searcher::document_count() const {
-    return impl_->db.get_doccount();
+    return impl_->engine->document_count();
 }
 
 }  // namespace trouvere

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "core/limits.h"
-#include "indexer/readers.h"
+#include "readers/readers.h"
 #include "tests/test_support.h"
 #include "tests/utf8_checks.h"
 #include "trouvere/analyzer.h"
@@ -369,10 +369,10 @@ TEST_CASE("a file cut at the limit is cut on a character, not inside one", "[hos
 
 TEST_CASE("a file over its limit is cut after its last complete JSON line or character",
           "[hostile]") {
-    using trouvere::indexer::Format;
-    using trouvere::indexer::readable_prefix;
-    CHECK(trouvere::indexer::max_file_bytes(Format::json_lines) == 256 * limits::kMiB);
-    CHECK(trouvere::indexer::max_file_bytes(Format::html) == 4 * limits::kMiB);
+    using trouvere::readers::Format;
+    using trouvere::readers::readable_prefix;
+    CHECK(trouvere::readers::max_file_bytes(Format::json_lines) == 256 * limits::kMiB);
+    CHECK(trouvere::readers::max_file_bytes(Format::html) == 4 * limits::kMiB);
     CHECK(readable_prefix(Format::json_lines, "{\"id\": 1}\n{\"id\": 2}\n{\"id") == 20);
     CHECK(readable_prefix(Format::json_lines, "{\"id\": 1, \"body\": \"long") == 0);
     // `é` is C3 A9, `€` E2 82 AC: a prefix ending inside one drops it.

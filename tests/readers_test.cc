@@ -1,4 +1,4 @@
-#include "indexer/readers.h"
+#include "readers/readers.h"
 
 #include <catch2/catch.hpp>
 
@@ -12,10 +12,10 @@
 
 using trouvere::Document;
 using trouvere::IndexWarning;
-using trouvere::indexer::Format;
-using trouvere::indexer::format_of;
-using trouvere::indexer::read_document_file;
-using trouvere::indexer::ReadResult;
+using trouvere::readers::Format;
+using trouvere::readers::format_of;
+using trouvere::readers::read_document_file;
+using trouvere::readers::ReadResult;
 using trouvere::testing::corpus_dir;
 using trouvere::testing::read_file;
 using trouvere::testing::TempDir;

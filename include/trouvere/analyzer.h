@@ -7,16 +7,17 @@
 #include <string_view>
 #include <vector>
 
+#include "trouvere/export.h"
+
 namespace trouvere {
 
 /// One indexable word of French text.
 ///
-/// Terms come in two families (see README, "Term scheme"):
+/// Terms come in two families (see docs/DESIGN.md, "Term scheme"):
 /// - `term`: the accent-folded, case-folded Snowball stem. Every word has one; it is what matching,
 ///   phrases and positions use, so `armee`, `armée` and `ARMÉES` all meet here.
 /// - `accented_term`: the Snowball stem of the word with its accents, set only when the word
-/// carries
-///   diacritics. Queries typed with accents use it to rank the exact accented word first.
+///   carries diacritics. Queries typed with accents use it to rank the exact accented word first.
 struct Token {
     std::string term;
     std::string accented_term;
@@ -44,7 +45,7 @@ struct Token {
 /// analyze_candidates() and fold() throw trouvere::Error if ICU cannot provide them. Stems are
 /// Snowball's own French stemmer's (libstemmer); the constructor throws trouvere::Error if it
 /// cannot be created, and analyze() and analyze_candidates() if it runs out of memory.
-class Analyzer {
+class TROUVERE_EXPORT Analyzer {
 public:
     Analyzer();
     ~Analyzer();

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "trouvere/export.h"
 #include "trouvere/index_writer.h"
 
 namespace trouvere {
@@ -38,11 +39,10 @@ struct IndexOptions {
     /// Commit after the file during which this many documents have been written since the last
     /// commit; 0: never (the caller's final commit makes the whole run one change). A killed
     /// run loses only what it wrote since its last commit, and the next run skips the files
-    /// already committed. A commit costs some 35 ms of fsyncs, under a tenth of the time 1,000
-    /// documents take to index; a larger transaction is no faster, since Xapian holds its
-    /// postings in memory until it ends (113 MB at 10,000 documents, 34 MB at 1,000), while
-    /// commits every 100 documents make a run nearly twice as slow. A first build into an empty
-    /// database commits only at its end (IndexWriter::builds_in_bulk).
+    /// already committed. At 1,000, the fsyncs of a commit are a small part of indexing the
+    /// documents before it, and Xapian's postings held in memory until a commit stay small; a
+    /// larger transaction is no faster. A first build into an empty database commits only at its
+    /// end (IndexWriter::builds_in_bulk).
     std::size_t commit_every = 1'000;
     /// Called for every warning as it happens (the report keeps them too).
     std::function<void(const IndexWarning&)> on_warning;
@@ -74,7 +74,8 @@ struct IndexReport {
 /// and its record together, and the files before it. The caller makes the final commit, which
 /// holds the rest and what --prune deletes.
 /// Throws DatabaseError if the database fails, Error if a path given does not exist.
-[[nodiscard]] IndexReport index_paths(IndexWriter& writer, const std::vector<std::string>& paths,
-                                      const IndexOptions& options = {});
+[[nodiscard]] TROUVERE_EXPORT IndexReport index_paths(IndexWriter& writer,
+                                                      const std::vector<std::string>& paths,
+                                                      const IndexOptions& options = {});
 
 }  // namespace trouvere

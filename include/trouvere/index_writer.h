@@ -9,18 +9,19 @@
 #include <vector>
 
 #include "trouvere/document.h"
+#include "trouvere/export.h"
 
 namespace trouvere {
 
-/// Writes documents into a trouvere database (a Xapian database laid out by the term scheme in
-/// the README). Changes become visible and durable only at commit(), all at once: a reader, or a
+/// Writes documents into a trouvere database (a Xapian database laid out as docs/DESIGN.md
+/// says). Changes become visible and durable only at commit(), all at once: a reader, or a
 /// crash, sees either the state before the commit or the state after it, never a half.
 ///
 /// One writer per database at a time, in this process or any other: a writer holds a lock
 /// from opening to destruction, in a file `<path>.lock` next to the database. The lock dies with
 /// its process, so a killed writer never leaves the database locked. Readers take no lock.
 /// Not thread-safe.
-class IndexWriter {
+class TROUVERE_EXPORT IndexWriter {
 public:
     /// How long a writer waits by default for another one to finish.
     static constexpr std::chrono::seconds kDefaultLockWait{5};
@@ -92,6 +93,6 @@ private:
 /// from). The next writer removes them when it opens; a process that is about to end after such
 /// an error calls this to give the space back at once. Only for the process that holds the
 /// database's writer lock.
-void remove_abandoned_builds(const std::string& path);
+TROUVERE_EXPORT void remove_abandoned_builds(const std::string& path);
 
 }  // namespace trouvere

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "trouvere/export.h"
+
 namespace trouvere {
 
 /// Where a query part looks.
@@ -43,14 +45,14 @@ struct ParsedQuery {
 /// (upper case), `+word`, `-word`, parentheses and `title:`. Never throws on malformed input:
 /// it repairs what it can and says so in `warnings`; what it cannot use is dropped. The result may
 /// be an empty group, which the searcher rejects with QueryError.
-[[nodiscard]] ParsedQuery parse_query(std::string_view input);
+[[nodiscard]] TROUVERE_EXPORT ParsedQuery parse_query(std::string_view input);
 
-/// A compact, stable rendering of the tree, for tests and `--explain`: `(group "kidal" -"lavrov")`.
+/// A compact, stable rendering of the tree, for tests and debugging: `(group "kidal" -"lavrov")`.
 /// A `words` node is its text in double quotes; a `phrase` is `(phrase "text")`; `group`, `all` and
 /// `any` are `(group …)`, `(all …)` and `(any …)` with their children after the name, separated by
 /// spaces. Occur and field prefix a node in that order: `+`, `-`, then `title:`, as in
 /// `-title:(phrase "chemin de fer")`. Inside quotes `"` and `\` are escaped with a backslash, and
 /// control bytes are written `\n`, `\t`, `\r` or `\xHH`.
-[[nodiscard]] std::string to_string(const QueryNode& node);
+[[nodiscard]] TROUVERE_EXPORT std::string to_string(const QueryNode& node);
 
 }  // namespace trouvere

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "trouvere/export.h"
 #include "trouvere/snippet.h"
 
 namespace trouvere {
@@ -45,7 +46,7 @@ struct SearchResults {
 /// Answers queries over a trouvere database. Opening is cheap; keep one Searcher per thread
 /// (not thread-safe). It sees the database as of opening; reopen() to see later commits.
 /// A writer may work meanwhile: every answer comes from one committed state of the database.
-class Searcher {
+class TROUVERE_EXPORT Searcher {
 public:
     /// Throws DatabaseError naming `path` if it is missing or not a trouvere database.
     explicit Searcher(const std::string& path);
@@ -71,5 +72,12 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+/// `results` as one line of JSON (without a newline), the format of `search --json`: `query`,
+/// `total_estimate`, `fell_back_to_any_word`, `warnings`, then `hits`, each with `rank`, `id`,
+/// `title`, `score`, `date`, `source`, `url`, `path` (null when unknown) and `snippet`
+/// (to_html). Every control character is escaped, DEL and C1 included, so that a program
+/// printing a field to a terminal cannot pass one on; text is otherwise as indexed.
+[[nodiscard]] TROUVERE_EXPORT std::string to_json(const SearchResults& results);
 
 }  // namespace trouvere

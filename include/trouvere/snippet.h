@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "trouvere/export.h"
+
 namespace trouvere {
 
 /// A marked word in a snippet: byte offsets into Snippet::text.
@@ -21,22 +23,24 @@ struct Snippet {
 };
 
 /// HTML-escaped text with every highlight wrapped in `<mark>…</mark>`.
-[[nodiscard]] std::string to_html(const Snippet& snippet);
+[[nodiscard]] TROUVERE_EXPORT std::string to_html(const Snippet& snippet);
 
 /// Text with every highlight wrapped in `open`…`close` (for example ANSI colour codes); the text
 /// itself is not escaped.
-[[nodiscard]] std::string to_marked_text(const Snippet& snippet, std::string_view open,
-                                         std::string_view close);
+[[nodiscard]] TROUVERE_EXPORT std::string to_marked_text(const Snippet& snippet,
+                                                         std::string_view open,
+                                                         std::string_view close);
 
 /// As to_marked_text, with the text made terminal_safe: for printing snippets to a terminal.
-[[nodiscard]] std::string to_terminal_text(const Snippet& snippet, std::string_view open,
-                                           std::string_view close);
+[[nodiscard]] TROUVERE_EXPORT std::string to_terminal_text(const Snippet& snippet,
+                                                           std::string_view open,
+                                                           std::string_view close);
 
 /// `text` with nothing left that a terminal would obey: indexed text may hold escape sequences
 /// (`ESC[2J` clears the screen, OSC 52 writes the clipboard), and printing it raw would let a
 /// document drive the reader's terminal. Tab, newline and carriage return become a space; other
 /// C0 controls and DEL become their visible Unicode symbol (ESC is `␛`, U+241B); C1 controls
 /// (U+0080–U+009F, among them the one-character CSI) and invalid UTF-8 become U+FFFD.
-[[nodiscard]] std::string terminal_safe(std::string_view text);
+[[nodiscard]] TROUVERE_EXPORT std::string terminal_safe(std::string_view text);
 
 }  // namespace trouvere

@@ -10,3 +10,4 @@
 #include "trouvere/query.h"
 #include "trouvere/searcher.h"
 #include "trouvere/snippet.h"
+#include "trouvere/version.h"

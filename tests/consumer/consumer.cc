@@ -6,6 +6,8 @@
 
 int main(int argc, char** argv) {
     if (argc != 2) return 2;
+    // The headers and the library loaded come from the same build.
+    if (trouvere::version() != TROUVERE_VERSION) return 3;
     trouvere::IndexWriter writer(argv[1]);
     writer.add_or_replace({.id = "doc", .title = "Coopération", .body = "L’accord militaire."});
     writer.commit();

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "searcher/query_translation.h"
+#include "searcher/xapian_engine.h"
 #include "tests/fuzz/snippet_checks.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/document.h"
@@ -168,8 +169,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(all.query.empty() == any.query.empty(), "both translations agree on emptiness");
     check_match(all.match);
     if (!all.query.empty()) {
-        run(db, all.query);
-        run(db, any.query);
+        run(db, trouvere::searcher::to_xapian_query(all.query));
+        run(db, trouvere::searcher::to_xapian_query(any.query));
     }
 
     trouvere::SearchOptions options;

@@ -1,5 +1,5 @@
 // One document reader on the bytes of an arbitrary file. Built once per format, with
-// TROUVERE_FUZZ_FORMAT naming the indexer::Format member (text, markdown, html, json_lines).
+// TROUVERE_FUZZ_FORMAT naming the readers::Format member (text, markdown, html, json_lines).
 // Properties, beyond not crashing and never throwing:
 // - a single-document format yields at most one document, whose id is the file's; the documents
 //   of a JSON Lines file have distinct ids;
@@ -18,8 +18,8 @@
 #include <unordered_set>
 
 #include "core/stored_document.h"
-#include "indexer/reader_support.h"
-#include "indexer/readers.h"
+#include "readers/reader_support.h"
+#include "readers/readers.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
@@ -28,7 +28,7 @@ using trouvere::Document;
 using trouvere::fuzz::check;
 using trouvere::fuzz::is_valid_utf8;
 using trouvere::fuzz::printable;
-using trouvere::indexer::Format;
+using trouvere::readers::Format;
 
 constexpr Format kFormat = Format::TROUVERE_FUZZ_FORMAT;
 const std::string kDisplayName = "fuzz/input";
@@ -77,7 +77,7 @@ void check_warning(const trouvere::IndexWarning& warning, std::string_view bytes
     if (warning.has_offset) {
         check(warning.offset <= bytes.size(), "warning offset inside the file", shown);
         if (warning.line != 0) {
-            check(trouvere::indexer::line_at(bytes, warning.offset) == warning.line,
+            check(trouvere::readers::line_at(bytes, warning.offset) == warning.line,
                   "warning offset is on the warning's line", shown);
         }
     }
@@ -87,8 +87,8 @@ void check_warning(const trouvere::IndexWarning& warning, std::string_view bytes
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-    const trouvere::indexer::ReadResult result =
-        trouvere::indexer::read_document_file(kFormat, bytes, kDisplayName, kFileId);
+    const trouvere::readers::ReadResult result =
+        trouvere::readers::read_document_file(kFormat, bytes, kDisplayName, kFileId);
 
     if (kFormat != Format::json_lines) {
         check(result.documents.size() <= 1, "one document at most from a single-document file");

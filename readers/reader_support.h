@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "indexer/readers.h"
+#include "readers/readers.h"
 
-namespace trouvere::indexer {
+namespace trouvere::readers {
 
 /// One file's content as a format reader sees it: the bytes after any UTF-8 BOM.
 struct ReaderInput {
@@ -116,4 +116,4 @@ void drop_leading_title(std::vector<std::string>& paragraphs, std::string_view t
 /// Joins paragraphs with a blank line, the layout Document::body promises.
 [[nodiscard]] std::string join_paragraphs(const std::vector<std::string>& paragraphs);
 
-}  // namespace trouvere::indexer
+}  // namespace trouvere::readers

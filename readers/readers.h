@@ -9,7 +9,7 @@
 #include "trouvere/document.h"
 #include "trouvere/file_indexer.h"
 
-namespace trouvere::indexer {
+namespace trouvere::readers {
 
 enum class Format { text, markdown, html, json_lines, unsupported };
 
@@ -38,4 +38,4 @@ struct ReadResult {
                                             const std::string& display_name,
                                             const std::string& file_id);
 
-}  // namespace trouvere::indexer
+}  // namespace trouvere::readers

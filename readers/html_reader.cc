@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "core/limits.h"
-#include "indexer/reader_support.h"
+#include "readers/reader_support.h"
 
-namespace trouvere::indexer {
+namespace trouvere::readers {
 
 namespace {
 
@@ -737,4 +737,4 @@ ReadResult read_html_file(const ReaderInput& input) {
     return result;
 }
 
-}  // namespace trouvere::indexer
+}  // namespace trouvere::readers

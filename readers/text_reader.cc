@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "indexer/reader_support.h"
+#include "readers/reader_support.h"
 
-namespace trouvere::indexer {
+namespace trouvere::readers {
 
 namespace {
 
@@ -77,4 +77,4 @@ ReadResult read_text_file(const ReaderInput& input) {
     return result;
 }
 
-}  // namespace trouvere::indexer
+}  // namespace trouvere::readers

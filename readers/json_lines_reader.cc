@@ -11,9 +11,9 @@
 #include <utility>
 
 #include "core/limits.h"
-#include "indexer/reader_support.h"
+#include "readers/reader_support.h"
 
-namespace trouvere::indexer {
+namespace trouvere::readers {
 
 namespace {
 
@@ -174,4 +174,4 @@ ReadResult read_json_lines_file(const ReaderInput& input) {
     return result;
 }
 
-}  // namespace trouvere::indexer
+}  // namespace trouvere::readers

@@ -1,7 +1,7 @@
 // Entry point of the readers (format detection, the checks every format shares) and the helpers
 // the format readers have in common. The formats themselves live in *_reader.cc.
 
-#include "indexer/readers.h"
+#include "readers/readers.h"
 
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
@@ -16,9 +16,9 @@
 #include <utility>
 
 #include "core/limits.h"
-#include "indexer/reader_support.h"
+#include "readers/reader_support.h"
 
-namespace trouvere::indexer {
+namespace trouvere::readers {
 
 namespace {
 
@@ -689,4 +689,4 @@ std::string join_paragraphs(const std::vector<std::string>& paragraphs) {
     return joined;
 }
 
-}  // namespace trouvere::indexer
+}  // namespace trouvere::readers

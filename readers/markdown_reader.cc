@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "indexer/reader_support.h"
+#include "readers/reader_support.h"
 
-namespace trouvere::indexer {
+namespace trouvere::readers {
 
 namespace {
 
@@ -266,4 +266,4 @@ ReadResult read_markdown_file(const ReaderInput& input) {
     return result;
 }
 
-}  // namespace trouvere::indexer
+}  // namespace trouvere::readers

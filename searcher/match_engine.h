@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "searcher/term_query.h"
+
+namespace trouvere::searcher {
+
+/// The seam between the searcher's engine-neutral half (query parsing and analysis, snippets,
+/// hits) and an engine that finds and ranks the documents a TermQuery matches and reads what the
+/// database stores about them. Every engine answers from one state of the database, the one it
+/// opened or last moved to, and gives the same answers as Xapian's BM25 on that state.
+class MatchEngine {
+public:
+    /// A document as the engine numbers it, valid in the engine's current state only.
+    using DocumentNumber = std::uint32_t;
+
+    struct Match {
+        DocumentNumber document = 0;
+        double score = 0;
+    };
+
+    struct Matches {
+        /// The matches ranked offset to offset + limit, best first; equal scores in document order.
+        std::vector<Match> ranked;
+        /// An estimate of the number of matching documents, and a bound it cannot exceed.
+        std::size_t estimate = 0;
+        std::size_t upper_bound = 0;
+    };
+
+    /// Thrown when writes made since the engine's state was opened have overwritten what it was
+    /// reading: the caller moves the engine to the latest state and asks again.
+    class StateOverwritten : public std::runtime_error {
+    public:
+        using std::runtime_error::runtime_error;
+    };
+
+    MatchEngine() = default;
+    virtual ~MatchEngine() = default;
+    MatchEngine(const MatchEngine&) = delete;
+    MatchEngine& operator=(const MatchEngine&) = delete;
+    MatchEngine(MatchEngine&&) = delete;
+    MatchEngine& operator=(MatchEngine&&) = delete;
+
+    // Each call below throws StateOverwritten as above, and DatabaseError naming the database
+    // for any other failure to read it.
+
+    /// The documents `query` matches, ranked by BM25.
+    [[nodiscard]] virtual Matches match(const TermQuery& query, std::size_t offset,
+                                        std::size_t limit) = 0;
+    /// The stored header of a document (stored::encode_header): every field but the body.
+    [[nodiscard]] virtual std::string header(DocumentNumber document) = 0;
+    /// The stored full record of a document (stored::encode_full_record), or empty.
+    [[nodiscard]] virtual std::string full_record(DocumentNumber document) = 0;
+    /// The positions of `term` in a document, ascending; empty when it does not hold the term.
+    [[nodiscard]] virtual std::vector<std::uint32_t> positions(DocumentNumber document,
+                                                               const std::string& term) = 0;
+    [[nodiscard]] virtual std::size_t document_count() const = 0;
+    /// Moves to the latest committed state of the database.
+    virtual void move_to_latest() = 0;
+};
+
+}  // namespace trouvere::searcher

@@ -1,0 +1,191 @@
+#include "searcher/xapian_engine.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <utility>
+#include <vector>
+
+#include "core/term_scheme.h"
+#include "core/xapian_errors.h"
+#include "trouvere/error.h"
+
+namespace trouvere::searcher {
+
+namespace {
+
+// How many times opening is tried while first builds keep swapping the folder in.
+constexpr int kOpenAttempts = 5;
+
+// Which folder is at the path: a first build swaps in a whole new folder, which
+// Xapian::Database::reopen() does not notice when the new database has the old one's revision.
+struct FolderIdentity {
+    dev_t device = 0;
+    ino_t inode = 0;
+    bool operator==(const FolderIdentity&) const = default;
+};
+
+FolderIdentity identity_of(const std::string& path) {
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0) return {};
+    return {status.st_dev, status.st_ino};
+}
+
+Xapian::Query::op xapian_op(TermQuery::Op op) {
+    switch (op) {
+        case TermQuery::Op::all: return Xapian::Query::OP_AND;
+        case TermQuery::Op::any: return Xapian::Query::OP_OR;
+        case TermQuery::Op::phrase: return Xapian::Query::OP_PHRASE;
+        case TermQuery::Op::and_maybe: return Xapian::Query::OP_AND_MAYBE;
+        case TermQuery::Op::and_not: return Xapian::Query::OP_AND_NOT;
+        case TermQuery::Op::nothing:
+        case TermQuery::Op::everything:
+        case TermQuery::Op::term: break;
+    }
+    return Xapian::Query::OP_INVALID;
+}
+
+class XapianEngine final : public MatchEngine {
+public:
+    explicit XapianEngine(std::string path) : path_(std::move(path)) {}
+
+    void open() {
+        std::error_code error;
+        if (!std::filesystem::exists(path_, error)) {
+            throw DatabaseError("no database at " + path_ +
+                                " (build one with: search-index FOLDER)");
+        }
+        try {
+            open_current();
+        } catch (const Xapian::Error& xapian_error) {
+            throw DatabaseError("cannot open database " + path_ + ": " +
+                                xapian_error.get_description());
+        }
+        if (db_.get_metadata(std::string(scheme::kSchemeKey)) != scheme::kSchemeVersion) {
+            throw DatabaseError("database " + path_ +
+                                " was not written by this version of trouvere; index again");
+        }
+    }
+
+    Matches match(const TermQuery& query, std::size_t offset, std::size_t limit) override {
+        return guarded([&] {
+            Xapian::Enquire enquire(db_);
+            enquire.set_weighting_scheme(Xapian::BM25Weight());
+            enquire.set_query(to_xapian_query(query));
+            Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(offset),
+                                                 static_cast<Xapian::doccount>(limit));
+            Matches matches;
+            matches.estimate = mset.get_matches_estimated();
+            matches.upper_bound = mset.get_matches_upper_bound();
+            matches.ranked.reserve(mset.size());
+            for (auto item = mset.begin(); item != mset.end(); ++item) {
+                matches.ranked.push_back({*item, item.get_weight()});
+            }
+            return matches;
+        });
+    }
+
+    std::string header(DocumentNumber document) override {
+        return guarded([&] { return db_.get_document(document).get_value(scheme::kHeaderSlot); });
+    }
+
+    std::string full_record(DocumentNumber document) override {
+        return guarded(
+            [&] { return db_.get_document(document).get_value(scheme::kFullRecordSlot); });
+    }
+
+    std::vector<std::uint32_t> positions(DocumentNumber document,
+                                         const std::string& term) override {
+        return guarded([&] {
+            std::vector<std::uint32_t> found;
+            for (auto position = db_.positionlist_begin(document, term);
+                 position != db_.positionlist_end(document, term); ++position) {
+                found.push_back(*position);
+            }
+            return found;
+        });
+    }
+
+    std::size_t document_count() const override { return db_.get_doccount(); }
+
+    void move_to_latest() override {
+        guarded([&] {
+            if (identity_of(path_) == folder_) {
+                db_.reopen();
+                // A swap during reopen() may have paired files of two databases.
+                if (identity_of(path_) == folder_) return;
+            }
+            open_current();
+        });
+    }
+
+private:
+    // Xapian's failures as the seam promises them.
+    template <typename Read>
+    auto guarded(Read read) -> decltype(read()) {
+        try {
+            return read();
+        } catch (const Xapian::DatabaseModifiedError& error) {
+            throw StateOverwritten(error.get_description());
+        } catch (const Xapian::Error& error) {
+            xapian_errors::rethrow_as_database_error(path_, error);
+        }
+    }
+
+    // Opens the folder now at the path. Xapian opens a database file by file, so a swap in the
+    // middle could pair files of two databases: the open counts only if the same folder was at
+    // the path before and after it.
+    void open_current() {
+        for (int attempt = 1;; ++attempt) {
+            FolderIdentity before = identity_of(path_);
+            try {
+                Xapian::Database opened(path_);
+                if (identity_of(path_) == before) {
+                    db_ = std::move(opened);
+                    folder_ = before;
+                    return;
+                }
+            } catch (const Xapian::DatabaseError&) {
+                if (identity_of(path_) == before) throw;
+            }
+            if (attempt == kOpenAttempts) {
+                throw Xapian::DatabaseOpeningError("replaced during every attempt to open it");
+            }
+        }
+    }
+
+    std::string path_;
+    Xapian::Database db_;
+    FolderIdentity folder_;
+};
+
+}  // namespace
+
+Xapian::Query to_xapian_query(const TermQuery& query) {
+    switch (query.op) {
+        case TermQuery::Op::nothing: return {};
+        case TermQuery::Op::everything: return Xapian::Query::MatchAll;
+        case TermQuery::Op::term: return Xapian::Query(query.term);
+        case TermQuery::Op::all:
+        case TermQuery::Op::any:
+        case TermQuery::Op::phrase:
+        case TermQuery::Op::and_maybe:
+        case TermQuery::Op::and_not: break;
+    }
+    std::vector<Xapian::Query> parts;
+    parts.reserve(query.parts.size());
+    for (const TermQuery& part : query.parts) parts.push_back(to_xapian_query(part));
+    // A phrase's window is its length: the words adjacent, in order.
+    const auto window = query.op == TermQuery::Op::phrase
+                            ? static_cast<Xapian::termcount>(parts.size())
+                            : Xapian::termcount{0};
+    return {xapian_op(query.op), parts.begin(), parts.end(), window};
+}
+
+std::unique_ptr<MatchEngine> open_xapian_engine(const std::string& path) {
+    auto engine = std::make_unique<XapianEngine>(path);
+    engine->open();
+    return engine;
+}
+
+}  // namespace trouvere::searcher

@@ -1,0 +1,2 @@
+// Builds: the searching layer links the analysis layer.
+#include "analysis/word_segmenter.h"
