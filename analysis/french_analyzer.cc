@@ -19,7 +19,6 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
-#include <xapian.h>
 
 #include <algorithm>
 #include <array>
@@ -30,6 +29,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "analysis/french_stemmer.h"
 #include "analysis/word_segmenter.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/error.h"
@@ -194,10 +194,11 @@ public:
 
     // `surface` (term_start_is_known holds) may yield one of the terms. Its first byte, lowered,
     // starts the term. So do its first two, when both are ASCII and it is a word, not a number
-    // (`1 000` is `1000`): Snowball French changes a word only from its third letter on (its
-    // regions RV, R1 and R2 never start before it), with one exception, a final `s` removed
+    // (`1 000` is `1000`): Snowball French changes a folded word only from its third letter on
+    // (its regions RV, R1 and R2 never start before it), with one exception, a final `s` removed
     // wherever it is (`es` is `e`); and the letters it marks while it works (`I`, `U`, `Y`) it
-    // lowers again at the end.
+    // lowers again at the end. (Only accented words can change sooner: it marks `ë` and `ï` with
+    // a letter of their own, so `ïe` is `ï`.)
     [[nodiscard]] bool may_yield_one(std::string_view surface, bool is_number) const {
         const auto first = static_cast<unsigned char>(lower_ascii(surface[0]));
         if (!first_bytes_[first]) return false;
@@ -237,7 +238,7 @@ struct Analyzer::Impl {
     const icu::Normalizer2* casefold = nullptr;
     const icu::Normalizer2* decompose = nullptr;
     const icu::Normalizer2* compose = nullptr;
-    Xapian::Stem stemmer{"french"};
+    analysis::FrenchStemmer stemmer;
 
     // What a surface word becomes. Folding and stemming are pure functions of the surface form
     // and most of a text's words are repeats, so each distinct form is worked out once.
@@ -376,9 +377,9 @@ struct Analyzer::Impl {
         return normalize(*compose, bare);
     }
 
-    std::string stem(const std::string& word) const {
+    std::string stem(const std::string& word) {
         if (!word.empty() && word[0] >= '0' && word[0] <= '9') return word;
-        return stemmer(word);
+        return stemmer.stem(word);
     }
 
     // Word segments in text order, with thousands-separated numbers already joined.

@@ -15,7 +15,7 @@ namespace trouvere::scheme {
 /// Written at creation; the searcher refuses databases without it (or with another version), so
 /// that a change of scheme is caught instead of silently returning nothing.
 inline constexpr std::string_view kSchemeKey = "trouvere:scheme";
-inline constexpr std::string_view kSchemeVersion = "7";
+inline constexpr std::string_view kSchemeVersion = "8";
 
 /// True when `version` names an older scheme than kSchemeVersion (a database to rebuild).
 [[nodiscard]] bool is_older_version(std::string_view version);

@@ -42,7 +42,9 @@ struct Token {
 /// Not thread-safe: it keeps ICU state between calls. Use one Analyzer per thread; constructing
 /// one is cheap compared with analysing a document. ICU's word break rules and normalizers are
 /// loaded when a text first needs them (plain ASCII words need neither), so analyze(),
-/// analyze_candidates() and fold() throw trouvere::Error if ICU cannot provide them.
+/// analyze_candidates() and fold() throw trouvere::Error if ICU cannot provide them. Stems are
+/// Snowball's own French stemmer's (libstemmer); the constructor throws trouvere::Error if it
+/// cannot be created, and analyze() and analyze_candidates() if it runs out of memory.
 class TROUVERE_EXPORT Analyzer {
 public:
     Analyzer();
