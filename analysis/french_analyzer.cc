@@ -15,10 +15,6 @@
 //     stem (only when it differs) lets accented queries rank exact spellings first. Stemming the
 //     folded form merges `armée` with `arme`; the accented family is what separates them again.
 
-#include <unicode/bytestream.h>
-#include <unicode/normalizer2.h>
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -31,8 +27,10 @@
 #include <unordered_map>
 
 #include "analysis/word_segmenter.h"
+#include "text/folding.h"
+#include "text/utf8.h"
+#include "text/white_space.h"
 #include "trouvere/analyzer.h"
-#include "trouvere/error.h"
 
 namespace trouvere {
 
@@ -48,44 +46,19 @@ constexpr std::array<std::string_view, 13> kElidedWords{
 // refuses terms over 245 bytes.
 constexpr std::size_t kMaxTermBytes = 64;
 
-bool is_ascii(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x80; });
-}
-
 bool is_ascii_digits(std::string_view text) {
     if (text.empty()) return false;
     return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool is_valid_utf8(std::string_view text) {
-    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-    auto length = static_cast<int32_t>(text.size());
-    for (int32_t i = 0; i < length;) {
-        UChar32 c = 0;
-        U8_NEXT(bytes, i, length, c);
-        if (c < 0) return false;
-    }
-    return true;
-}
-
 // Decodes the code point at `offset`, or returns -1 past the end or on a bad sequence.
 UChar32 code_point_at(std::string_view text, std::size_t offset, std::size_t* next) {
     if (offset >= text.size()) return -1;
-    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-    auto i = static_cast<int32_t>(offset);
-    UChar32 c = 0;
-    U8_NEXT(bytes, i, static_cast<int32_t>(text.size()), c);
-    *next = static_cast<std::size_t>(i);
-    return c;
+    return text::decode_at(text, offset, *next);
 }
 
 bool is_hyphen(UChar32 c) {
     return c == '-' || c == 0x2010 || c == 0x2011;
-}
-
-// Spaces that French typography puts between groups of thousands.
-bool is_thousands_separator(UChar32 c) {
-    return c == ' ' || c == 0x00A0 || c == 0x202F || c == 0x2009;
 }
 
 // The text between two words is exactly one code point satisfying `predicate`.
@@ -146,7 +119,7 @@ std::string without_thousands_separators(std::string_view number) {
     std::string compact;
     for (std::size_t i = 0, next = 0; i < number.size(); i = next) {
         UChar32 c = code_point_at(number, i, &next);
-        if (c < 0 || !is_thousands_separator(c)) compact.append(number.substr(i, next - i));
+        if (c < 0 || !text::is_space_inside_number(c)) compact.append(number.substr(i, next - i));
     }
     return compact;
 }
@@ -232,11 +205,6 @@ struct Analyzer::Impl {
     analysis::WordSegmenter segmenter;
     // Reused between texts to save an allocation per call.
     std::vector<analysis::WordSegment> words_found;
-    // ICU's normalizers, got when a word first needs them: ASCII words never do, and a short
-    // query would otherwise pay for loading their data.
-    const icu::Normalizer2* casefold = nullptr;
-    const icu::Normalizer2* decompose = nullptr;
-    const icu::Normalizer2* compose = nullptr;
     Xapian::Stem stemmer{"french"};
 
     // What a surface word becomes. Folding and stemming are pure functions of the surface form
@@ -279,9 +247,9 @@ struct Analyzer::Impl {
     }
 
     std::optional<Word> analyze_word(std::string_view surface, bool is_number) {
-        std::string accented = case_fold(surface);
+        std::string accented = text::case_fold(surface);
         if (is_number) accented = without_thousands_separators(accented);
-        std::string folded = strip_accents(accented);
+        std::string folded = text::strip_accents(accented);
         if (folded.empty()) return std::nullopt;
         Word word;
         word.term = stem(folded);
@@ -299,81 +267,6 @@ struct Analyzer::Impl {
             }
         }
         return word;
-    }
-
-    void load_normalizers() {
-        if (casefold != nullptr) return;
-        UErrorCode status = U_ZERO_ERROR;
-        const icu::Normalizer2* nfkc_casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
-        const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
-        const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-        if (U_FAILURE(status)) {
-            throw Error(std::string("ICU cannot provide French word analysis: ") +
-                        u_errorName(status));
-        }
-        decompose = nfd;
-        compose = nfc;
-        casefold = nfkc_casefold;
-    }
-
-    static std::string normalize(const icu::Normalizer2& normalizer, std::string_view text) {
-        std::string out;
-        icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
-        UErrorCode status = U_ZERO_ERROR;
-        normalizer.normalizeUTF8(0,
-                                 icu::StringPiece(text.data(), static_cast<int32_t>(text.size())),
-                                 sink, nullptr, status);
-        return U_SUCCESS(status) ? out : std::string(text);
-    }
-
-    // Case-folded word with accents kept, ligatures expanded and apostrophes unified.
-    std::string case_fold(std::string_view word) {
-        if (is_ascii(word)) {
-            std::string out(word);
-            for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            return out;
-        }
-        load_normalizers();
-        std::string folded = normalize(*casefold, word);
-        std::string out;
-        out.reserve(folded.size());
-        const auto* bytes = reinterpret_cast<const uint8_t*>(folded.data());
-        auto length = static_cast<int32_t>(folded.size());
-        for (int32_t i = 0; i < length;) {
-            int32_t start = i;
-            UChar32 c = 0;
-            U8_NEXT(bytes, i, length, c);
-            switch (c) {
-                case 0x0153: out += "oe"; break;  // œ
-                case 0x00E6: out += "ae"; break;  // æ
-                case 0x2019:
-                case 0x02BC: out += '\''; break;
-                default:
-                    out.append(folded, static_cast<std::size_t>(start),
-                               static_cast<std::size_t>(i - start));
-            }
-        }
-        return out;
-    }
-
-    // Removes diacritics from an already case-folded word.
-    std::string strip_accents(const std::string& word) {
-        if (is_ascii(word)) return word;
-        load_normalizers();
-        std::string decomposed = normalize(*decompose, word);
-        std::string bare;
-        bare.reserve(decomposed.size());
-        const auto* bytes = reinterpret_cast<const uint8_t*>(decomposed.data());
-        auto length = static_cast<int32_t>(decomposed.size());
-        for (int32_t i = 0; i < length;) {
-            int32_t start = i;
-            UChar32 c = 0;
-            U8_NEXT(bytes, i, length, c);
-            if (c >= 0 && u_charType(c) == U_NON_SPACING_MARK) continue;
-            bare.append(decomposed, static_cast<std::size_t>(start),
-                        static_cast<std::size_t>(i - start));
-        }
-        return normalize(*compose, bare);
     }
 
     std::string stem(const std::string& word) const {
@@ -394,7 +287,7 @@ struct Analyzer::Impl {
                 Segment& previous = segments.back();
                 std::string_view group = text.substr(current.begin, current.end - current.begin);
                 if (previous.is_number && is_thousands_group(group) &&
-                    gap_is_one(text, previous.end, current.begin, is_thousands_separator) &&
+                    gap_is_one(text, previous.end, current.begin, text::is_space_inside_number) &&
                     leads_a_number(text, previous)) {
                     previous.end = current.end;
                     continue;
@@ -447,7 +340,7 @@ struct Analyzer::Impl {
                 previous_end = segment.end;
                 continue;
             }
-            if (!is_valid_utf8(surface)) continue;
+            if (!text::is_valid_utf8(surface)) continue;
 
             const Word* found = word(surface, segment.is_number);
             if (found == nullptr) continue;
@@ -475,7 +368,7 @@ Analyzer::Analyzer(Analyzer&&) noexcept = default;
 Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
 
 std::string Analyzer::fold(std::string_view word) {
-    return impl_->strip_accents(impl_->case_fold(word));
+    return text::fold(word);
 }
 
 std::vector<Token> Analyzer::analyze(std::string_view text, std::uint32_t first_position) {

@@ -16,6 +16,9 @@
 
 #include "core/limits.h"
 #include "readers/reader_support.h"
+#include "text/folding.h"
+#include "text/utf8.h"
+#include "text/white_space.h"
 
 namespace trouvere::readers {
 
@@ -166,7 +169,7 @@ public:
         for (char c : text) {
             if (preformatted && c == '\n') {
                 line_break();
-            } else if (is_ascii_space(c)) {
+            } else if (text::is_ascii_white_space(c)) {
                 pending_space_ = true;
             } else {
                 if (pending_space_ && !current_.empty() && current_.back() != '\n') current_ += ' ';
@@ -266,7 +269,7 @@ std::string text_content(const GumboNode* node) {
             }
         }
     }
-    return collapse_whitespace(text);
+    return text::collapse_layout_white_space(text);
 }
 
 // What the page says about itself, gathered in one pass over every element.
@@ -291,7 +294,7 @@ void note_meta(const GumboNode* meta, PageFacts& facts) {
     if (key.empty()) key = attribute(meta, "itemprop");
     std::string_view content = attribute(meta, "content");
     auto keep_first = [&](std::string& field) {
-        if (field.empty()) field = collapse_whitespace(content);
+        if (field.empty()) field = text::collapse_layout_white_space(content);
     };
     if (equals_ignoring_ascii_case(key, "og:title")) keep_first(facts.og_title);
     if (equals_ignoring_ascii_case(key, "og:site_name")) keep_first(facts.site_name);
@@ -306,10 +309,10 @@ void note_meta(const GumboNode* meta, PageFacts& facts) {
 
     if (!facts.charset.empty()) return;
     if (std::string_view charset = attribute(meta, "charset"); !charset.empty()) {
-        facts.charset = collapse_whitespace(charset);
+        facts.charset = text::collapse_layout_white_space(charset);
     } else if (equals_ignoring_ascii_case(attribute(meta, "http-equiv"), "content-type")) {
         // content="text/html; charset=windows-1252"
-        std::string folded = fold_for_matching(content);
+        std::string folded = text::fold(content);
         std::size_t at = folded.find("charset=");
         if (at == std::string::npos) return;
         std::string_view value = std::string_view(folded).substr(at + 8);
@@ -322,7 +325,7 @@ void note_meta(const GumboNode* meta, PageFacts& facts) {
 }
 
 bool has_rel(const GumboNode* link, std::string_view wanted) {
-    std::string rel = collapse_whitespace(attribute(link, "rel"));
+    std::string rel = text::collapse_layout_white_space(attribute(link, "rel"));
     std::string_view rest = rel;
     while (!rest.empty()) {
         std::size_t space = rest.find(' ');
@@ -356,7 +359,7 @@ PageFacts page_facts(const GumboNode* document) {
                 case GUMBO_TAG_META: note_meta(node, facts); break;
                 case GUMBO_TAG_LINK:
                     if (facts.canonical_url.empty() && has_rel(node, "canonical")) {
-                        facts.canonical_url = trim_ascii_space(attribute(node, "href"));
+                        facts.canonical_url = text::trim_ascii_white_space(attribute(node, "href"));
                     }
                     break;
                 case GUMBO_TAG_H1:
@@ -501,7 +504,7 @@ std::size_t attributes_end(std::string_view html, std::size_t from) {
             continue;
         }
         ++i;
-        while (i < html.size() && is_ascii_space(html[i])) ++i;
+        while (i < html.size() && text::is_ascii_white_space(html[i])) ++i;
         if (i < html.size() && (html[i] == '"' || html[i] == '\'')) {
             std::size_t close = html.find(html[i], i + 1);
             i = close == std::string_view::npos ? html.size() : close + 1;
@@ -557,8 +560,8 @@ std::optional<Flattened> flatten_deep_nesting(std::string_view html) {
             continue;
         }
         std::size_t name_end = name_begin;
-        while (name_end < html.size() && !is_ascii_space(html[name_end]) && html[name_end] != '/' &&
-               html[name_end] != '>') {
+        while (name_end < html.size() && !text::is_ascii_white_space(html[name_end]) &&
+               html[name_end] != '/' && html[name_end] != '>') {
             ++name_end;
         }
         name.assign(html.substr(name_begin, name_end - name_begin));
@@ -609,7 +612,7 @@ constexpr std::array<std::string_view, 8> kWindows1252Labels{
 // `bytes` in `charset` as UTF-8, nullopt if the charset is unknown to ICU, is a UTF (whose
 // bytes were just found invalid) or the text is too large for ICU's 32-bit lengths.
 std::optional<std::string> convert_to_utf8(std::string_view bytes, std::string_view charset) {
-    std::string label = fold_for_matching(trim_ascii_space(charset));
+    std::string label = text::fold(text::trim_ascii_white_space(charset));
     if (label.empty() || label.starts_with("utf")) return std::nullopt;
     if (std::find(kWindows1252Labels.begin(), kWindows1252Labels.end(), label) !=
         kWindows1252Labels.end()) {
@@ -632,18 +635,6 @@ std::optional<std::string> convert_to_utf8(std::string_view bytes, std::string_v
     return converted;
 }
 
-// `text` with every byte that is not part of valid UTF-8 replaced by U+FFFD.
-std::string with_replacement_characters(std::string_view text) {
-    std::string out;
-    while (std::optional<std::size_t> bad = find_invalid_utf8(text)) {
-        out.append(text.substr(0, *bad));
-        out += "\uFFFD";
-        text.remove_prefix(*bad + 1);
-    }
-    out.append(text);
-    return out;
-}
-
 }  // namespace
 
 ReadResult read_html_file(const ReaderInput& input) {
@@ -663,7 +654,7 @@ ReadResult read_html_file(const ReaderInput& input) {
     std::string converted;
     // Looked for in the page as given, so that the warning points into the file: flattening
     // removes only ASCII tags, which leaves every invalid sequence in place.
-    if (auto bad = find_invalid_utf8(input.text)) {
+    if (auto bad = text::find_invalid_utf8(input.text)) {
         // Not UTF-8: usable only if the page names its charset. Gumbo reads the invalid bytes as
         // U+FFFD, which leaves the ASCII <meta> tags intact.
         std::string charset = page_facts(HtmlTree(html).document()).charset;
@@ -712,7 +703,7 @@ ReadResult read_html_file(const ReaderInput& input) {
     for (const std::string& paragraph : paragraphs) {
         std::string cleaned;
         for (std::string_view line : split_lines(paragraph)) {
-            line = trim_space(line);
+            line = text::trim_white_space(line);
             if (line.empty() || is_page_residue(line)) continue;
             if (!cleaned.empty()) cleaned += '\n';
             cleaned += line;
@@ -730,7 +721,7 @@ ReadResult read_html_file(const ReaderInput& input) {
     // Gumbo decodes a numeric character reference too large for an int (`&#55555555555;`) into
     // bytes that are not UTF-8 where the HTML standard asks for U+FFFD.
     for (std::string* field : {&document.title, &document.body, &document.source, &document.url}) {
-        if (find_invalid_utf8(*field)) *field = with_replacement_characters(*field);
+        if (text::find_invalid_utf8(*field)) *field = text::with_replacement_characters(*field);
     }
 
     add_document_or_skip(result, std::move(document), input, "no visible text");

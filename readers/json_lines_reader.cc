@@ -12,6 +12,8 @@
 
 #include "core/limits.h"
 #include "readers/reader_support.h"
+#include "text/utf8.h"
+#include "text/white_space.h"
 
 namespace trouvere::readers {
 
@@ -118,7 +120,7 @@ std::optional<Document> read_record(std::string_view text, const LineContext& li
     document.body = std::move(body.value);
     document.source = std::move(source.value);
     document.url = std::move(url.value);
-    if (!trim_ascii_space(date.value).empty()) {
+    if (!text::trim_white_space(date.value).empty()) {
         if (auto iso = normalize_date(date.value)) {
             document.date = std::move(*iso);
         } else {
@@ -151,13 +153,13 @@ ReadResult read_json_lines_file(const ReaderInput& input) {
         std::size_t line_start = start;
         start = end + 1;
 
-        if (trim_ascii_space(raw).empty()) continue;
+        if (text::trim_ascii_white_space(raw).empty()) continue;
         if (raw.size() > limits::kMaxJsonLineBytes) {
             line.warn("line of " + std::to_string(raw.size()) + " bytes is longer than the " +
                       std::to_string(limits::kMaxJsonLineBytes) + "-byte limit");
             continue;
         }
-        if (auto bad = find_invalid_utf8(raw)) {
+        if (auto bad = text::find_invalid_utf8(raw)) {
             line.warn("invalid UTF-8", input.base_offset + line_start + *bad);
             continue;
         }

@@ -1,5 +1,5 @@
-// Pieces shared by the format readers: byte checks, text clean-up, page-residue filtering, French
-// date parsing and title choice. Internal to the library.
+// Pieces shared by the format readers: warnings, document limits, page-residue filtering, French
+// date parsing and title choice. Internal to the library; the text rules are in text/.
 #pragma once
 
 #include <cstddef>
@@ -32,10 +32,6 @@ void add_document_or_skip(ReadResult& result, Document document, const ReaderInp
 void limit_document(Document& document, const std::string& file, std::size_t line,
                     std::optional<std::size_t> offset, std::vector<IndexWarning>& warnings);
 
-/// The largest prefix of `text` of at most `limit` bytes that ends on a UTF-8 character boundary
-/// (so that valid text stays valid), as a length.
-[[nodiscard]] std::size_t utf8_prefix(std::string_view text, std::size_t limit);
-
 /// Format readers. `text` is known to be non-empty and free of NUL bytes; except for JSON Lines
 /// (which checks line by line) and HTML (which may convert a declared legacy charset), it is also
 /// known to be valid UTF-8.
@@ -43,10 +39,6 @@ void limit_document(Document& document, const std::string& file, std::size_t lin
 [[nodiscard]] ReadResult read_markdown_file(const ReaderInput& input);
 [[nodiscard]] ReadResult read_html_file(const ReaderInput& input);
 [[nodiscard]] ReadResult read_json_lines_file(const ReaderInput& input);
-
-/// Offset of the first byte of the first ill-formed UTF-8 sequence (overlong forms, surrogates and
-/// truncated sequences included), or nullopt if `bytes` is valid UTF-8.
-[[nodiscard]] std::optional<std::size_t> find_invalid_utf8(std::string_view bytes);
 
 /// 1-based number of the line holding byte `offset`.
 [[nodiscard]] std::size_t line_at(std::string_view bytes, std::size_t offset);
@@ -59,21 +51,6 @@ void limit_document(Document& document, const std::string& file, std::size_t lin
 
 /// Splits on '\n', dropping a '\r' before it, so CRLF and LF files read the same.
 [[nodiscard]] std::vector<std::string_view> split_lines(std::string_view text);
-
-[[nodiscard]] bool is_ascii_space(char c);
-[[nodiscard]] std::string_view trim_ascii_space(std::string_view text);
-
-/// Trims ASCII whitespace and no-break spaces (U+00A0, U+202F), which scraped text leaves at the
-/// start of paragraphs.
-[[nodiscard]] std::string_view trim_space(std::string_view text);
-
-/// Runs of ASCII whitespace become one space, and the ends are trimmed as by trim_space. No-break
-/// spaces inside the text are kept: French typography puts them before `:` and inside `« »`.
-[[nodiscard]] std::string collapse_whitespace(std::string_view text);
-
-/// Lowercase with accents and ligatures removed (`À LIRE` -> `a lire`, `Œuvre` -> `oeuvre`), for
-/// comparing text with the short fixed phrases below. Not the search analyzer's folding.
-[[nodiscard]] std::string fold_for_matching(std::string_view text);
 
 /// True for a line that scraped pages leave behind and that is never article text (see the list
 /// in readers.cc).

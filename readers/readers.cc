@@ -3,11 +3,6 @@
 
 #include "readers/readers.h"
 
-#include <unicode/uchar.h>
-#include <unicode/unorm2.h>
-#include <unicode/utf16.h>
-#include <unicode/utf8.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -17,6 +12,9 @@
 
 #include "core/limits.h"
 #include "readers/reader_support.h"
+#include "text/folding.h"
+#include "text/utf8.h"
+#include "text/white_space.h"
 
 namespace trouvere::readers {
 
@@ -136,15 +134,11 @@ std::optional<std::vector<DateToken>> date_tokens(std::string_view folded) {
             tokens.push_back({std::string(folded.substr(i, end - i)), std::move(separator)});
             separator.clear();
             i = end;
-        } else if (c == ' ' || c == '\t') {
-            ++i;
+        } else if (const std::size_t space = text::white_space_length(folded, i)) {
+            i += space;
         } else if (std::string_view(",.:/-|+").find(c) != std::string_view::npos) {
             separator += c;
             ++i;
-        } else if (folded.substr(i, 2) == "\xC2\xA0") {  // no-break space
-            i += 2;
-        } else if (folded.substr(i, 3) == "\xE2\x80\xAF") {  // narrow no-break space
-            i += 3;
         } else if (folded.substr(i, 3) == "\xE2\x80\x93" || folded.substr(i, 3) == "\xE2\x80\x94") {
             separator += '-';  // en and em dashes
             i += 3;
@@ -290,15 +284,11 @@ constexpr std::size_t kCutTitleCodePoints = 120;
 // A sentence end this early is more likely an abbreviation ("M. Diop") than a sentence.
 constexpr std::size_t kMinSentenceCodePoints = 20;
 
-bool is_utf8_continuation(char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
-}
-
 // Byte offset of code point `count`, or npos if `text` has no more than `count` code points.
 std::size_t offset_of_code_point(std::string_view text, std::size_t count) {
     std::size_t seen = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (is_utf8_continuation(text[i])) continue;
+        if (text::is_continuation_byte(text[i])) continue;
         if (seen == count) return i;
         ++seen;
     }
@@ -331,7 +321,7 @@ std::size_t readable_prefix(Format format, std::string_view bytes) {
     std::size_t lead = bytes.size();
     for (int back = 0; back < 4 && lead > 0;) {
         ++back;
-        if (!is_utf8_continuation(bytes[--lead])) break;
+        if (!text::is_continuation_byte(bytes[--lead])) break;
     }
     if (lead == bytes.size()) return lead;
     auto byte = static_cast<unsigned char>(bytes[lead]);
@@ -354,13 +344,13 @@ ReadResult read_document_file(Format format, std::string_view bytes,
     }
     std::size_t bom = bytes.starts_with(kUtf8Bom) ? kUtf8Bom.size() : 0;
     ReaderInput input{bytes.substr(bom), bom, display_name, file_id};
-    if (trim_ascii_space(input.text).empty()) {
+    if (text::trim_white_space(input.text).empty()) {
         return skipped(make_warning(display_name, 0, std::nullopt, "empty file"));
     }
     switch (format) {
         case Format::text:
         case Format::markdown:
-            if (auto bad = find_invalid_utf8(input.text)) {
+            if (auto bad = text::find_invalid_utf8(input.text)) {
                 return skipped(invalid_utf8_warning(input, *bad));
             }
             return format == Format::text ? read_text_file(input) : read_markdown_file(input);
@@ -372,26 +362,6 @@ ReadResult read_document_file(Format format, std::string_view bytes,
 }
 
 // ---- Shared helpers ---------------------------------------------------------------------------
-
-std::optional<std::size_t> find_invalid_utf8(std::string_view bytes) {
-    const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
-    std::size_t pos = 0;
-    while (pos < bytes.size()) {
-        if (data[pos] < 0x80) {
-            ++pos;
-            continue;
-        }
-        // U8_NEXT indexes with int32_t; decoding one sequence at a time keeps files of any size
-        // in range.
-        int32_t length = static_cast<int32_t>(std::min<std::size_t>(4, bytes.size() - pos));
-        int32_t i = 0;
-        UChar32 c = 0;
-        U8_NEXT(data + pos, i, length, c);
-        if (c < 0) return pos;
-        pos += static_cast<std::size_t>(i);
-    }
-    return std::nullopt;
-}
 
 std::size_t line_at(std::string_view bytes, std::size_t offset) {
     offset = std::min(offset, bytes.size());
@@ -419,15 +389,6 @@ void add_document_or_skip(ReadResult& result, Document document, const ReaderInp
     result.documents.push_back(std::move(document));
 }
 
-std::size_t utf8_prefix(std::string_view text, std::size_t limit) {
-    if (text.size() <= limit) return text.size();
-    std::size_t end = limit;
-    // A character is at most four bytes: past three continuation bytes the text is not UTF-8,
-    // and where it is cut no longer matters.
-    for (int back = 0; back < 3 && end > 0 && is_utf8_continuation(text[end]); ++back) --end;
-    return end;
-}
-
 void limit_document(Document& document, const std::string& file, std::size_t line,
                     std::optional<std::size_t> offset, std::vector<IndexWarning>& warnings) {
     auto warn = [&](const std::string& field, std::size_t size, std::size_t limit) {
@@ -441,15 +402,17 @@ void limit_document(Document& document, const std::string& file, std::size_t lin
     };
     if (document.body.size() > limits::kMaxBodyBytes) {
         std::size_t size = document.body.size();
-        std::size_t end = utf8_prefix(document.body, limits::kMaxBodyBytes);
+        std::size_t end = text::prefix_at_boundary(document.body, limits::kMaxBodyBytes);
         // Back to the last space, so that no half word becomes a term; a text without spaces
         // near the cut is cut where it is.
         constexpr std::size_t kWordSearchBytes = 256;
-        for (std::size_t i = end; i > 0 && end - i < kWordSearchBytes; --i) {
-            if (is_ascii_space(document.body[i - 1])) {
-                end = i - 1;
+        for (std::size_t at = end; at > 0 && end - at < kWordSearchBytes;) {
+            std::size_t start = 0;
+            if (text::is_white_space(text::decode_before(document.body, at, 0, start))) {
+                end = start;
                 break;
             }
+            at = start;
         }
         document.body.resize(end);
         warn("text", size, limits::kMaxBodyBytes);
@@ -458,14 +421,14 @@ void limit_document(Document& document, const std::string& file, std::size_t lin
         std::size_t size = document.title.size();
         constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
         document.title.resize(
-            utf8_prefix(document.title, limits::kMaxTitleBytes - kEllipsis.size()));
+            text::prefix_at_boundary(document.title, limits::kMaxTitleBytes - kEllipsis.size()));
         document.title += kEllipsis;
         warn("title", size, limits::kMaxTitleBytes);
     }
     for (auto [name, field] : {std::pair{"source", &document.source}, {"url", &document.url}}) {
         if (field->size() <= limits::kMaxFieldBytes) continue;
         std::size_t size = field->size();
-        field->resize(utf8_prefix(*field, limits::kMaxFieldBytes));
+        field->resize(text::prefix_at_boundary(*field, limits::kMaxFieldBytes));
         warn(name, size, limits::kMaxFieldBytes);
     }
 }
@@ -490,113 +453,29 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     return lines;
 }
 
-bool is_ascii_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view trim_ascii_space(std::string_view text) {
-    while (!text.empty() && is_ascii_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_ascii_space(text.back())) text.remove_suffix(1);
-    return text;
-}
-
-std::string_view trim_space(std::string_view text) {
-    constexpr std::array<std::string_view, 2> kNoBreakSpaces{"\xC2\xA0", "\xE2\x80\xAF"};
-    for (std::size_t before = text.size() + 1; text.size() != before;) {
-        before = text.size();
-        text = trim_ascii_space(text);
-        for (std::string_view space : kNoBreakSpaces) {
-            if (text.starts_with(space)) text.remove_prefix(space.size());
-            if (text.ends_with(space)) text.remove_suffix(space.size());
-        }
-    }
-    return text;
-}
-
-std::string collapse_whitespace(std::string_view text) {
-    text = trim_space(text);
-    std::string collapsed;
-    collapsed.reserve(text.size());
-    bool pending_space = false;
-    for (char c : text) {
-        if (is_ascii_space(c)) {
-            pending_space = true;
-            continue;
-        }
-        if (pending_space) collapsed += ' ';
-        pending_space = false;
-        collapsed += c;
-    }
-    return collapsed;
-}
-
-std::string fold_for_matching(std::string_view text) {
-    UErrorCode status = U_ZERO_ERROR;
-    const UNormalizer2* nfd = unorm2_getNFDInstance(&status);
-    std::string folded;
-    folded.reserve(text.size());
-    const auto* data = reinterpret_cast<const uint8_t*>(text.data());
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        int32_t length = static_cast<int32_t>(std::min<std::size_t>(4, text.size() - pos));
-        int32_t i = 0;
-        UChar32 c = 0;
-        U8_NEXT(data + pos, i, length, c);
-        pos += static_cast<std::size_t>(i);
-        if (c < 0) continue;
-        c = u_tolower(c);
-        if (c == 0x153) {  // œ: no decomposition, but French writes "oe" for it
-            folded += "oe";
-            continue;
-        }
-        if (c == 0xE6) {  // æ
-            folded += "ae";
-            continue;
-        }
-        if (U_SUCCESS(status) && c >= 0x80) {
-            std::array<UChar, 8> decomposition{};
-            UErrorCode decompose_status = U_ZERO_ERROR;
-            int32_t units = unorm2_getDecomposition(nfd, c, decomposition.data(),
-                                                    static_cast<int32_t>(decomposition.size()),
-                                                    &decompose_status);
-            if (units > 0 && U_SUCCESS(decompose_status)) {
-                UChar32 base = 0;
-                int32_t unit = 0;
-                U16_NEXT(decomposition, unit, units, base);
-                c = base;
-            }
-        }
-        std::array<char, U8_MAX_LENGTH> encoded{};
-        int32_t written = 0;
-        U8_APPEND_UNSAFE(encoded, written, c);
-        folded.append(encoded.data(), static_cast<std::size_t>(written));
-    }
-    return folded;
-}
-
 bool is_page_residue(std::string_view line) {
-    line = trim_ascii_space(line);
+    line = text::trim_white_space(line);
     if (line.empty() || line.size() > kMaxResidueBytes) return false;
-    std::string folded = fold_for_matching(line);
+    std::string folded = text::fold(line);
     std::string_view key = trim_residue_decoration(folded);
     if (std::find(kResidueLines.begin(), kResidueLines.end(), key) != kResidueLines.end()) {
         return true;
     }
     // "Lire aussi : <headline>": the colon tells a link from a sentence that starts that way.
-    std::string_view untrimmed = trim_ascii_space(folded);
+    std::string_view untrimmed = text::trim_white_space(folded);
     return std::any_of(
         kRelatedLinkPrefixes.begin(), kRelatedLinkPrefixes.end(),
         [untrimmed](std::string_view prefix) {
             return untrimmed.starts_with(prefix) &&
-                   trim_ascii_space(untrimmed.substr(prefix.size())).starts_with(':');
+                   text::trim_white_space(untrimmed.substr(prefix.size())).starts_with(':');
         });
 }
 
 std::optional<DateLine> parse_date_line(std::string_view line) {
-    line = trim_ascii_space(line);
+    line = text::trim_white_space(line);
     // The longest form, "Publié le mercredi 24 décembre 2025 à 08:32 GMT", is well under this.
     if (line.empty() || line.size() > 100) return std::nullopt;
-    auto tokens = date_tokens(fold_for_matching(line));
+    auto tokens = date_tokens(text::fold(line));
     if (!tokens || tokens->empty()) return std::nullopt;
     const std::vector<DateToken>& words = *tokens;
     auto word_is = [&](std::size_t i, std::initializer_list<std::string_view> options) {
@@ -626,7 +505,7 @@ std::optional<DateLine> parse_date_line(std::string_view line) {
 }
 
 std::optional<std::string> normalize_date(std::string_view value) {
-    value = trim_ascii_space(value);
+    value = text::trim_white_space(value);
     // ISO 8601 date or date-time: keep the date part.
     if (value.size() >= 10 && is_digits(value.substr(0, 4)) && value[4] == '-' &&
         is_digits(value.substr(5, 2)) && value[7] == '-' && is_digits(value.substr(8, 2)) &&
@@ -639,13 +518,13 @@ std::optional<std::string> normalize_date(std::string_view value) {
 }
 
 DerivedTitle title_from_paragraph(std::string_view paragraph) {
-    paragraph = trim_ascii_space(paragraph);
+    paragraph = text::trim_white_space(paragraph);
     if (offset_of_code_point(paragraph, kMaxTitleCodePoints) == std::string_view::npos) {
         return {std::string(paragraph), true};
     }
     std::size_t code_points = 0;
     for (std::size_t i = 0; i < paragraph.size() && code_points <= kMaxTitleCodePoints; ++i) {
-        if (is_utf8_continuation(paragraph[i])) continue;
+        if (text::is_continuation_byte(paragraph[i])) continue;
         ++code_points;
         std::size_t end = std::string_view::npos;
         if (paragraph[i] == '.' || paragraph[i] == '!' || paragraph[i] == '?') {
@@ -654,7 +533,7 @@ DerivedTitle title_from_paragraph(std::string_view paragraph) {
             end = i + 3;
         }
         if (end == std::string_view::npos || code_points < kMinSentenceCodePoints) continue;
-        if (end < paragraph.size() && !is_ascii_space(paragraph[end])) continue;
+        if (end < paragraph.size() && text::white_space_length(paragraph, end) == 0) continue;
         std::string_view sentence = paragraph.substr(0, end);
         // A headline has no final full stop; "!", "?" and "…" carry meaning and stay.
         if (sentence.ends_with('.') && !sentence.ends_with("..")) sentence.remove_suffix(1);

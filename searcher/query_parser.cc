@@ -19,6 +19,8 @@
 //   It applies to every word and phrase of its atom, parenthesised ones included. Any other
 //   `name:` (`http://x`, `foo:bar`, `12:30`) is part of a word.
 // - A phrase is delimited by "…", « … » or “ … ”; its text is what lies between, trimmed.
+// - Space is Unicode's White_Space (text/white_space.h): ASCII's, the no-break and typographic
+//   spaces French puts inside « guillemets » and numbers, the ideographic space and the rest.
 // - Juxtaposed plain words (no prefix, nothing but spaces between them) make ONE `words` node
 //   whose text is the input from the first word's start to the last word's end, spacing
 //   included: the parser does no analysis, and the analyser must see `25 000` whole to join it.
@@ -47,6 +49,8 @@
 #include <utility>
 #include <vector>
 
+#include "text/utf8.h"
+#include "text/white_space.h"
 #include "trouvere/query.h"
 
 namespace trouvere {
@@ -54,69 +58,6 @@ namespace trouvere {
 namespace {
 
 inline constexpr std::size_t kMaxParenDepth = 100;
-
-/// Byte length of the valid UTF-8 sequence starting at `i`, or 0 for a byte that does not start
-/// one (stray continuation byte, truncated or overlong sequence, surrogate, beyond U+10FFFF).
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) return 1;
-    std::size_t length = 0;
-    // Allowed range of the second byte; the lead bytes below narrow it to refuse overlong forms,
-    // surrogates and code points past U+10FFFF.
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0) low = 0xA0;
-        if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0) low = 0x90;
-        if (lead == 0xF4) high = 0x8F;
-    } else {
-        return 0;
-    }
-    if (text.size() - i < length) return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        const auto byte = static_cast<unsigned char>(text[i + k]);
-        if (byte < (k == 1 ? low : 0x80) || byte > (k == 1 ? high : 0xBF)) return 0;
-    }
-    return length;
-}
-
-bool is_ascii_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-/// Byte length of the white space character at `i`, or 0. Besides ASCII white space this takes
-/// the no-break and thin spaces French typography puts inside « guillemets » and numbers.
-std::size_t space_length(std::string_view text, std::size_t i) {
-    if (is_ascii_space(text[i])) return 1;
-    const std::string_view rest = text.substr(i);
-    if (rest.starts_with("\xC2\xA0")) return 2;      // U+00A0 no-break space
-    if (rest.starts_with("\xE2\x80\xAF")) return 3;  // U+202F narrow no-break space
-    if (rest.size() >= 3 && rest.starts_with("\xE2\x80")) {
-        const auto last = static_cast<unsigned char>(rest[2]);
-        if (last >= 0x80 && last <= 0x8A) return 3;  // U+2000..U+200A, the typographic spaces
-    }
-    return 0;
-}
-
-std::string_view trim(std::string_view text) {
-    std::size_t begin = text.size();
-    std::size_t end = 0;
-    for (std::size_t i = 0; i < text.size();) {
-        if (const std::size_t length = space_length(text, i)) {
-            i += length;
-            continue;
-        }
-        begin = std::min(begin, i);
-        end = ++i;
-    }
-    return begin < end ? text.substr(begin, end - begin) : std::string_view();
-}
 
 struct Quote {
     std::string_view open;
@@ -244,7 +185,7 @@ private:
         bool invalid = false;
         bool control = false;
         for (std::size_t i = 0; i < input.size();) {
-            const std::size_t length = utf8_length(input, i);
+            const std::size_t length = text::valid_sequence_length(input, i);
             if (length == 0) {
                 invalid = true;
                 input_ += ' ';
@@ -252,7 +193,8 @@ private:
                 continue;
             }
             const auto byte = static_cast<unsigned char>(input[i]);
-            if (length == 1 && (byte < 0x20 || byte == 0x7F) && !is_ascii_space(input[i])) {
+            if (length == 1 && (byte < 0x20 || byte == 0x7F) &&
+                !text::is_ascii_white_space(input[i])) {
                 control = true;
                 input_ += ' ';
             } else {
@@ -269,7 +211,7 @@ private:
         std::size_t depth = 0;
         const std::string_view input = input_;
         for (std::size_t i = 0; i < input.size();) {
-            if (const std::size_t length = space_length(input, i)) {
+            if (const std::size_t length = text::white_space_length(input, i)) {
                 i += length;
                 continue;
             }
@@ -289,7 +231,7 @@ private:
                 const std::size_t close = input.find(quote->close, content);
                 token.closed = close != std::string_view::npos;
                 const std::size_t content_end = token.closed ? close : input.size();
-                token.text = trim(input.substr(content, content_end - content));
+                token.text = text::trim_white_space(input.substr(content, content_end - content));
                 token.end = token.closed ? close + quote->close.size() : input.size();
             } else if (const std::string_view prefix = title_prefix_at(input, i); !prefix.empty()) {
                 token.kind = TokenKind::field;
@@ -297,8 +239,8 @@ private:
                 token.end = i + prefix.size();
             } else {
                 std::size_t end = i + 1;
-                while (end < input.size() && space_length(input, end) == 0 && input[end] != '(' &&
-                       input[end] != ')' && quote_at(input, end) == nullptr) {
+                while (end < input.size() && text::white_space_length(input, end) == 0 &&
+                       input[end] != '(' && input[end] != ')' && quote_at(input, end) == nullptr) {
                     ++end;
                 }
                 token.end = end;

@@ -10,9 +10,7 @@
 #include "searcher/snippet_builder.h"
 
 #include <unicode/brkiter.h>
-#include <unicode/uchar.h>
 #include <unicode/utext.h>
-#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -24,6 +22,8 @@
 #include "analysis/sentence_breaks.h"
 #include "analysis/word_segmenter.h"
 #include "core/stored_document.h"
+#include "text/utf8.h"
+#include "text/white_space.h"
 #include "trouvere/error.h"
 
 namespace trouvere::searcher {
@@ -54,10 +54,6 @@ struct Unit {
     bool space = false;
 };
 
-bool is_ascii_space(unsigned char c) {
-    return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
 // Printable ASCII other than the space: one column per byte. Most of a French text is runs of
 // these, which the column counting below takes without decoding them one unit at a time.
 inline bool is_ascii_graphic(char byte) {
@@ -66,29 +62,26 @@ inline bool is_ascii_graphic(char byte) {
 }
 
 Unit next_multibyte_unit(std::string_view text, std::size_t offset) {
-    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-    auto i = static_cast<int32_t>(offset);
-    UChar32 c = 0;
-    U8_NEXT(bytes, i, static_cast<int32_t>(text.size()), c);
-    return {static_cast<std::size_t>(i), c, analysis::is_white_space(c)};
+    Unit unit;
+    unit.c = text::decode_at(text, offset, unit.next);
+    unit.space = text::is_white_space(unit.c);
+    return unit;
 }
 
 // Kept apart from the multibyte case, and inline, because it runs once per byte when the columns
 // of a whole document are counted.
 inline Unit next_unit(std::string_view text, std::size_t offset) {
     auto byte = static_cast<unsigned char>(text[offset]);
-    if (byte < 0x80) return {offset + 1, byte, is_ascii_space(byte)};
+    if (byte < 0x80) return {offset + 1, byte, text::is_ascii_white_space(text[offset])};
     return next_multibyte_unit(text, offset);
 }
 
 // Code point ending at `offset` (not before `floor`), and where it starts; c < 0 when invalid.
 std::pair<std::size_t, UChar32> previous_unit(std::string_view text, std::size_t offset,
                                               std::size_t floor) {
-    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-    auto i = static_cast<int32_t>(offset);
-    UChar32 c = 0;
-    U8_PREV(bytes, static_cast<int32_t>(floor), i, c);
-    return {static_cast<std::size_t>(i), c};
+    std::size_t start = 0;
+    const UChar32 c = text::decode_before(text, offset, floor, start);
+    return {start, c};
 }
 
 // Walks the text forward, counting columns.
@@ -115,7 +108,7 @@ public:
         advance_to(offset, gap > kNone - columns_ ? kNone : columns_ + gap);
         if (offset_ < offset) {
             offset_ = offset;
-            in_space_ = analysis::is_white_space(previous_unit(text_, offset, 0).second);
+            in_space_ = text::is_white_space(previous_unit(text_, offset, 0).second);
         }
         return columns_;
     }
@@ -172,7 +165,7 @@ Range trimmed(std::string_view text, Range range) {
     }
     while (range.end > range.begin) {
         auto [start, c] = previous_unit(text, range.end, range.begin);
-        if (!analysis::is_white_space(c)) break;
+        if (!text::is_white_space(c)) break;
         range.end = start;
     }
     return range;
@@ -425,8 +418,8 @@ std::vector<std::string_view> terms_of(const MatchSpec& match) {
 std::size_t block_end(std::string_view text, std::size_t from, std::size_t size) {
     for (std::size_t at = from + size; at < text.size(); ++at) {
         char c = text[at];
-        bool separator = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-        if (separator && !(text[at - 1] >= '0' && text[at - 1] <= '9')) return at;
+        if (text::is_ascii_white_space(c) && !(text[at - 1] >= '0' && text[at - 1] <= '9'))
+            return at;
     }
     return text.size();
 }
@@ -545,10 +538,10 @@ private:
     void focus(Range match, std::size_t budget) {
         std::size_t begin = columns_before(match.begin, budget);
         begin = begin > kBreakContextBytes ? begin - kBreakContextBytes : 0;
-        while (begin > 0 && is_continuation(text_[begin])) --begin;
+        while (begin > 0 && text::is_continuation_byte(text_[begin])) --begin;
         std::size_t end = ColumnWalker(text_, match.end).advance_within(budget + 1, text_.size());
         end = std::min(end + kBreakContextBytes, text_.size());
-        while (end < text_.size() && is_continuation(text_[end])) ++end;
+        while (end < text_.size() && text::is_continuation_byte(text_[end])) ++end;
         if (begin != window_.begin || end != window_.end) {
             detach();
             window_ = {begin, end};
@@ -579,10 +572,6 @@ private:
         attached_ = false;
     }
 
-    static bool is_continuation(char byte) {
-        return (static_cast<unsigned char>(byte) & 0xC0) == 0x80;
-    }
-
     // The offset `columns` columns before `from`, counted as ColumnWalker counts them.
     [[nodiscard]] std::size_t columns_before(std::size_t from, std::size_t columns) const {
         std::size_t counted = 0;
@@ -595,7 +584,7 @@ private:
                 continue;
             }
             auto [start, c] = previous_unit(text_, from, 0);
-            bool space = analysis::is_white_space(c);
+            bool space = text::is_white_space(c);
             if (!(space && in_space)) ++counted;
             in_space = space;
             from = start;
@@ -656,7 +645,7 @@ private:
                 continue;
             }
             auto [start, c] = previous_unit(text_, position, floor);
-            bool space = analysis::is_white_space(c);
+            bool space = text::is_white_space(c);
             if (position < at && space && is_word_boundary(position)) return position;
             if (!(space && in_space)) ++counted;
             in_space = space;
@@ -833,8 +822,7 @@ void append_passage(std::string_view text, Range passage, const std::vector<Toke
             }
             // A lone space character is kept as written (French puts no-break spaces before
             // `:` and inside `« »`); longer runs and line breaks become one space.
-            bool keep =
-                run_end == unit.next && (unit.c == ' ' || u_charType(unit.c) == U_SPACE_SEPARATOR);
+            bool keep = run_end == unit.next && text::is_space_separator(unit.c);
             if (keep) {
                 out.append(text.substr(at, unit.next - at));
             } else {
