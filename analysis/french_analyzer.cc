@@ -27,6 +27,7 @@
 #include <unordered_map>
 
 #include "analysis/word_segmenter.h"
+#include "text/ascii.h"
 #include "text/folding.h"
 #include "text/utf8.h"
 #include "text/white_space.h"
@@ -77,14 +78,6 @@ bool is_thousands_group(std::string_view word) {
     return (word[3] == ',' || word[3] == '.') && is_ascii_digits(word.substr(4));
 }
 
-char lower_ascii(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool is_ascii_letter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 // Bytes of the apostrophe (', ’ or ʼ) at `offset`, or 0 when there is none.
 std::size_t apostrophe_length(std::string_view word, std::size_t offset) {
     const std::string_view rest = word.substr(offset);
@@ -99,14 +92,15 @@ std::size_t apostrophe_length(std::string_view word, std::size_t offset) {
 std::size_t elision_end(std::string_view word) {
     constexpr std::size_t kLongestElided = 6;  // `lorsqu`, `puisqu`, `quoiqu`
     std::size_t letters = 0;
-    while (letters < word.size() && letters <= kLongestElided && is_ascii_letter(word[letters])) {
+    while (letters < word.size() && letters <= kLongestElided &&
+           text::is_ascii_letter(word[letters])) {
         ++letters;
     }
     if (letters == 0 || letters > kLongestElided) return 0;
     const std::size_t apostrophe = apostrophe_length(word, letters);
     if (apostrophe == 0 || letters + apostrophe >= word.size()) return 0;
     std::array<char, kLongestElided> prefix{};
-    for (std::size_t i = 0; i < letters; ++i) prefix[i] = lower_ascii(word[i]);
+    for (std::size_t i = 0; i < letters; ++i) prefix[i] = text::lower_ascii(word[i]);
     const std::string_view lowered(prefix.data(), letters);
     for (std::string_view elided : kElidedWords) {
         if (lowered == elided) return letters + apostrophe;
@@ -172,12 +166,12 @@ public:
     // wherever it is (`es` is `e`); and the letters it marks while it works (`I`, `U`, `Y`) it
     // lowers again at the end.
     [[nodiscard]] bool may_yield_one(std::string_view surface, bool is_number) const {
-        const auto first = static_cast<unsigned char>(lower_ascii(surface[0]));
+        const auto first = static_cast<unsigned char>(text::lower_ascii(surface[0]));
         if (!first_bytes_[first]) return false;
         if (is_number) return true;
         unsigned char second = 0;
         if (surface.size() > 1) {
-            second = static_cast<unsigned char>(lower_ascii(surface[1]));
+            second = static_cast<unsigned char>(text::lower_ascii(surface[1]));
             if (second >= 0x80) return true;
         }
         return asked(pair_key(first, second)) ||

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/limits.h"
+#include "readers/french_dates.h"
 #include "readers/reader_support.h"
 #include "text/utf8.h"
 #include "text/white_space.h"
@@ -37,10 +38,12 @@ struct LineContext {
     }
 };
 
-enum class Field { absent, text, wrong_type };
+// Whether a record gives a text field. Named apart from trouvere::Field, a part of a document a
+// query can be restricted to.
+enum class FieldState { absent, text, wrong_type };
 
 struct TextField {
-    Field state = Field::absent;
+    FieldState state = FieldState::absent;
     /// The key the value was found under.
     std::string key;
     std::string value;
@@ -51,8 +54,8 @@ TextField text_field(const Json& record, std::initializer_list<const char*> keys
     for (const char* key : keys) {
         auto found = record.find(key);
         if (found == record.end() || found->is_null()) continue;
-        if (!found->is_string()) return {Field::wrong_type, key, {}};
-        return {Field::text, key, found->get<std::string>()};
+        if (!found->is_string()) return {FieldState::wrong_type, key, {}};
+        return {FieldState::text, key, found->get<std::string>()};
     }
     return {};
 }
@@ -107,12 +110,12 @@ std::optional<Document> read_record(std::string_view text, const LineContext& li
     TextField source = text_field(record, {"source"});
     TextField url = text_field(record, {"url", "link"});
     for (const TextField* field : {&title, &body, &date, &source, &url}) {
-        if (field->state == Field::wrong_type) {
+        if (field->state == FieldState::wrong_type) {
             line.warn("field \"" + field->key + "\" is not a string");
             return std::nullopt;
         }
     }
-    if (body.state == Field::absent) {
+    if (body.state == FieldState::absent) {
         line.warn("missing body (body, text or content)");
         return std::nullopt;
     }

@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "readers/french_dates.h"
+#include "readers/page_residue.h"
 #include "readers/reader_support.h"
+#include "readers/titles.h"
 #include "text/utf8.h"
 #include "text/white_space.h"
 
