@@ -79,6 +79,7 @@ TEST_CASE("matches: the best window shows the most distinct keys, then comes fir
     // Keys 0, 1, 0, 2 at columns 0, 10, 50, 55; each occurrence 5 columns wide.
     std::vector<snippets::Occurrence> occurrences;
     const std::vector<std::pair<std::size_t, std::uint32_t>> at{{0, 0}, {10, 1}, {50, 0}, {55, 2}};
+    occurrences.reserve(at.size());
     for (auto [column, key] : at) {
         occurrences.push_back({column, column + 5, column, column + 5, key});
     }

@@ -257,11 +257,11 @@ TEST_CASE("the first ill-formed sequence is found where it starts", "[text]") {
     using trouvere::text::find_invalid_utf8;
     CHECK_FALSE(find_invalid_utf8("").has_value());
     CHECK_FALSE(find_invalid_utf8("armée « 25 000 » 𝄞").has_value());
-    CHECK(find_invalid_utf8("arm\xC3") == 3u);           // truncated at the end
-    CHECK(find_invalid_utf8("a\xC0\xAF") == 1u);         // overlong '/'
-    CHECK(find_invalid_utf8("ab\xED\xA0\x80") == 2u);    // surrogate
-    CHECK(find_invalid_utf8("\xF4\x90\x80\x80") == 0u);  // past U+10FFFF
-    CHECK(find_invalid_utf8("é\x80") == 2u);             // stray continuation byte
+    CHECK(find_invalid_utf8("arm\xC3") == 3U);           // truncated at the end
+    CHECK(find_invalid_utf8("a\xC0\xAF") == 1U);         // overlong '/'
+    CHECK(find_invalid_utf8("ab\xED\xA0\x80") == 2U);    // surrogate
+    CHECK(find_invalid_utf8("\xF4\x90\x80\x80") == 0U);  // past U+10FFFF
+    CHECK(find_invalid_utf8("é\x80") == 2U);             // stray continuation byte
 }
 
 TEST_CASE("ill-formed sequences are replaced as ICU replaces them, one U+FFFD each", "[text]") {
