@@ -15,11 +15,6 @@
 //     stem (only when it differs) lets accented queries rank exact spellings first. Stemming the
 //     folded form merges `armée` with `arme`; the accented family is what separates them again.
 
-#include <unicode/bytestream.h>
-#include <unicode/normalizer2.h>
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
-
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -31,8 +26,11 @@
 
 #include "analysis/french_stemmer.h"
 #include "analysis/word_segmenter.h"
+#include "text/ascii.h"
+#include "text/folding.h"
+#include "text/utf8.h"
+#include "text/white_space.h"
 #include "trouvere/analyzer.h"
-#include "trouvere/error.h"
 
 namespace trouvere {
 
@@ -48,44 +46,19 @@ constexpr std::array<std::string_view, 13> kElidedWords{
 // refuses terms over 245 bytes.
 constexpr std::size_t kMaxTermBytes = 64;
 
-bool is_ascii(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x80; });
-}
-
 bool is_ascii_digits(std::string_view text) {
     if (text.empty()) return false;
     return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool is_valid_utf8(std::string_view text) {
-    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-    auto length = static_cast<int32_t>(text.size());
-    for (int32_t i = 0; i < length;) {
-        UChar32 c = 0;
-        U8_NEXT(bytes, i, length, c);
-        if (c < 0) return false;
-    }
-    return true;
-}
-
 // Decodes the code point at `offset`, or returns -1 past the end or on a bad sequence.
 UChar32 code_point_at(std::string_view text, std::size_t offset, std::size_t* next) {
     if (offset >= text.size()) return -1;
-    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-    auto i = static_cast<int32_t>(offset);
-    UChar32 c = 0;
-    U8_NEXT(bytes, i, static_cast<int32_t>(text.size()), c);
-    *next = static_cast<std::size_t>(i);
-    return c;
+    return text::decode_at(text, offset, *next);
 }
 
 bool is_hyphen(UChar32 c) {
     return c == '-' || c == 0x2010 || c == 0x2011;
-}
-
-// Spaces that French typography puts between groups of thousands.
-bool is_thousands_separator(UChar32 c) {
-    return c == ' ' || c == 0x00A0 || c == 0x202F || c == 0x2009;
 }
 
 // The text between two words is exactly one code point satisfying `predicate`.
@@ -104,14 +77,6 @@ bool is_thousands_group(std::string_view word) {
     return (word[3] == ',' || word[3] == '.') && is_ascii_digits(word.substr(4));
 }
 
-char lower_ascii(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool is_ascii_letter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 // Bytes of the apostrophe (', ’ or ʼ) at `offset`, or 0 when there is none.
 std::size_t apostrophe_length(std::string_view word, std::size_t offset) {
     const std::string_view rest = word.substr(offset);
@@ -126,14 +91,15 @@ std::size_t apostrophe_length(std::string_view word, std::size_t offset) {
 std::size_t elision_end(std::string_view word) {
     constexpr std::size_t kLongestElided = 6;  // `lorsqu`, `puisqu`, `quoiqu`
     std::size_t letters = 0;
-    while (letters < word.size() && letters <= kLongestElided && is_ascii_letter(word[letters])) {
+    while (letters < word.size() && letters <= kLongestElided &&
+           text::is_ascii_letter(word[letters])) {
         ++letters;
     }
     if (letters == 0 || letters > kLongestElided) return 0;
     const std::size_t apostrophe = apostrophe_length(word, letters);
     if (apostrophe == 0 || letters + apostrophe >= word.size()) return 0;
     std::array<char, kLongestElided> prefix{};
-    for (std::size_t i = 0; i < letters; ++i) prefix[i] = lower_ascii(word[i]);
+    for (std::size_t i = 0; i < letters; ++i) prefix[i] = text::lower_ascii(word[i]);
     const std::string_view lowered(prefix.data(), letters);
     for (std::string_view elided : kElidedWords) {
         if (lowered == elided) return letters + apostrophe;
@@ -146,7 +112,7 @@ std::string without_thousands_separators(std::string_view number) {
     std::string compact;
     for (std::size_t i = 0, next = 0; i < number.size(); i = next) {
         UChar32 c = code_point_at(number, i, &next);
-        if (c < 0 || !is_thousands_separator(c)) compact.append(number.substr(i, next - i));
+        if (c < 0 || !text::is_space_inside_number(c)) compact.append(number.substr(i, next - i));
     }
     return compact;
 }
@@ -200,12 +166,12 @@ public:
     // lowers again at the end. (Only accented words can change sooner: it marks `ë` and `ï` with
     // a letter of their own, so `ïe` is `ï`.)
     [[nodiscard]] bool may_yield_one(std::string_view surface, bool is_number) const {
-        const auto first = static_cast<unsigned char>(lower_ascii(surface[0]));
+        const auto first = static_cast<unsigned char>(text::lower_ascii(surface[0]));
         if (!first_bytes_[first]) return false;
         if (is_number) return true;
         unsigned char second = 0;
         if (surface.size() > 1) {
-            second = static_cast<unsigned char>(lower_ascii(surface[1]));
+            second = static_cast<unsigned char>(text::lower_ascii(surface[1]));
             if (second >= 0x80) return true;
         }
         return asked(pair_key(first, second)) ||
@@ -233,11 +199,6 @@ struct Analyzer::Impl {
     analysis::WordSegmenter segmenter;
     // Reused between texts to save an allocation per call.
     std::vector<analysis::WordSegment> words_found;
-    // ICU's normalizers, got when a word first needs them: ASCII words never do, and a short
-    // query would otherwise pay for loading their data.
-    const icu::Normalizer2* casefold = nullptr;
-    const icu::Normalizer2* decompose = nullptr;
-    const icu::Normalizer2* compose = nullptr;
     analysis::FrenchStemmer stemmer;
 
     // What a surface word becomes. Folding and stemming are pure functions of the surface form
@@ -280,9 +241,9 @@ struct Analyzer::Impl {
     }
 
     std::optional<Word> analyze_word(std::string_view surface, bool is_number) {
-        std::string accented = case_fold(surface);
+        std::string accented = text::case_fold(surface);
         if (is_number) accented = without_thousands_separators(accented);
-        std::string folded = strip_accents(accented);
+        std::string folded = text::strip_accents(accented);
         if (folded.empty()) return std::nullopt;
         Word word;
         word.term = stem(folded);
@@ -300,81 +261,6 @@ struct Analyzer::Impl {
             }
         }
         return word;
-    }
-
-    void load_normalizers() {
-        if (casefold != nullptr) return;
-        UErrorCode status = U_ZERO_ERROR;
-        const icu::Normalizer2* nfkc_casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
-        const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
-        const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-        if (U_FAILURE(status)) {
-            throw Error(std::string("ICU cannot provide French word analysis: ") +
-                        u_errorName(status));
-        }
-        decompose = nfd;
-        compose = nfc;
-        casefold = nfkc_casefold;
-    }
-
-    static std::string normalize(const icu::Normalizer2& normalizer, std::string_view text) {
-        std::string out;
-        icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
-        UErrorCode status = U_ZERO_ERROR;
-        normalizer.normalizeUTF8(0,
-                                 icu::StringPiece(text.data(), static_cast<int32_t>(text.size())),
-                                 sink, nullptr, status);
-        return U_SUCCESS(status) ? out : std::string(text);
-    }
-
-    // Case-folded word with accents kept, ligatures expanded and apostrophes unified.
-    std::string case_fold(std::string_view word) {
-        if (is_ascii(word)) {
-            std::string out(word);
-            for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            return out;
-        }
-        load_normalizers();
-        std::string folded = normalize(*casefold, word);
-        std::string out;
-        out.reserve(folded.size());
-        const auto* bytes = reinterpret_cast<const uint8_t*>(folded.data());
-        auto length = static_cast<int32_t>(folded.size());
-        for (int32_t i = 0; i < length;) {
-            int32_t start = i;
-            UChar32 c = 0;
-            U8_NEXT(bytes, i, length, c);
-            switch (c) {
-                case 0x0153: out += "oe"; break;  // œ
-                case 0x00E6: out += "ae"; break;  // æ
-                case 0x2019:
-                case 0x02BC: out += '\''; break;
-                default:
-                    out.append(folded, static_cast<std::size_t>(start),
-                               static_cast<std::size_t>(i - start));
-            }
-        }
-        return out;
-    }
-
-    // Removes diacritics from an already case-folded word.
-    std::string strip_accents(const std::string& word) {
-        if (is_ascii(word)) return word;
-        load_normalizers();
-        std::string decomposed = normalize(*decompose, word);
-        std::string bare;
-        bare.reserve(decomposed.size());
-        const auto* bytes = reinterpret_cast<const uint8_t*>(decomposed.data());
-        auto length = static_cast<int32_t>(decomposed.size());
-        for (int32_t i = 0; i < length;) {
-            int32_t start = i;
-            UChar32 c = 0;
-            U8_NEXT(bytes, i, length, c);
-            if (c >= 0 && u_charType(c) == U_NON_SPACING_MARK) continue;
-            bare.append(decomposed, static_cast<std::size_t>(start),
-                        static_cast<std::size_t>(i - start));
-        }
-        return normalize(*compose, bare);
     }
 
     std::string stem(const std::string& word) {
@@ -395,7 +281,7 @@ struct Analyzer::Impl {
                 Segment& previous = segments.back();
                 std::string_view group = text.substr(current.begin, current.end - current.begin);
                 if (previous.is_number && is_thousands_group(group) &&
-                    gap_is_one(text, previous.end, current.begin, is_thousands_separator) &&
+                    gap_is_one(text, previous.end, current.begin, text::is_space_inside_number) &&
                     leads_a_number(text, previous)) {
                     previous.end = current.end;
                     continue;
@@ -448,7 +334,7 @@ struct Analyzer::Impl {
                 previous_end = segment.end;
                 continue;
             }
-            if (!is_valid_utf8(surface)) continue;
+            if (!text::is_valid_utf8(surface)) continue;
 
             const Word* found = word(surface, segment.is_number);
             if (found == nullptr) continue;
@@ -475,8 +361,10 @@ Analyzer::~Analyzer() = default;
 Analyzer::Analyzer(Analyzer&&) noexcept = default;
 Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
 
+// A member of the public API, so that a caller folds words as its analyser does: not static.
+// NOLINTNEXTLINE(readability-convert-member-functions-to-static)
 std::string Analyzer::fold(std::string_view word) {
-    return impl_->strip_accents(impl_->case_fold(word));
+    return text::fold(word);
 }
 
 std::vector<Token> Analyzer::analyze(std::string_view text, std::uint32_t first_position) {

@@ -2,12 +2,13 @@
 
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
-#include <unicode/utf8.h>
 
 #include <array>
 #include <cstdint>
 #include <string>
 
+#include "text/utf8.h"
+#include "text/white_space.h"
 #include "trouvere/error.h"
 
 namespace trouvere::analysis {
@@ -30,9 +31,9 @@ enum class Kind : std::uint8_t {
 
 constexpr std::array<Kind, 128> kAsciiKinds = [] {
     std::array<Kind, 128> kinds{};
-    for (auto& kind : kinds) kind = Kind::other;
-    for (char c : std::string_view(" \t\n\v\f\r"))
-        kinds[static_cast<unsigned char>(c)] = Kind::space;
+    for (std::size_t c = 0; c < kinds.size(); ++c) {
+        kinds[c] = text::is_ascii_white_space(static_cast<char>(c)) ? Kind::space : Kind::other;
+    }
     for (int c = 'a'; c <= 'z'; ++c) kinds[c] = Kind::letter;
     for (int c = 'A'; c <= 'Z'; ++c) kinds[c] = Kind::letter;
     for (int c = '0'; c <= '9'; ++c) kinds[c] = Kind::digit;
@@ -47,10 +48,6 @@ constexpr std::array<Kind, 128> kAsciiKinds = [] {
     return kinds;
 }();
 
-bool is_continuation(unsigned char byte) {
-    return (byte & 0xC0) == 0x80;
-}
-
 struct Classified {
     Kind kind;
     std::size_t next;
@@ -63,7 +60,7 @@ Classified classify(std::string_view text, std::size_t at) {
     auto byte = [&](std::size_t k) {
         return at + k < text.size() ? static_cast<unsigned char>(text[at + k]) : 0;
     };
-    if (lead >= 0xC2 && lead <= 0xC5 && is_continuation(byte(1))) {
+    if (lead >= 0xC2 && lead <= 0xC5 && text::is_continuation_byte(static_cast<char>(byte(1)))) {
         unsigned code_point = ((lead & 0x1FU) << 6) | (byte(1) & 0x3FU);
         switch (code_point) {
             case 0xA0:  // no-break space
@@ -82,7 +79,7 @@ Classified classify(std::string_view text, std::size_t at) {
                 return {code_point >= 0xC0 ? Kind::letter : Kind::complex, at + 2};
         }
     }
-    if (lead == 0xE2 && byte(1) == 0x80 && is_continuation(byte(2))) {
+    if (lead == 0xE2 && byte(1) == 0x80 && text::is_continuation_byte(static_cast<char>(byte(2)))) {
         switch (byte(2)) {
             case 0x98:  // ‘
             case 0x99:  // ’
@@ -153,12 +150,11 @@ void segment_simple(std::string_view text, std::size_t begin, std::size_t end,
 
 // One ExtendNumLet character (`_`, `‿`…): ICU gives it alone no word status.
 bool is_lone_joiner(std::string_view part) {
-    const auto* bytes = reinterpret_cast<const uint8_t*>(part.data());
-    auto length = static_cast<int32_t>(part.size());
-    int32_t i = 0;
-    UChar32 c = 0;
-    U8_NEXT(bytes, i, length, c);
-    return i == length && c >= 0 && u_getIntPropertyValue(c, UCHAR_WORD_BREAK) == U_WB_EXTENDNUMLET;
+    if (part.empty()) return false;
+    std::size_t next = 0;
+    const UChar32 c = text::decode_at(part, 0, next);
+    return next == part.size() && c >= 0 &&
+           u_getIntPropertyValue(c, UCHAR_WORD_BREAK) == U_WB_EXTENDNUMLET;
 }
 
 }  // namespace

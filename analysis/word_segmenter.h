@@ -1,7 +1,6 @@
 #pragma once
 
 #include <unicode/brkiter.h>
-#include <unicode/uchar.h>
 #include <unicode/umachine.h>
 
 #include <cstddef>
@@ -50,15 +49,6 @@ private:
 
 /// A French word break iterator (ICU's UAX #29 rules). Throws Error if ICU cannot provide one.
 [[nodiscard]] std::unique_ptr<icu::BreakIterator> make_word_iterator();
-
-/// Whether `c` has Unicode's White_Space property, as u_isUWhiteSpace() says (a negative `c`, an
-/// invalid UTF-8 sequence, has not). Below U+1680, which covers every Latin letter and accent, the
-/// only white space beyond ASCII's is U+0085 and the no-break space, so a French text's characters
-/// are answered without ICU's property tables.
-[[nodiscard]] inline bool is_white_space(UChar32 c) {
-    if (c < 0x1680) return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0xA0;
-    return u_isUWhiteSpace(c) != 0;
-}
 
 /// Whether ICU's word rules (UAX #29) break between the code points `before` and `after`
 /// (negative: an invalid UTF-8 sequence, which ICU reads as U+FFFD), decided without ICU when one

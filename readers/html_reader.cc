@@ -3,19 +3,24 @@
 // <title>/og:title, article:published_time/<time>, og:site_name, canonical link.
 
 #include <gumbo.h>
-#include <unicode/ucnv.h>
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <limits>
 #include <memory_resource>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/limits.h"
+#include "readers/french_dates.h"
+#include "readers/html_charset.h"
+#include "readers/html_nesting_limiter.h"
+#include "readers/page_residue.h"
 #include "readers/reader_support.h"
+#include "readers/titles.h"
+#include "text/ascii.h"
+#include "text/utf8.h"
+#include "text/white_space.h"
 
 namespace trouvere::readers {
 
@@ -56,13 +61,6 @@ private:
 std::string_view attribute(const GumboNode* node, const char* name) {
     const GumboAttribute* found = gumbo_get_attribute(&node->v.element.attributes, name);
     return found == nullptr ? std::string_view{} : std::string_view(found->value);
-}
-
-bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-               return lower(x) == lower(y);
-           });
 }
 
 // Children in document order, for pushing onto a stack in reverse.
@@ -166,7 +164,7 @@ public:
         for (char c : text) {
             if (preformatted && c == '\n') {
                 line_break();
-            } else if (is_ascii_space(c)) {
+            } else if (text::is_ascii_white_space(c)) {
                 pending_space_ = true;
             } else {
                 if (pending_space_ && !current_.empty() && current_.back() != '\n') current_ += ' ';
@@ -266,7 +264,7 @@ std::string text_content(const GumboNode* node) {
             }
         }
     }
-    return collapse_whitespace(text);
+    return text::collapse_layout_white_space(text);
 }
 
 // What the page says about itself, gathered in one pass over every element.
@@ -291,42 +289,34 @@ void note_meta(const GumboNode* meta, PageFacts& facts) {
     if (key.empty()) key = attribute(meta, "itemprop");
     std::string_view content = attribute(meta, "content");
     auto keep_first = [&](std::string& field) {
-        if (field.empty()) field = collapse_whitespace(content);
+        if (field.empty()) field = text::collapse_layout_white_space(content);
     };
-    if (equals_ignoring_ascii_case(key, "og:title")) keep_first(facts.og_title);
-    if (equals_ignoring_ascii_case(key, "og:site_name")) keep_first(facts.site_name);
-    if (equals_ignoring_ascii_case(key, "og:url")) keep_first(facts.og_url);
-    if (equals_ignoring_ascii_case(key, "article:published_time") ||
-        equals_ignoring_ascii_case(key, "datePublished")) {
+    if (text::equals_ignoring_ascii_case(key, "og:title")) keep_first(facts.og_title);
+    if (text::equals_ignoring_ascii_case(key, "og:site_name")) keep_first(facts.site_name);
+    if (text::equals_ignoring_ascii_case(key, "og:url")) keep_first(facts.og_url);
+    if (text::equals_ignoring_ascii_case(key, "article:published_time") ||
+        text::equals_ignoring_ascii_case(key, "datePublished")) {
         keep_first(facts.published_time);
     }
-    if (equals_ignoring_ascii_case(key, "date") || equals_ignoring_ascii_case(key, "dc.date")) {
+    if (text::equals_ignoring_ascii_case(key, "date") ||
+        text::equals_ignoring_ascii_case(key, "dc.date")) {
         keep_first(facts.meta_date);
     }
 
     if (!facts.charset.empty()) return;
     if (std::string_view charset = attribute(meta, "charset"); !charset.empty()) {
-        facts.charset = collapse_whitespace(charset);
-    } else if (equals_ignoring_ascii_case(attribute(meta, "http-equiv"), "content-type")) {
-        // content="text/html; charset=windows-1252"
-        std::string folded = fold_for_matching(content);
-        std::size_t at = folded.find("charset=");
-        if (at == std::string::npos) return;
-        std::string_view value = std::string_view(folded).substr(at + 8);
-        while (!value.empty() && (value.front() == '"' || value.front() == '\'')) {
-            value.remove_prefix(1);
-        }
-        std::size_t end = value.find_first_of("\"'; \t");
-        facts.charset = std::string(value.substr(0, end));
+        facts.charset = text::collapse_layout_white_space(charset);
+    } else if (text::equals_ignoring_ascii_case(attribute(meta, "http-equiv"), "content-type")) {
+        facts.charset = charset_of_content_type(content);
     }
 }
 
 bool has_rel(const GumboNode* link, std::string_view wanted) {
-    std::string rel = collapse_whitespace(attribute(link, "rel"));
+    std::string rel = text::collapse_layout_white_space(attribute(link, "rel"));
     std::string_view rest = rel;
     while (!rest.empty()) {
         std::size_t space = rest.find(' ');
-        if (equals_ignoring_ascii_case(rest.substr(0, space), wanted)) return true;
+        if (text::equals_ignoring_ascii_case(rest.substr(0, space), wanted)) return true;
         if (space == std::string_view::npos) break;
         rest.remove_prefix(space + 1);
     }
@@ -356,7 +346,7 @@ PageFacts page_facts(const GumboNode* document) {
                 case GUMBO_TAG_META: note_meta(node, facts); break;
                 case GUMBO_TAG_LINK:
                     if (facts.canonical_url.empty() && has_rel(node, "canonical")) {
-                        facts.canonical_url = trim_ascii_space(attribute(node, "href"));
+                        facts.canonical_url = text::trim_ascii_white_space(attribute(node, "href"));
                     }
                     break;
                 case GUMBO_TAG_H1:
@@ -417,239 +407,12 @@ std::string choose_title(const PageFacts& facts) {
     return title;
 }
 
-// ---- Depth limit --------------------------------------------------------------------------------
-
-char lower_ascii(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool is_ascii_letter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// Elements that never hold children (void elements), and those the parser closes when a sibling
-// starts (<p>, <li>, <td>…), so that they only nest with a counted element between them: neither
-// adds to the depth, and old-style pages with thousands of unclosed <p> are left alone.
-bool adds_no_depth(std::string_view name) {
-    static constexpr std::array<std::string_view, 29> kNames{
-        "area",   "base",  "br",    "col",    "embed",  "hr",  "img",      "input",
-        "link",   "meta",  "param", "source", "track",  "wbr", "basefont", "bgsound",
-        "keygen", "frame", "p",     "li",     "dt",     "dd",  "tr",       "td",
-        "th",     "tbody", "thead", "tfoot",  "caption"};
-    return std::find(kNames.begin(), kNames.end(), name) != kNames.end() || name == "colgroup";
-}
-
-// The HTML standard's "special" elements: an end tag that meets one of them on the stack of open
-// elements, before the element it names, is ignored.
-bool is_special(std::string_view name) {
-    static constexpr std::array<std::string_view, 78> kNames{
-        "address",  "applet",     "area",     "article",    "aside",     "base",     "basefont",
-        "bgsound",  "blockquote", "body",     "br",         "button",    "caption",  "center",
-        "col",      "colgroup",   "dd",       "details",    "dir",       "div",      "dl",
-        "dt",       "embed",      "fieldset", "figcaption", "figure",    "footer",   "form",
-        "frame",    "frameset",   "h1",       "h2",         "h3",        "h4",       "h5",
-        "h6",       "head",       "header",   "hgroup",     "hr",        "html",     "iframe",
-        "img",      "input",      "keygen",   "li",         "link",      "listing",  "main",
-        "marquee",  "menu",       "meta",     "nav",        "noembed",   "noframes", "noscript",
-        "object",   "ol",         "p",        "param",      "plaintext", "pre",      "section",
-        "select",   "source",     "style",    "summary",    "table",     "tbody",    "td",
-        "template", "textarea",   "tfoot",    "th",         "thead",     "title",    "tr",
-        "ul"};
-    return std::find(kNames.begin(), kNames.end(), name) != kNames.end() || name == "wbr" ||
-           name == "xmp" || name == "search";
-}
-
-// HTML elements whose content the tokenizer reads as text up to their end tag: they hold no
-// elements, and tags inside them are not tags. <noscript> is not among them: in <head> the parser
-// reads its content as markup.
-bool holds_raw_text(std::string_view name) {
-    static constexpr std::array<std::string_view, 8> kNames{
-        "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"};
-    return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
-}
-
-// Offset of the first `</name` (any case) at or after `from`, or the end of `html`.
-std::size_t find_end_tag(std::string_view html, std::string_view name, std::size_t from) {
-    for (std::size_t at = html.find("</", from); at != std::string_view::npos;
-         at = html.find("</", at + 2)) {
-        std::string_view candidate = html.substr(at + 2, name.size());
-        if (equals_ignoring_ascii_case(candidate, name)) return at;
-    }
-    return html.size();
-}
-
-// Where the comment starting at `at` ends, as the tokenizer sees it: `<!-->` and `<!--->` end at
-// once, others at `-->` or `--!>`. Reading `<!-->` as the start of a long comment would hide the
-// tags after it from the count while gumbo still parses them.
-std::size_t comment_end(std::string_view html, std::size_t at) {
-    std::string_view rest = html.substr(at + 4);
-    if (rest.starts_with(">")) return at + 5;
-    if (rest.starts_with("->")) return at + 6;
-    std::size_t end = std::min(html.find("-->", at + 4), html.find("--!>", at + 4));
-    if (end == std::string_view::npos) return html.size();
-    return end + (html.compare(end, 3, "-->") == 0 ? 3 : 4);
-}
-
-// Offset of the `>` that ends the tag whose attributes start at `from`, or the end of `html`.
-// Quotes count only where they open an attribute value, after `=`: elsewhere (`<a b=c'd>`) they
-// are text, and taking them for quotes would hide tags from the count.
-std::size_t attributes_end(std::string_view html, std::size_t from) {
-    std::size_t i = from;
-    while (i < html.size() && html[i] != '>') {
-        if (html[i] != '=') {
-            ++i;
-            continue;
-        }
-        ++i;
-        while (i < html.size() && is_ascii_space(html[i])) ++i;
-        if (i < html.size() && (html[i] == '"' || html[i] == '\'')) {
-            std::size_t close = html.find(html[i], i + 1);
-            i = close == std::string_view::npos ? html.size() : close + 1;
-        }
-    }
-    return i;
-}
-
-struct Flattened {
-    std::string html;
-    /// Offset in the page of the first tag dropped.
-    std::size_t first_dropped = 0;
-};
-
-// `html` with the start tags that would nest deeper than kMaxHtmlDepth removed, so that gumbo
-// never holds a deeper stack of open elements; nullopt for a page within the limit. The scan keeps
-// its own stack of open elements, following the tokenizer (comments, quoted attribute values,
-// raw-text elements) and the tree builder's rule for end tags (pop to the element named, unless a
-// special element is met first) closely enough that its depth is never below gumbo's: where the
-// parser closes elements by itself (a second <a>, <option>), or ignores them, the scan only counts
-// more, which can make it flatten a little early, on pages far deeper than any real one.
-// Self-closing syntax (`<div/>`) is ignored, as HTML ignores it.
-std::optional<Flattened> flatten_deep_nesting(std::string_view html) {
-    struct Open {
-        std::string name;
-        bool special;
-    };
-    std::optional<Flattened> out;
-    std::size_t copied = 0;  // bytes of `html` already handled in out->html
-    std::vector<Open> stack;
-    std::unordered_map<std::string, std::size_t> open_count;
-    // Inside <svg> and <math>, <style>, <script> and <plaintext> are foreign elements whose
-    // content is markup. Staying in this mode longer than the parser (which leaves it at <div>, for
-    // one) only makes the scan count tags the parser reads as text.
-    auto in_foreign_content = [&open_count] {
-        for (const char* foreign : {"svg", "math"}) {
-            auto found = open_count.find(foreign);
-            if (found != open_count.end() && found->second > 0) return true;
-        }
-        return false;
-    };
-    std::string name;
-    for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at)) {
-        std::string_view rest = html.substr(at);
-        if (rest.starts_with("<!--")) {
-            at = comment_end(html, at);
-            continue;
-        }
-        bool closing = rest.size() > 1 && rest[1] == '/';
-        std::size_t name_begin = at + (closing ? 2 : 1);
-        if (name_begin >= html.size() || !is_ascii_letter(html[name_begin])) {
-            ++at;  // `<` as text, `<!DOCTYPE`, `<?xml`: nothing that nests
-            continue;
-        }
-        std::size_t name_end = name_begin;
-        while (name_end < html.size() && !is_ascii_space(html[name_end]) && html[name_end] != '/' &&
-               html[name_end] != '>') {
-            ++name_end;
-        }
-        name.assign(html.substr(name_begin, name_end - name_begin));
-        for (char& c : name) c = lower_ascii(c);
-        std::size_t tag_end = std::min(attributes_end(html, name_end) + 1, html.size());
-        std::size_t next = tag_end;
-        if (closing) {
-            auto found = open_count.find(name);
-            if (found != open_count.end() && found->second > 0) {
-                std::size_t i = stack.size();
-                while (i > 0 && stack[i - 1].name != name && !stack[i - 1].special) --i;
-                if (i > 0 && stack[i - 1].name == name) {
-                    while (stack.size() >= i) {
-                        --open_count[stack.back().name];
-                        stack.pop_back();
-                    }
-                }
-            }
-        } else if (name == "plaintext" && !in_foreign_content()) {
-            break;  // the rest of the page is text
-        } else if (holds_raw_text(name) && !in_foreign_content()) {
-            next = find_end_tag(html, name, tag_end);
-        } else if (!adds_no_depth(name)) {
-            if (stack.size() < limits::kMaxHtmlDepth) {
-                ++open_count[name];
-                stack.push_back({name, is_special(name)});
-            } else {
-                if (!out) {
-                    out.emplace();
-                    out->html.reserve(html.size());
-                    out->first_dropped = at;
-                }
-                out->html.append(html.substr(copied, at - copied));
-                copied = tag_end;
-            }
-        }
-        at = next;
-    }
-    if (out) out->html.append(html.substr(copied));
-    return out;
-}
-
-// Charset labels that browsers read as windows-1252 (WHATWG Encoding Standard): pages labelled
-// latin-1 routinely use its extra characters, such as the curly apostrophe.
-constexpr std::array<std::string_view, 8> kWindows1252Labels{
-    "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "cp1252", "us-ascii", "ascii"};
-
-// `bytes` in `charset` as UTF-8, nullopt if the charset is unknown to ICU, is a UTF (whose
-// bytes were just found invalid) or the text is too large for ICU's 32-bit lengths.
-std::optional<std::string> convert_to_utf8(std::string_view bytes, std::string_view charset) {
-    std::string label = fold_for_matching(trim_ascii_space(charset));
-    if (label.empty() || label.starts_with("utf")) return std::nullopt;
-    if (std::find(kWindows1252Labels.begin(), kWindows1252Labels.end(), label) !=
-        kWindows1252Labels.end()) {
-        label = "windows-1252";
-    }
-    // A single-byte source grows at most threefold in UTF-8; multi-byte ones grow less.
-    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int32_t>::max() / 3)) {
-        return std::nullopt;
-    }
-    UErrorCode status = U_ZERO_ERROR;
-    auto source_length = static_cast<int32_t>(bytes.size());
-    int32_t needed =
-        ucnv_convert("UTF-8", label.c_str(), nullptr, 0, bytes.data(), source_length, &status);
-    if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status)) return std::nullopt;
-    std::string converted(static_cast<std::size_t>(needed), '\0');
-    status = U_ZERO_ERROR;
-    ucnv_convert("UTF-8", label.c_str(), converted.data(), needed, bytes.data(), source_length,
-                 &status);
-    if (U_FAILURE(status)) return std::nullopt;
-    return converted;
-}
-
-// `text` with every byte that is not part of valid UTF-8 replaced by U+FFFD.
-std::string with_replacement_characters(std::string_view text) {
-    std::string out;
-    while (std::optional<std::size_t> bad = find_invalid_utf8(text)) {
-        out.append(text.substr(0, *bad));
-        out += "\uFFFD";
-        text.remove_prefix(*bad + 1);
-    }
-    out.append(text);
-    return out;
-}
-
 }  // namespace
 
 ReadResult read_html_file(const ReaderInput& input) {
     std::string_view html = input.text;
     ReadResult result;
-    std::optional<Flattened> flattened = flatten_deep_nesting(html);
+    std::optional<FlattenedHtml> flattened = flatten_deep_nesting(html);
     if (flattened) {
         IndexWarning warning =
             make_warning(input.display_name, line_at(input.text, flattened->first_dropped),
@@ -663,7 +426,7 @@ ReadResult read_html_file(const ReaderInput& input) {
     std::string converted;
     // Looked for in the page as given, so that the warning points into the file: flattening
     // removes only ASCII tags, which leaves every invalid sequence in place.
-    if (auto bad = find_invalid_utf8(input.text)) {
+    if (auto bad = text::find_invalid_utf8(input.text)) {
         // Not UTF-8: usable only if the page names its charset. Gumbo reads the invalid bytes as
         // U+FFFD, which leaves the ASCII <meta> tags intact.
         std::string charset = page_facts(HtmlTree(html).document()).charset;
@@ -712,7 +475,7 @@ ReadResult read_html_file(const ReaderInput& input) {
     for (const std::string& paragraph : paragraphs) {
         std::string cleaned;
         for (std::string_view line : split_lines(paragraph)) {
-            line = trim_space(line);
+            line = text::trim_white_space(line);
             if (line.empty() || is_page_residue(line)) continue;
             if (!cleaned.empty()) cleaned += '\n';
             cleaned += line;
@@ -730,7 +493,7 @@ ReadResult read_html_file(const ReaderInput& input) {
     // Gumbo decodes a numeric character reference too large for an int (`&#55555555555;`) into
     // bytes that are not UTF-8 where the HTML standard asks for U+FFFD.
     for (std::string* field : {&document.title, &document.body, &document.source, &document.url}) {
-        if (find_invalid_utf8(*field)) *field = with_replacement_characters(*field);
+        if (text::find_invalid_utf8(*field)) *field = text::with_replacement_characters(*field);
     }
 
     add_document_or_skip(result, std::move(document), input, "no visible text");

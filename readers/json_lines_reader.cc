@@ -11,7 +11,10 @@
 #include <utility>
 
 #include "core/limits.h"
+#include "readers/french_dates.h"
 #include "readers/reader_support.h"
+#include "text/utf8.h"
+#include "text/white_space.h"
 
 namespace trouvere::readers {
 
@@ -35,10 +38,12 @@ struct LineContext {
     }
 };
 
-enum class Field { absent, text, wrong_type };
+// Whether a record gives a text field. Named apart from trouvere::Field, a part of a document a
+// query can be restricted to.
+enum class FieldState { absent, text, wrong_type };
 
 struct TextField {
-    Field state = Field::absent;
+    FieldState state = FieldState::absent;
     /// The key the value was found under.
     std::string key;
     std::string value;
@@ -49,8 +54,8 @@ TextField text_field(const Json& record, std::initializer_list<const char*> keys
     for (const char* key : keys) {
         auto found = record.find(key);
         if (found == record.end() || found->is_null()) continue;
-        if (!found->is_string()) return {Field::wrong_type, key, {}};
-        return {Field::text, key, found->get<std::string>()};
+        if (!found->is_string()) return {FieldState::wrong_type, key, {}};
+        return {FieldState::text, key, found->get<std::string>()};
     }
     return {};
 }
@@ -105,12 +110,12 @@ std::optional<Document> read_record(std::string_view text, const LineContext& li
     TextField source = text_field(record, {"source"});
     TextField url = text_field(record, {"url", "link"});
     for (const TextField* field : {&title, &body, &date, &source, &url}) {
-        if (field->state == Field::wrong_type) {
+        if (field->state == FieldState::wrong_type) {
             line.warn("field \"" + field->key + "\" is not a string");
             return std::nullopt;
         }
     }
-    if (body.state == Field::absent) {
+    if (body.state == FieldState::absent) {
         line.warn("missing body (body, text or content)");
         return std::nullopt;
     }
@@ -118,7 +123,7 @@ std::optional<Document> read_record(std::string_view text, const LineContext& li
     document.body = std::move(body.value);
     document.source = std::move(source.value);
     document.url = std::move(url.value);
-    if (!trim_ascii_space(date.value).empty()) {
+    if (!text::trim_white_space(date.value).empty()) {
         if (auto iso = normalize_date(date.value)) {
             document.date = std::move(*iso);
         } else {
@@ -151,13 +156,13 @@ ReadResult read_json_lines_file(const ReaderInput& input) {
         std::size_t line_start = start;
         start = end + 1;
 
-        if (trim_ascii_space(raw).empty()) continue;
+        if (text::trim_ascii_white_space(raw).empty()) continue;
         if (raw.size() > limits::kMaxJsonLineBytes) {
             line.warn("line of " + std::to_string(raw.size()) + " bytes is longer than the " +
                       std::to_string(limits::kMaxJsonLineBytes) + "-byte limit");
             continue;
         }
-        if (auto bad = find_invalid_utf8(raw)) {
+        if (auto bad = text::find_invalid_utf8(raw)) {
             line.warn("invalid UTF-8", input.base_offset + line_start + *bad);
             continue;
         }

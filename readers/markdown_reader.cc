@@ -9,7 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "readers/french_dates.h"
+#include "readers/page_residue.h"
 #include "readers/reader_support.h"
+#include "readers/titles.h"
+#include "text/utf8.h"
+#include "text/white_space.h"
 
 namespace trouvere::readers {
 
@@ -28,7 +33,7 @@ struct FrontMatter {
 };
 
 bool is_fence(std::string_view line, std::string_view fence) {
-    while (!line.empty() && is_ascii_space(line.back())) line.remove_suffix(1);
+    while (!line.empty() && text::is_ascii_white_space(line.back())) line.remove_suffix(1);
     return line == fence;
 }
 
@@ -73,7 +78,7 @@ using IterPtr = std::unique_ptr<cmark_iter, decltype(&cmark_iter_free)>;
 std::string clean_prose(std::string_view text) {
     std::string cleaned;
     for (std::string_view raw : split_lines(text)) {
-        std::string line = collapse_whitespace(raw);
+        std::string line = text::collapse_layout_white_space(raw);
         if (line.empty() || is_page_residue(line)) continue;
         if (!cleaned.empty()) cleaned += '\n';
         cleaned += line;
@@ -110,8 +115,10 @@ std::vector<Block> markdown_blocks(std::string_view markdown) {
             case CMARK_NODE_LINEBREAK: current += '\n'; break;
             case CMARK_NODE_CODE_BLOCK: {
                 std::string_view code = cmark_node_get_literal(node);
-                while (!code.empty() && is_ascii_space(code.back())) code.remove_suffix(1);
-                if (!trim_ascii_space(code).empty()) blocks.push_back({std::string(code), 0});
+                while (!code.empty() && text::is_ascii_white_space(code.back()))
+                    code.remove_suffix(1);
+                if (!text::trim_ascii_white_space(code).empty())
+                    blocks.push_back({std::string(code), 0});
                 break;
             }
             default: break;
@@ -144,7 +151,7 @@ std::optional<std::string> front_matter_text(const YAML::Node& front_matter, con
                                              ReadResult& result) {
     const YAML::Node value = front_matter[key];
     if (!value.IsDefined() || value.IsNull()) return std::nullopt;
-    if (value.IsScalar() && !find_invalid_utf8(value.Scalar())) return value.Scalar();
+    if (value.IsScalar() && !text::find_invalid_utf8(value.Scalar())) return value.Scalar();
     const char* problem = value.IsScalar() ? "is not valid UTF-8" : "is not text";
     const YamlPlace place = place_of(value.Mark(), front, input);
     result.warnings.push_back(
@@ -160,7 +167,7 @@ std::optional<std::string> front_matter_text(const YAML::Node& front_matter, con
 std::string yaml_message(std::string_view message) {
     static constexpr std::string_view kHex = "0123456789ABCDEF";
     std::string out;
-    while (std::optional<std::size_t> bad = find_invalid_utf8(message)) {
+    while (std::optional<std::size_t> bad = text::find_invalid_utf8(message)) {
         const auto byte = static_cast<unsigned char>(message[*bad]);
         out.append(message.substr(0, *bad));
         out += "\\x";
@@ -197,18 +204,18 @@ void read_front_matter(const FrontMatter& front, const ReaderInput& input, Docum
     // Read through a const node: a lookup on a mutable one may add the missing key.
     const YAML::Node& map = root;
     if (auto title = front_matter_text(map, "title", input, front, result)) {
-        document.title = collapse_whitespace(*title);
+        document.title = text::collapse_layout_white_space(*title);
     }
     if (auto source = front_matter_text(map, "source", input, front, result)) {
-        document.source = collapse_whitespace(*source);
+        document.source = text::collapse_layout_white_space(*source);
     }
     auto url = front_matter_text(map, "url", input, front, result);
     if (!url) url = front_matter_text(map, "link", input, front, result);
-    if (url) document.url = std::string(trim_ascii_space(*url));
+    if (url) document.url = std::string(text::trim_white_space(*url));
     if (auto date = front_matter_text(map, "date", input, front, result)) {
         if (auto iso = normalize_date(*date)) {
             document.date = std::move(*iso);
-        } else if (!trim_ascii_space(*date).empty()) {
+        } else if (!text::trim_white_space(*date).empty()) {
             const std::size_t line = place_of(map["date"].Mark(), front, input).line;
             result.warnings.push_back(
                 make_warning(input.display_name, line, std::nullopt,
@@ -247,7 +254,7 @@ ReadResult read_markdown_file(const ReaderInput& input) {
             if (block.heading_level > 0 && heading == nullptr) heading = &block;
         }
         if (heading != nullptr) {
-            document.title = collapse_whitespace(heading->text);
+            document.title = text::collapse_layout_white_space(heading->text);
         } else if (!blocks.empty()) {
             std::string_view text = blocks.front().text;
             DerivedTitle title = title_from_paragraph(text.substr(0, text.find('\n')));

@@ -1,5 +1,6 @@
-// Pieces shared by the format readers: byte checks, text clean-up, page-residue filtering, French
-// date parsing and title choice. Internal to the library.
+// What the format readers share: their input, warnings, the per-document limits, lines and
+// paragraphs. Internal to the library. The text rules are in text/; dates, page residue and
+// derived titles have headers of their own (french_dates.h, page_residue.h, titles.h).
 #pragma once
 
 #include <cstddef>
@@ -32,10 +33,6 @@ void add_document_or_skip(ReadResult& result, Document document, const ReaderInp
 void limit_document(Document& document, const std::string& file, std::size_t line,
                     std::optional<std::size_t> offset, std::vector<IndexWarning>& warnings);
 
-/// The largest prefix of `text` of at most `limit` bytes that ends on a UTF-8 character boundary
-/// (so that valid text stays valid), as a length.
-[[nodiscard]] std::size_t utf8_prefix(std::string_view text, std::size_t limit);
-
 /// Format readers. `text` is known to be non-empty and free of NUL bytes; except for JSON Lines
 /// (which checks line by line) and HTML (which may convert a declared legacy charset), it is also
 /// known to be valid UTF-8.
@@ -43,10 +40,6 @@ void limit_document(Document& document, const std::string& file, std::size_t lin
 [[nodiscard]] ReadResult read_markdown_file(const ReaderInput& input);
 [[nodiscard]] ReadResult read_html_file(const ReaderInput& input);
 [[nodiscard]] ReadResult read_json_lines_file(const ReaderInput& input);
-
-/// Offset of the first byte of the first ill-formed UTF-8 sequence (overlong forms, surrogates and
-/// truncated sequences included), or nullopt if `bytes` is valid UTF-8.
-[[nodiscard]] std::optional<std::size_t> find_invalid_utf8(std::string_view bytes);
 
 /// 1-based number of the line holding byte `offset`.
 [[nodiscard]] std::size_t line_at(std::string_view bytes, std::size_t offset);
@@ -59,59 +52,6 @@ void limit_document(Document& document, const std::string& file, std::size_t lin
 
 /// Splits on '\n', dropping a '\r' before it, so CRLF and LF files read the same.
 [[nodiscard]] std::vector<std::string_view> split_lines(std::string_view text);
-
-[[nodiscard]] bool is_ascii_space(char c);
-[[nodiscard]] std::string_view trim_ascii_space(std::string_view text);
-
-/// Trims ASCII whitespace and no-break spaces (U+00A0, U+202F), which scraped text leaves at the
-/// start of paragraphs.
-[[nodiscard]] std::string_view trim_space(std::string_view text);
-
-/// Runs of ASCII whitespace become one space, and the ends are trimmed as by trim_space. No-break
-/// spaces inside the text are kept: French typography puts them before `:` and inside `« »`.
-[[nodiscard]] std::string collapse_whitespace(std::string_view text);
-
-/// Lowercase with accents and ligatures removed (`À LIRE` -> `a lire`, `Œuvre` -> `oeuvre`), for
-/// comparing text with the short fixed phrases below. Not the search analyzer's folding.
-[[nodiscard]] std::string fold_for_matching(std::string_view text);
-
-/// True for a line that scraped pages leave behind and that is never article text (see the list
-/// in readers.cc).
-[[nodiscard]] bool is_page_residue(std::string_view line);
-
-/// A line that holds a date and nothing else but a publication word and a time of day.
-struct DateLine {
-    /// ISO 8601, `2024-11-22`.
-    std::string iso;
-    /// The line begins with `Publié`/`Published`: it dates the article even far from the top.
-    bool introduced = false;
-};
-
-/// Recognises `vendredi, novembre 22, 2024`, `Publié jeudi 04 juillet 2024 à 15:40`,
-/// `22 novembre 2024`, `1er mai 2024`, `22/11/2024`, `2024-11-22` and the like: French (or
-/// English) month and weekday names, any case, accents optional. Anything more on the line, or an
-/// impossible date, and it is not a date line.
-[[nodiscard]] std::optional<DateLine> parse_date_line(std::string_view line);
-
-/// A date given as metadata (front matter, JSON, HTML meta) as ISO `YYYY-MM-DD`: accepts ISO dates
-/// and date-times (the date part is kept) and whatever parse_date_line accepts. nullopt when
-/// unrecognised.
-[[nodiscard]] std::optional<std::string> normalize_date(std::string_view value);
-
-/// A title drawn from the first paragraph of a document that has none.
-struct DerivedTitle {
-    std::string text;
-    /// The title is the whole paragraph, so the body need not repeat it.
-    bool whole = false;
-};
-
-/// The paragraph itself when it is title-sized; otherwise its first sentence if that is short
-/// enough, else its first ~120 characters cut at a word boundary and ended with "…".
-[[nodiscard]] DerivedTitle title_from_paragraph(std::string_view paragraph);
-
-/// Removes the first line of the first paragraph (and the paragraph, if that was all of it) when
-/// it is `title`: the body does not start by repeating the title.
-void drop_leading_title(std::vector<std::string>& paragraphs, std::string_view title);
 
 /// Joins paragraphs with a blank line, the layout Document::body promises.
 [[nodiscard]] std::string join_paragraphs(const std::vector<std::string>& paragraphs);

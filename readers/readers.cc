@@ -1,22 +1,18 @@
 // Entry point of the readers (format detection, the checks every format shares) and the helpers
-// the format readers have in common. The formats themselves live in *_reader.cc.
+// of reader_support.h that the format readers have in common. The formats themselves live in
+// *_reader.cc; dates, page residue and derived titles in their own files.
 
 #include "readers/readers.h"
 
-#include <unicode/uchar.h>
-#include <unicode/unorm2.h>
-#include <unicode/utf16.h>
-#include <unicode/utf8.h>
-
 #include <algorithm>
-#include <array>
-#include <cstdint>
-#include <initializer_list>
 #include <string>
 #include <utility>
 
 #include "core/limits.h"
 #include "readers/reader_support.h"
+#include "text/ascii.h"
+#include "text/utf8.h"
+#include "text/white_space.h"
 
 namespace trouvere::readers {
 
@@ -24,285 +20,10 @@ namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-std::string ascii_lower(std::string_view text) {
-    std::string lower(text);
-    for (char& c : lower) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return lower;
-}
-
 ReadResult skipped(IndexWarning warning) {
     ReadResult result;
     result.warnings.push_back(std::move(warning));
     return result;
-}
-
-bool is_ascii_alnum(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-bool is_digits(std::string_view text) {
-    return !text.empty() &&
-           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// Only called on short strings of digits (at most four), so the value cannot overflow.
-int digits_value(std::string_view digits) {
-    int value = 0;
-    for (char c : digits) value = value * 10 + (c - '0');
-    return value;
-}
-
-// ---- Dates ----------------------------------------------------------------------------------
-
-struct NamedValue {
-    std::string_view name;
-    int value;
-};
-
-// French and English names and the abbreviations news sites print, folded (no accents).
-constexpr auto kMonths = std::to_array<NamedValue>({
-    {"janvier", 1},   {"janv", 1},      {"jan", 1},       {"january", 1},   {"fevrier", 2},
-    {"fevr", 2},      {"fev", 2},       {"feb", 2},       {"february", 2},  {"mars", 3},
-    {"mar", 3},       {"march", 3},     {"avril", 4},     {"avr", 4},       {"apr", 4},
-    {"april", 4},     {"mai", 5},       {"may", 5},       {"juin", 6},      {"jun", 6},
-    {"june", 6},      {"juillet", 7},   {"juil", 7},      {"jul", 7},       {"july", 7},
-    {"aout", 8},      {"aug", 8},       {"august", 8},    {"septembre", 9}, {"sept", 9},
-    {"sep", 9},       {"september", 9}, {"octobre", 10},  {"oct", 10},      {"october", 10},
-    {"novembre", 11}, {"nov", 11},      {"november", 11}, {"decembre", 12}, {"dec", 12},
-    {"december", 12},
-});
-
-// French weekdays by full name only: "mar" (mardi) would collide with the month. The English
-// three-letter forms appear in RFC 822 dates ("Fri, 22 Nov 2024").
-constexpr std::array<std::string_view, 21> kWeekdays{
-    "lundi",  "mardi",   "mercredi",  "jeudi",    "vendredi", "samedi",   "dimanche",
-    "monday", "tuesday", "wednesday", "thursday", "friday",   "saturday", "sunday",
-    "mon",    "tue",     "wed",       "thu",      "fri",      "sat",      "sun",
-};
-
-// Words that introduce a publication date ("Publié le ...", "Published on ...").
-constexpr std::array<std::string_view, 4> kPublishedWords{"publie", "publiee", "published",
-                                                          "posted"};
-
-std::optional<int> month_number(std::string_view word) {
-    for (const auto& month : kMonths) {
-        if (month.name == word) return month.value;
-    }
-    return std::nullopt;
-}
-
-bool is_weekday(std::string_view word) {
-    return std::find(kWeekdays.begin(), kWeekdays.end(), word) != kWeekdays.end();
-}
-
-int days_in_month(int year, int month) {
-    constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : kDays[static_cast<std::size_t>(month - 1)];
-}
-
-std::optional<std::string> iso_date(int year, int month, int day) {
-    if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 ||
-        day > days_in_month(year, month)) {
-        return std::nullopt;
-    }
-    // The year has four digits, checked above; month and day get a leading zero.
-    auto two_digits = [](int value) {
-        return std::string{static_cast<char>('0' + value / 10),
-                           static_cast<char>('0' + value % 10)};
-    };
-    return std::to_string(year) + '-' + two_digits(month) + '-' + two_digits(day);
-}
-
-// A word of a folded date line and the punctuation before it, spaces removed.
-struct DateToken {
-    std::string word;
-    std::string separator;
-};
-
-// Splits a folded line into runs of [a-z0-9]. nullopt if the line holds anything a date line
-// cannot: letters outside a-z after folding, quotes, brackets.
-std::optional<std::vector<DateToken>> date_tokens(std::string_view folded) {
-    std::vector<DateToken> tokens;
-    std::string separator;
-    std::size_t i = 0;
-    while (i < folded.size()) {
-        char c = folded[i];
-        if (is_ascii_alnum(c)) {
-            std::size_t end = i;
-            while (end < folded.size() && is_ascii_alnum(folded[end])) ++end;
-            tokens.push_back({std::string(folded.substr(i, end - i)), std::move(separator)});
-            separator.clear();
-            i = end;
-        } else if (c == ' ' || c == '\t') {
-            ++i;
-        } else if (std::string_view(",.:/-|+").find(c) != std::string_view::npos) {
-            separator += c;
-            ++i;
-        } else if (folded.substr(i, 2) == "\xC2\xA0") {  // no-break space
-            i += 2;
-        } else if (folded.substr(i, 3) == "\xE2\x80\xAF") {  // narrow no-break space
-            i += 3;
-        } else if (folded.substr(i, 3) == "\xE2\x80\x93" || folded.substr(i, 3) == "\xE2\x80\x94") {
-            separator += '-';  // en and em dashes
-            i += 3;
-        } else {
-            return std::nullopt;
-        }
-    }
-    return tokens;
-}
-
-std::optional<int> day_number(std::string_view word) {
-    if (word == "1er") return 1;
-    if (word.size() > 2 || !is_digits(word)) return std::nullopt;
-    return digits_value(word);
-}
-
-std::optional<int> year_number(std::string_view word) {
-    if (word.size() != 4 || !is_digits(word)) return std::nullopt;
-    return digits_value(word);
-}
-
-// `15:40`, `15:40:00`, `15h40`, `15h`, optionally followed by a zone or am/pm; all of `tokens`
-// from `i` must be used.
-bool is_time_of_day(const std::vector<DateToken>& tokens, std::size_t i) {
-    if (i == tokens.size()) return true;
-    const std::string& first = tokens[i].word;
-    auto hour_ok = [](std::string_view digits) {
-        return !digits.empty() && digits.size() <= 2 && is_digits(digits) &&
-               digits_value(digits) <= 23;
-    };
-    auto minutes_ok = [](std::string_view digits) {
-        return digits.size() == 2 && is_digits(digits) && digits_value(digits) <= 59;
-    };
-    if (auto h = first.find('h'); h != std::string::npos) {
-        std::string_view word(first);
-        if (!hour_ok(word.substr(0, h))) return false;
-        std::string_view minutes = word.substr(h + 1);
-        if (!minutes.empty() && !minutes_ok(minutes)) return false;
-        ++i;
-    } else {
-        if (!hour_ok(first)) return false;
-        ++i;
-        int fields = 0;
-        while (i < tokens.size() && tokens[i].separator == ":" && fields < 2) {
-            if (!minutes_ok(tokens[i].word)) return false;
-            ++fields;
-            ++i;
-        }
-        if (fields == 0) return false;
-    }
-    if (i < tokens.size()) {
-        const DateToken& zone = tokens[i];
-        bool named = zone.word == "am" || zone.word == "pm" || zone.word == "gmt" ||
-                     zone.word == "utc" || zone.word == "z";
-        bool offset = (zone.separator == "+" || zone.separator == "-") && zone.word.size() == 4 &&
-                      is_digits(zone.word);
-        if (!named && !offset) return false;
-        ++i;
-    }
-    return i == tokens.size();
-}
-
-struct ParsedDate {
-    std::string iso;
-    std::size_t next = 0;
-};
-
-// The date itself, starting at token `i`: day month year, month day year, or numeric.
-std::optional<ParsedDate> date_at(const std::vector<DateToken>& tokens, std::size_t i) {
-    if (i + 3 > tokens.size()) return std::nullopt;
-    const std::string& a = tokens[i].word;
-    const std::string& b = tokens[i + 1].word;
-    const std::string& c = tokens[i + 2].word;
-    std::optional<std::string> iso;
-    if (auto day = day_number(a); day && month_number(b) && year_number(c)) {
-        iso = iso_date(*year_number(c), *month_number(b), *day);
-    } else if (auto month = month_number(a); month && day_number(b) && year_number(c)) {
-        iso = iso_date(*year_number(c), *month, *day_number(b));
-    } else if (is_digits(a) && is_digits(b) && is_digits(c) &&
-               tokens[i + 1].separator == tokens[i + 2].separator &&
-               (tokens[i + 1].separator == "/" || tokens[i + 1].separator == "." ||
-                tokens[i + 1].separator == "-")) {
-        if (a.size() == 4 && b.size() <= 2 && c.size() <= 2) {
-            iso = iso_date(digits_value(a), digits_value(b), digits_value(c));
-        } else if (a.size() <= 2 && b.size() <= 2 && c.size() == 4) {
-            // French order: day first.
-            iso = iso_date(digits_value(c), digits_value(b), digits_value(a));
-        }
-    }
-    if (!iso) return std::nullopt;
-    return ParsedDate{std::move(*iso), i + 3};
-}
-
-// ---- Page residue ---------------------------------------------------------------------------
-
-// Lines that scraped news pages leave between paragraphs and that are never article text, compared
-// after folding and trimming dashes, bullets and a trailing colon. Kept short on purpose: every
-// entry must be something no article would print as a line of its own.
-//   spot_img                 WordPress image placeholder (corpus/000)
-//   advertisement/publicité  ad slots, also as "- Advertisement -"
-//   lire aussi/à lire aussi  header of a related-articles box (corpus/000)
-// plus "Lire aussi : <headline>" links to other articles (corpus/002, 004).
-constexpr std::array<std::string_view, 5> kResidueLines{
-    "spot_img", "advertisement", "publicite", "lire aussi", "a lire aussi",
-};
-constexpr std::array<std::string_view, 2> kRelatedLinkPrefixes{"lire aussi", "a lire aussi"};
-
-// A headline link or a marker is short; longer lines are prose and are not even folded.
-constexpr std::size_t kMaxResidueBytes = 400;
-
-std::string_view trim_residue_decoration(std::string_view text) {
-    constexpr std::array<std::string_view, 4> kDecorations{"\xE2\x80\x93", "\xE2\x80\x94",
-                                                           "\xE2\x80\xA2", "\xC2\xB7"};
-    for (bool changed = true; changed && !text.empty();) {
-        changed = false;
-        if (std::string_view(" -:|*").find(text.front()) != std::string_view::npos) {
-            text.remove_prefix(1);
-            changed = true;
-        } else if (std::string_view(" -:|*").find(text.back()) != std::string_view::npos) {
-            text.remove_suffix(1);
-            changed = true;
-        }
-        for (std::string_view decoration : kDecorations) {
-            if (text.starts_with(decoration)) {
-                text.remove_prefix(decoration.size());
-                changed = true;
-            }
-            if (text.ends_with(decoration)) {
-                text.remove_suffix(decoration.size());
-                changed = true;
-            }
-        }
-    }
-    return text;
-}
-
-// ---- Titles ---------------------------------------------------------------------------------
-
-// Longer first paragraphs are prose, not a headline.
-constexpr std::size_t kMaxTitleCodePoints = 150;
-// Length of a title cut from a paragraph with no usable first sentence.
-constexpr std::size_t kCutTitleCodePoints = 120;
-// A sentence end this early is more likely an abbreviation ("M. Diop") than a sentence.
-constexpr std::size_t kMinSentenceCodePoints = 20;
-
-bool is_utf8_continuation(char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
-}
-
-// Byte offset of code point `count`, or npos if `text` has no more than `count` code points.
-std::size_t offset_of_code_point(std::string_view text, std::size_t count) {
-    std::size_t seen = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (is_utf8_continuation(text[i])) continue;
-        if (seen == count) return i;
-        ++seen;
-    }
-    return std::string_view::npos;
 }
 
 }  // namespace
@@ -310,7 +31,8 @@ std::size_t offset_of_code_point(std::string_view text, std::size_t count) {
 // ---- Entry points -----------------------------------------------------------------------------
 
 Format format_of(const std::filesystem::path& file) {
-    std::string extension = ascii_lower(file.extension().string());
+    std::string extension = file.extension().string();
+    for (char& c : extension) c = text::lower_ascii(c);
     if (extension == ".txt") return Format::text;
     if (extension == ".md" || extension == ".markdown") return Format::markdown;
     if (extension == ".html" || extension == ".htm") return Format::html;
@@ -331,7 +53,7 @@ std::size_t readable_prefix(Format format, std::string_view bytes) {
     std::size_t lead = bytes.size();
     for (int back = 0; back < 4 && lead > 0;) {
         ++back;
-        if (!is_utf8_continuation(bytes[--lead])) break;
+        if (!text::is_continuation_byte(bytes[--lead])) break;
     }
     if (lead == bytes.size()) return lead;
     auto byte = static_cast<unsigned char>(bytes[lead]);
@@ -354,13 +76,13 @@ ReadResult read_document_file(Format format, std::string_view bytes,
     }
     std::size_t bom = bytes.starts_with(kUtf8Bom) ? kUtf8Bom.size() : 0;
     ReaderInput input{bytes.substr(bom), bom, display_name, file_id};
-    if (trim_ascii_space(input.text).empty()) {
+    if (text::trim_white_space(input.text).empty()) {
         return skipped(make_warning(display_name, 0, std::nullopt, "empty file"));
     }
     switch (format) {
         case Format::text:
         case Format::markdown:
-            if (auto bad = find_invalid_utf8(input.text)) {
+            if (auto bad = text::find_invalid_utf8(input.text)) {
                 return skipped(invalid_utf8_warning(input, *bad));
             }
             return format == Format::text ? read_text_file(input) : read_markdown_file(input);
@@ -372,26 +94,6 @@ ReadResult read_document_file(Format format, std::string_view bytes,
 }
 
 // ---- Shared helpers ---------------------------------------------------------------------------
-
-std::optional<std::size_t> find_invalid_utf8(std::string_view bytes) {
-    const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
-    std::size_t pos = 0;
-    while (pos < bytes.size()) {
-        if (data[pos] < 0x80) {
-            ++pos;
-            continue;
-        }
-        // U8_NEXT indexes with int32_t; decoding one sequence at a time keeps files of any size
-        // in range.
-        int32_t length = static_cast<int32_t>(std::min<std::size_t>(4, bytes.size() - pos));
-        int32_t i = 0;
-        UChar32 c = 0;
-        U8_NEXT(data + pos, i, length, c);
-        if (c < 0) return pos;
-        pos += static_cast<std::size_t>(i);
-    }
-    return std::nullopt;
-}
 
 std::size_t line_at(std::string_view bytes, std::size_t offset) {
     offset = std::min(offset, bytes.size());
@@ -419,15 +121,6 @@ void add_document_or_skip(ReadResult& result, Document document, const ReaderInp
     result.documents.push_back(std::move(document));
 }
 
-std::size_t utf8_prefix(std::string_view text, std::size_t limit) {
-    if (text.size() <= limit) return text.size();
-    std::size_t end = limit;
-    // A character is at most four bytes: past three continuation bytes the text is not UTF-8,
-    // and where it is cut no longer matters.
-    for (int back = 0; back < 3 && end > 0 && is_utf8_continuation(text[end]); ++back) --end;
-    return end;
-}
-
 void limit_document(Document& document, const std::string& file, std::size_t line,
                     std::optional<std::size_t> offset, std::vector<IndexWarning>& warnings) {
     auto warn = [&](const std::string& field, std::size_t size, std::size_t limit) {
@@ -441,15 +134,17 @@ void limit_document(Document& document, const std::string& file, std::size_t lin
     };
     if (document.body.size() > limits::kMaxBodyBytes) {
         std::size_t size = document.body.size();
-        std::size_t end = utf8_prefix(document.body, limits::kMaxBodyBytes);
+        std::size_t end = text::prefix_at_boundary(document.body, limits::kMaxBodyBytes);
         // Back to the last space, so that no half word becomes a term; a text without spaces
         // near the cut is cut where it is.
         constexpr std::size_t kWordSearchBytes = 256;
-        for (std::size_t i = end; i > 0 && end - i < kWordSearchBytes; --i) {
-            if (is_ascii_space(document.body[i - 1])) {
-                end = i - 1;
+        for (std::size_t at = end; at > 0 && end - at < kWordSearchBytes;) {
+            std::size_t start = 0;
+            if (text::is_white_space(text::decode_before(document.body, at, 0, start))) {
+                end = start;
                 break;
             }
+            at = start;
         }
         document.body.resize(end);
         warn("text", size, limits::kMaxBodyBytes);
@@ -458,14 +153,14 @@ void limit_document(Document& document, const std::string& file, std::size_t lin
         std::size_t size = document.title.size();
         constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
         document.title.resize(
-            utf8_prefix(document.title, limits::kMaxTitleBytes - kEllipsis.size()));
+            text::prefix_at_boundary(document.title, limits::kMaxTitleBytes - kEllipsis.size()));
         document.title += kEllipsis;
         warn("title", size, limits::kMaxTitleBytes);
     }
     for (auto [name, field] : {std::pair{"source", &document.source}, {"url", &document.url}}) {
         if (field->size() <= limits::kMaxFieldBytes) continue;
         std::size_t size = field->size();
-        field->resize(utf8_prefix(*field, limits::kMaxFieldBytes));
+        field->resize(text::prefix_at_boundary(*field, limits::kMaxFieldBytes));
         warn(name, size, limits::kMaxFieldBytes);
     }
 }
@@ -488,196 +183,6 @@ std::vector<std::string_view> split_lines(std::string_view text) {
         start = end + 1;
     }
     return lines;
-}
-
-bool is_ascii_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view trim_ascii_space(std::string_view text) {
-    while (!text.empty() && is_ascii_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_ascii_space(text.back())) text.remove_suffix(1);
-    return text;
-}
-
-std::string_view trim_space(std::string_view text) {
-    constexpr std::array<std::string_view, 2> kNoBreakSpaces{"\xC2\xA0", "\xE2\x80\xAF"};
-    for (std::size_t before = text.size() + 1; text.size() != before;) {
-        before = text.size();
-        text = trim_ascii_space(text);
-        for (std::string_view space : kNoBreakSpaces) {
-            if (text.starts_with(space)) text.remove_prefix(space.size());
-            if (text.ends_with(space)) text.remove_suffix(space.size());
-        }
-    }
-    return text;
-}
-
-std::string collapse_whitespace(std::string_view text) {
-    text = trim_space(text);
-    std::string collapsed;
-    collapsed.reserve(text.size());
-    bool pending_space = false;
-    for (char c : text) {
-        if (is_ascii_space(c)) {
-            pending_space = true;
-            continue;
-        }
-        if (pending_space) collapsed += ' ';
-        pending_space = false;
-        collapsed += c;
-    }
-    return collapsed;
-}
-
-std::string fold_for_matching(std::string_view text) {
-    UErrorCode status = U_ZERO_ERROR;
-    const UNormalizer2* nfd = unorm2_getNFDInstance(&status);
-    std::string folded;
-    folded.reserve(text.size());
-    const auto* data = reinterpret_cast<const uint8_t*>(text.data());
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        int32_t length = static_cast<int32_t>(std::min<std::size_t>(4, text.size() - pos));
-        int32_t i = 0;
-        UChar32 c = 0;
-        U8_NEXT(data + pos, i, length, c);
-        pos += static_cast<std::size_t>(i);
-        if (c < 0) continue;
-        c = u_tolower(c);
-        if (c == 0x153) {  // œ: no decomposition, but French writes "oe" for it
-            folded += "oe";
-            continue;
-        }
-        if (c == 0xE6) {  // æ
-            folded += "ae";
-            continue;
-        }
-        if (U_SUCCESS(status) && c >= 0x80) {
-            std::array<UChar, 8> decomposition{};
-            UErrorCode decompose_status = U_ZERO_ERROR;
-            int32_t units = unorm2_getDecomposition(nfd, c, decomposition.data(),
-                                                    static_cast<int32_t>(decomposition.size()),
-                                                    &decompose_status);
-            if (units > 0 && U_SUCCESS(decompose_status)) {
-                UChar32 base = 0;
-                int32_t unit = 0;
-                U16_NEXT(decomposition, unit, units, base);
-                c = base;
-            }
-        }
-        std::array<char, U8_MAX_LENGTH> encoded{};
-        int32_t written = 0;
-        U8_APPEND_UNSAFE(encoded, written, c);
-        folded.append(encoded.data(), static_cast<std::size_t>(written));
-    }
-    return folded;
-}
-
-bool is_page_residue(std::string_view line) {
-    line = trim_ascii_space(line);
-    if (line.empty() || line.size() > kMaxResidueBytes) return false;
-    std::string folded = fold_for_matching(line);
-    std::string_view key = trim_residue_decoration(folded);
-    if (std::find(kResidueLines.begin(), kResidueLines.end(), key) != kResidueLines.end()) {
-        return true;
-    }
-    // "Lire aussi : <headline>": the colon tells a link from a sentence that starts that way.
-    std::string_view untrimmed = trim_ascii_space(folded);
-    return std::any_of(
-        kRelatedLinkPrefixes.begin(), kRelatedLinkPrefixes.end(),
-        [untrimmed](std::string_view prefix) {
-            return untrimmed.starts_with(prefix) &&
-                   trim_ascii_space(untrimmed.substr(prefix.size())).starts_with(':');
-        });
-}
-
-std::optional<DateLine> parse_date_line(std::string_view line) {
-    line = trim_ascii_space(line);
-    // The longest form, "Publié le mercredi 24 décembre 2025 à 08:32 GMT", is well under this.
-    if (line.empty() || line.size() > 100) return std::nullopt;
-    auto tokens = date_tokens(fold_for_matching(line));
-    if (!tokens || tokens->empty()) return std::nullopt;
-    const std::vector<DateToken>& words = *tokens;
-    auto word_is = [&](std::size_t i, std::initializer_list<std::string_view> options) {
-        return i < words.size() &&
-               std::find(options.begin(), options.end(), words[i].word) != options.end();
-    };
-
-    DateLine date;
-    std::size_t i = 0;
-    if (std::find(kPublishedWords.begin(), kPublishedWords.end(), words[0].word) !=
-        kPublishedWords.end()) {
-        date.introduced = true;
-        ++i;
-    }
-    if (word_is(i, {"le", "on"})) ++i;
-    if (i < words.size() && is_weekday(words[i].word)) ++i;
-    auto parsed = date_at(words, i);
-    if (!parsed) return std::nullopt;
-    i = parsed->next;
-    if (word_is(i, {"a", "at", "vers"})) {
-        ++i;
-        if (i == words.size()) return std::nullopt;
-    }
-    if (!is_time_of_day(words, i)) return std::nullopt;
-    date.iso = std::move(parsed->iso);
-    return date;
-}
-
-std::optional<std::string> normalize_date(std::string_view value) {
-    value = trim_ascii_space(value);
-    // ISO 8601 date or date-time: keep the date part.
-    if (value.size() >= 10 && is_digits(value.substr(0, 4)) && value[4] == '-' &&
-        is_digits(value.substr(5, 2)) && value[7] == '-' && is_digits(value.substr(8, 2)) &&
-        (value.size() == 10 || value[10] == 'T' || value[10] == 't' || value[10] == ' ')) {
-        return iso_date(digits_value(value.substr(0, 4)), digits_value(value.substr(5, 2)),
-                        digits_value(value.substr(8, 2)));
-    }
-    if (auto line = parse_date_line(value)) return std::move(line->iso);
-    return std::nullopt;
-}
-
-DerivedTitle title_from_paragraph(std::string_view paragraph) {
-    paragraph = trim_ascii_space(paragraph);
-    if (offset_of_code_point(paragraph, kMaxTitleCodePoints) == std::string_view::npos) {
-        return {std::string(paragraph), true};
-    }
-    std::size_t code_points = 0;
-    for (std::size_t i = 0; i < paragraph.size() && code_points <= kMaxTitleCodePoints; ++i) {
-        if (is_utf8_continuation(paragraph[i])) continue;
-        ++code_points;
-        std::size_t end = std::string_view::npos;
-        if (paragraph[i] == '.' || paragraph[i] == '!' || paragraph[i] == '?') {
-            end = i + 1;
-        } else if (paragraph.substr(i, 3) == "\xE2\x80\xA6") {  // …
-            end = i + 3;
-        }
-        if (end == std::string_view::npos || code_points < kMinSentenceCodePoints) continue;
-        if (end < paragraph.size() && !is_ascii_space(paragraph[end])) continue;
-        std::string_view sentence = paragraph.substr(0, end);
-        // A headline has no final full stop; "!", "?" and "…" carry meaning and stay.
-        if (sentence.ends_with('.') && !sentence.ends_with("..")) sentence.remove_suffix(1);
-        return {std::string(sentence), false};
-    }
-    std::size_t cut = offset_of_code_point(paragraph, kCutTitleCodePoints);
-    std::string_view head = paragraph.substr(0, cut);
-    if (std::size_t space = head.rfind(' '); space != std::string_view::npos && space > 0) {
-        head = head.substr(0, space);
-    }
-    while (!head.empty() && std::string_view(" ,;:-").find(head.back()) != std::string_view::npos) {
-        head.remove_suffix(1);
-    }
-    return {std::string(head) + "\xE2\x80\xA6", false};
-}
-
-void drop_leading_title(std::vector<std::string>& paragraphs, std::string_view title) {
-    if (paragraphs.empty() || title.empty()) return;
-    std::string& first = paragraphs.front();
-    std::size_t line_end = first.find('\n');
-    if (std::string_view(first).substr(0, line_end) != title) return;
-    first.erase(0, line_end == std::string::npos ? line_end : line_end + 1);
-    if (first.empty()) paragraphs.erase(paragraphs.begin());
 }
 
 std::string join_paragraphs(const std::vector<std::string>& paragraphs) {

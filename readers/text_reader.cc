@@ -5,7 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "readers/french_dates.h"
+#include "readers/page_residue.h"
 #include "readers/reader_support.h"
+#include "readers/titles.h"
+#include "text/white_space.h"
 
 namespace trouvere::readers {
 
@@ -24,7 +28,7 @@ ReadResult read_text_file(const ReaderInput& input) {
     // Cleaned lines; residue and blank lines are left empty so that indices still match.
     std::vector<std::string> lines;
     for (std::string_view raw : split_lines(input.text)) {
-        std::string line = collapse_whitespace(raw);
+        std::string line = text::collapse_layout_white_space(raw);
         if (is_page_residue(line)) line.clear();
         lines.push_back(std::move(line));
     }

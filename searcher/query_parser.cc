@@ -19,6 +19,8 @@
 //   It applies to every word and phrase of its atom, parenthesised ones included. Any other
 //   `name:` (`http://x`, `foo:bar`, `12:30`) is part of a word.
 // - A phrase is delimited by "…", « … » or “ … ”; its text is what lies between, trimmed.
+// - Space is Unicode's White_Space (text/white_space.h): ASCII's, the no-break and typographic
+//   spaces French puts inside « guillemets » and numbers, the ideographic space and the rest.
 // - Juxtaposed plain words (no prefix, nothing but spaces between them) make ONE `words` node
 //   whose text is the input from the first word's start to the last word's end, spacing
 //   included: the parser does no analysis, and the analyser must see `25 000` whole to join it.
@@ -47,6 +49,9 @@
 #include <utility>
 #include <vector>
 
+#include "text/ascii.h"
+#include "text/utf8.h"
+#include "text/white_space.h"
 #include "trouvere/query.h"
 
 namespace trouvere {
@@ -54,69 +59,6 @@ namespace trouvere {
 namespace {
 
 inline constexpr std::size_t kMaxParenDepth = 100;
-
-/// Byte length of the valid UTF-8 sequence starting at `i`, or 0 for a byte that does not start
-/// one (stray continuation byte, truncated or overlong sequence, surrogate, beyond U+10FFFF).
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) return 1;
-    std::size_t length = 0;
-    // Allowed range of the second byte; the lead bytes below narrow it to refuse overlong forms,
-    // surrogates and code points past U+10FFFF.
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0) low = 0xA0;
-        if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0) low = 0x90;
-        if (lead == 0xF4) high = 0x8F;
-    } else {
-        return 0;
-    }
-    if (text.size() - i < length) return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        const auto byte = static_cast<unsigned char>(text[i + k]);
-        if (byte < (k == 1 ? low : 0x80) || byte > (k == 1 ? high : 0xBF)) return 0;
-    }
-    return length;
-}
-
-bool is_ascii_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-/// Byte length of the white space character at `i`, or 0. Besides ASCII white space this takes
-/// the no-break and thin spaces French typography puts inside « guillemets » and numbers.
-std::size_t space_length(std::string_view text, std::size_t i) {
-    if (is_ascii_space(text[i])) return 1;
-    const std::string_view rest = text.substr(i);
-    if (rest.starts_with("\xC2\xA0")) return 2;      // U+00A0 no-break space
-    if (rest.starts_with("\xE2\x80\xAF")) return 3;  // U+202F narrow no-break space
-    if (rest.size() >= 3 && rest.starts_with("\xE2\x80")) {
-        const auto last = static_cast<unsigned char>(rest[2]);
-        if (last >= 0x80 && last <= 0x8A) return 3;  // U+2000..U+200A, the typographic spaces
-    }
-    return 0;
-}
-
-std::string_view trim(std::string_view text) {
-    std::size_t begin = text.size();
-    std::size_t end = 0;
-    for (std::size_t i = 0; i < text.size();) {
-        if (const std::size_t length = space_length(text, i)) {
-            i += length;
-            continue;
-        }
-        begin = std::min(begin, i);
-        end = ++i;
-    }
-    return begin < end ? text.substr(begin, end - begin) : std::string_view();
-}
 
 struct Quote {
     std::string_view open;
@@ -141,24 +83,20 @@ const Quote* quote_at(std::string_view text, std::size_t i) {
 /// Field prefixes, in lower case; `titre:` is the French spelling of `title:`.
 inline constexpr std::array<std::string_view, 2> kTitlePrefixes{"title:", "titre:"};
 
-char ascii_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 /// The title prefix starting at `i`, in lower case, or an empty view.
 std::string_view title_prefix_at(std::string_view text, std::size_t i) {
     for (std::string_view prefix : kTitlePrefixes) {
         if (text.size() - i < prefix.size()) continue;
         bool same = true;
         for (std::size_t k = 0; k < prefix.size() && same; ++k) {
-            same = ascii_lower(text[i + k]) == prefix[k];
+            same = text::lower_ascii(text[i + k]) == prefix[k];
         }
         if (same) return prefix;
     }
     return {};
 }
 
-enum class TokenKind {
+enum class LexemeKind {
     word,
     phrase,
     open_paren,
@@ -171,22 +109,24 @@ enum class TokenKind {
     op_not,
 };
 
-struct Token {
-    TokenKind kind = TokenKind::word;
-    /// Byte range of the whole token in the cleaned input.
+/// A unit of the query language: a word, a phrase, a parenthesis, a sign, a field prefix or an
+/// operator. Named apart from trouvere::Token, a word of the analysed text.
+struct Lexeme {
+    LexemeKind kind = LexemeKind::word;
+    /// Byte range of the whole lexeme in the cleaned input.
     std::size_t begin = 0;
     std::size_t end = 0;
     /// A word as typed, a phrase's trimmed content, or a field prefix in lower case.
     std::string_view text;
-    /// Rank in the lexed sequence. Tokens dropped while lexing leave a gap in the ranks, which
+    /// Rank in the lexed sequence. Lexemes dropped while lexing leave a gap in the ranks, which
     /// keeps the words on either side from being merged as if they were juxtaposed.
     std::size_t rank = 0;
     /// For a phrase: its closing quote was found.
     bool closed = true;
 };
 
-bool starts_atom(TokenKind kind) {
-    return kind == TokenKind::word || kind == TokenKind::phrase || kind == TokenKind::open_paren;
+bool starts_atom(LexemeKind kind) {
+    return kind == LexemeKind::word || kind == LexemeKind::phrase || kind == LexemeKind::open_paren;
 }
 
 void set_field(QueryNode& node, Field field) {
@@ -217,7 +157,7 @@ class Parser {
 public:
     explicit Parser(std::string_view input) { clean(input); }
     ~Parser() = default;
-    // Tokens view `input_`, which a copy or move could relocate.
+    // Lexemes view `input_`, which a copy or move could relocate.
     Parser(const Parser&) = delete;
     Parser& operator=(const Parser&) = delete;
 
@@ -244,7 +184,7 @@ private:
         bool invalid = false;
         bool control = false;
         for (std::size_t i = 0; i < input.size();) {
-            const std::size_t length = utf8_length(input, i);
+            const std::size_t length = text::valid_sequence_length(input, i);
             if (length == 0) {
                 invalid = true;
                 input_ += ' ';
@@ -252,7 +192,8 @@ private:
                 continue;
             }
             const auto byte = static_cast<unsigned char>(input[i]);
-            if (length == 1 && (byte < 0x20 || byte == 0x7F) && !is_ascii_space(input[i])) {
+            if (length == 1 && (byte < 0x20 || byte == 0x7F) &&
+                !text::is_ascii_white_space(input[i])) {
                 control = true;
                 input_ += ' ';
             } else {
@@ -269,51 +210,51 @@ private:
         std::size_t depth = 0;
         const std::string_view input = input_;
         for (std::size_t i = 0; i < input.size();) {
-            if (const std::size_t length = space_length(input, i)) {
+            if (const std::size_t length = text::white_space_length(input, i)) {
                 i += length;
                 continue;
             }
-            Token token;
-            token.begin = i;
-            token.rank = rank++;
+            Lexeme lexeme;
+            lexeme.begin = i;
+            lexeme.rank = rank++;
             const char c = input[i];
             if (c == '(' || c == ')' || c == '+' || c == '-') {
-                token.kind = c == '('   ? TokenKind::open_paren
-                             : c == ')' ? TokenKind::close_paren
-                             : c == '+' ? TokenKind::plus
-                                        : TokenKind::minus;
-                token.end = i + 1;
+                lexeme.kind = c == '('   ? LexemeKind::open_paren
+                              : c == ')' ? LexemeKind::close_paren
+                              : c == '+' ? LexemeKind::plus
+                                         : LexemeKind::minus;
+                lexeme.end = i + 1;
             } else if (const Quote* quote = quote_at(input, i)) {
-                token.kind = TokenKind::phrase;
+                lexeme.kind = LexemeKind::phrase;
                 const std::size_t content = i + quote->open.size();
                 const std::size_t close = input.find(quote->close, content);
-                token.closed = close != std::string_view::npos;
-                const std::size_t content_end = token.closed ? close : input.size();
-                token.text = trim(input.substr(content, content_end - content));
-                token.end = token.closed ? close + quote->close.size() : input.size();
+                lexeme.closed = close != std::string_view::npos;
+                const std::size_t content_end = lexeme.closed ? close : input.size();
+                lexeme.text = text::trim_white_space(input.substr(content, content_end - content));
+                lexeme.end = lexeme.closed ? close + quote->close.size() : input.size();
             } else if (const std::string_view prefix = title_prefix_at(input, i); !prefix.empty()) {
-                token.kind = TokenKind::field;
-                token.text = prefix;
-                token.end = i + prefix.size();
+                lexeme.kind = LexemeKind::field;
+                lexeme.text = prefix;
+                lexeme.end = i + prefix.size();
             } else {
                 std::size_t end = i + 1;
-                while (end < input.size() && space_length(input, end) == 0 && input[end] != '(' &&
-                       input[end] != ')' && quote_at(input, end) == nullptr) {
+                while (end < input.size() && text::white_space_length(input, end) == 0 &&
+                       input[end] != '(' && input[end] != ')' && quote_at(input, end) == nullptr) {
                     ++end;
                 }
-                token.end = end;
-                token.text = input.substr(i, end - i);
-                token.kind = word_kind(token);
+                lexeme.end = end;
+                lexeme.text = input.substr(i, end - i);
+                lexeme.kind = word_kind(lexeme);
             }
-            i = token.end;
-            if (token.kind == TokenKind::open_paren) {
+            i = lexeme.end;
+            if (lexeme.kind == LexemeKind::open_paren) {
                 ++depth;
                 if (depth > kMaxParenDepth) {
                     warn("parentheses nested deeper than " + std::to_string(kMaxParenDepth) +
                          " levels: inner ones ignored");
                     continue;
                 }
-            } else if (token.kind == TokenKind::close_paren) {
+            } else if (lexeme.kind == LexemeKind::close_paren) {
                 if (depth == 0) {
                     warn("unmatched ')' ignored");
                     continue;
@@ -321,46 +262,46 @@ private:
                 // It closes a parenthesis dropped for being nested too deep.
                 if (depth-- > kMaxParenDepth) continue;
             }
-            tokens_.push_back(token);
+            lexemes_.push_back(lexeme);
         }
     }
 
     /// AND, OR and NOT are operators only as whole upper-case words, not glued to a sign or field.
-    [[nodiscard]] TokenKind word_kind(const Token& token) const {
-        if (!tokens_.empty()) {
-            const Token& previous = tokens_.back();
-            const bool prefix = previous.kind == TokenKind::plus ||
-                                previous.kind == TokenKind::minus ||
-                                previous.kind == TokenKind::field;
-            if (prefix && previous.end == token.begin) return TokenKind::word;
+    [[nodiscard]] LexemeKind word_kind(const Lexeme& lexeme) const {
+        if (!lexemes_.empty()) {
+            const Lexeme& previous = lexemes_.back();
+            const bool prefix = previous.kind == LexemeKind::plus ||
+                                previous.kind == LexemeKind::minus ||
+                                previous.kind == LexemeKind::field;
+            if (prefix && previous.end == lexeme.begin) return LexemeKind::word;
         }
-        if (token.text == "AND") return TokenKind::op_and;
-        if (token.text == "OR") return TokenKind::op_or;
-        if (token.text == "NOT") return TokenKind::op_not;
-        return TokenKind::word;
+        if (lexeme.text == "AND") return LexemeKind::op_and;
+        if (lexeme.text == "OR") return LexemeKind::op_or;
+        if (lexeme.text == "NOT") return LexemeKind::op_not;
+        return LexemeKind::word;
     }
 
-    [[nodiscard]] const Token* peek() const {
-        return next_ < tokens_.size() ? &tokens_[next_] : nullptr;
+    [[nodiscard]] const Lexeme* peek() const {
+        return next_ < lexemes_.size() ? &lexemes_[next_] : nullptr;
     }
 
-    [[nodiscard]] bool at(TokenKind kind) const {
-        return next_ < tokens_.size() && tokens_[next_].kind == kind;
+    [[nodiscard]] bool at(LexemeKind kind) const {
+        return next_ < lexemes_.size() && lexemes_[next_].kind == kind;
     }
 
     std::optional<QueryNode> parse_or() {
-        return parse_operator(TokenKind::op_or, "OR", QueryNode::Kind::any,
+        return parse_operator(LexemeKind::op_or, "OR", QueryNode::Kind::any,
                               [this] { return parse_and(); });
     }
 
     std::optional<QueryNode> parse_and() {
-        return parse_operator(TokenKind::op_and, "AND", QueryNode::Kind::all,
+        return parse_operator(LexemeKind::op_and, "AND", QueryNode::Kind::all,
                               [this] { return parse_group(); });
     }
 
     /// operand ( OP operand )*, dropping each OP that lacks an operand on either side.
     template <typename ParseOperand>
-    std::optional<QueryNode> parse_operator(TokenKind op, std::string_view name,
+    std::optional<QueryNode> parse_operator(LexemeKind op, std::string_view name,
                                             QueryNode::Kind kind, ParseOperand parse_operand) {
         const std::string quoted = "'" + std::string(name) + "'";
         std::vector<QueryNode> operands;
@@ -386,12 +327,12 @@ private:
 
     std::optional<QueryNode> parse_group() {
         std::vector<QueryNode> children;
-        while (const Token* token = peek()) {
-            if (token->kind == TokenKind::op_and || token->kind == TokenKind::op_or ||
-                token->kind == TokenKind::close_paren) {
+        while (const Lexeme* lexeme = peek()) {
+            if (lexeme->kind == LexemeKind::op_and || lexeme->kind == LexemeKind::op_or ||
+                lexeme->kind == LexemeKind::close_paren) {
                 break;
             }
-            if (token->kind == TokenKind::word) {
+            if (lexeme->kind == LexemeKind::word) {
                 children.push_back(parse_words());
             } else if (std::optional<QueryNode> item = parse_item()) {
                 children.push_back(std::move(*item));
@@ -409,10 +350,10 @@ private:
 
     /// A run of juxtaposed plain words, as one node holding the input they span.
     QueryNode parse_words() {
-        const Token& first = tokens_[next_++];
-        const Token* last = &first;
-        while (at(TokenKind::word) && tokens_[next_].rank == last->rank + 1) {
-            last = &tokens_[next_++];
+        const Lexeme& first = lexemes_[next_++];
+        const Lexeme* last = &first;
+        while (at(LexemeKind::word) && lexemes_[next_].rank == last->rank + 1) {
+            last = &lexemes_[next_++];
         }
         QueryNode node;
         node.kind = QueryNode::Kind::words;
@@ -420,27 +361,27 @@ private:
         return node;
     }
 
-    /// prefix* atom. Called on a token that starts an item, so it always consumes something.
+    /// prefix* atom. Called on a lexeme that starts an item, so it always consumes something.
     std::optional<QueryNode> parse_item() {
         bool negated = false;
         bool required = false;
         bool after_not = false;
         std::string_view field;
-        while (const Token* token = peek()) {
-            if (token->kind == TokenKind::op_not) {
+        while (const Lexeme* lexeme = peek()) {
+            if (lexeme->kind == LexemeKind::op_not) {
                 negated = after_not = true;
-            } else if (token->kind == TokenKind::field) {
-                field = token->text;
-            } else if (token->kind == TokenKind::plus || token->kind == TokenKind::minus) {
-                const bool minus = token->kind == TokenKind::minus;
-                const Token* next = next_ + 1 < tokens_.size() ? &tokens_[next_ + 1] : nullptr;
-                if (next != nullptr && next->begin == token->end &&
-                    (starts_atom(next->kind) || next->kind == TokenKind::field)) {
+            } else if (lexeme->kind == LexemeKind::field) {
+                field = lexeme->text;
+            } else if (lexeme->kind == LexemeKind::plus || lexeme->kind == LexemeKind::minus) {
+                const bool minus = lexeme->kind == LexemeKind::minus;
+                const Lexeme* next = next_ + 1 < lexemes_.size() ? &lexemes_[next_ + 1] : nullptr;
+                if (next != nullptr && next->begin == lexeme->end &&
+                    (starts_atom(next->kind) || next->kind == LexemeKind::field)) {
                     (minus ? negated : required) = true;
                 } else {
                     warn(minus ? "lone '-' ignored" : "lone '+' ignored");
                 }
-            } else if (starts_atom(token->kind)) {
+            } else if (starts_atom(lexeme->kind)) {
                 std::optional<QueryNode> node = parse_atom();
                 if (!node) return std::nullopt;
                 if (!field.empty()) set_field(*node, Field::title);
@@ -457,25 +398,25 @@ private:
     }
 
     std::optional<QueryNode> parse_atom() {
-        const Token& token = tokens_[next_++];
+        const Lexeme& lexeme = lexemes_[next_++];
         QueryNode node;
-        switch (token.kind) {
-            case TokenKind::word:
+        switch (lexeme.kind) {
+            case LexemeKind::word:
                 node.kind = QueryNode::Kind::words;
-                node.text = token.text;
+                node.text = lexeme.text;
                 return node;
-            case TokenKind::phrase:
-                if (token.text.empty()) {
-                    warn(token.closed ? "empty phrase ignored" : "unbalanced quote ignored");
+            case LexemeKind::phrase:
+                if (lexeme.text.empty()) {
+                    warn(lexeme.closed ? "empty phrase ignored" : "unbalanced quote ignored");
                     return std::nullopt;
                 }
-                if (!token.closed) warn("unbalanced quote: closed at end of query");
+                if (!lexeme.closed) warn("unbalanced quote: closed at end of query");
                 node.kind = QueryNode::Kind::phrase;
-                node.text = token.text;
+                node.text = lexeme.text;
                 return node;
-            default: {  // an open parenthesis, the only other token that starts an atom
+            default: {  // an open parenthesis, the only other lexeme that starts an atom
                 std::optional<QueryNode> inner = parse_or();
-                const bool closed = at(TokenKind::close_paren);
+                const bool closed = at(LexemeKind::close_paren);
                 if (closed) {
                     ++next_;
                 } else {
@@ -488,7 +429,7 @@ private:
     }
 
     std::string input_;
-    std::vector<Token> tokens_;
+    std::vector<Lexeme> lexemes_;
     std::size_t next_ = 0;
     std::vector<std::string> warnings_;
 };

@@ -56,6 +56,19 @@ TEST_CASE("an empty or blank query is an empty group, without warnings", "[query
     });
 }
 
+TEST_CASE("every White_Space character separates words and prefixes, as in the analyser",
+          "[query][text]") {
+    check({
+        {"\u3000\u2028\u0085", "(group)", {}},
+        {"Kidal\u3000-Lavrov", R"((group "Kidal" -"Lavrov"))", {}},
+        {"Kidal\u205F-Lavrov", R"((group "Kidal" -"Lavrov"))", {}},
+        {"title:\u3000Kidal", R"(title:"Kidal")", {}},
+        {"\"\u3000coopération militaire\u2029\"", R"((phrase "coopération militaire"))", {}},
+        // A zero width space is no White_Space: it stays inside the word.
+        {"Kidal\u200B-Lavrov", "\"Kidal\u200B-Lavrov\"", {}},
+    });
+}
+
 TEST_CASE("juxtaposed words stay one words node with their original spacing: 25 000 tonnes",
           "[query]") {
     check({

@@ -334,6 +334,47 @@ TEST_CASE("no-break spaces at the ends of lines are trimmed, those inside kept",
     CHECK(html.body == "Les relations\xC2\xA0: bonnes");
 }
 
+TEST_CASE("every white space character is trimmed from the ends of lines, not only no-break ones",
+          "[readers][text]") {
+    TempDir dir;
+    // Thin space, em space, ideographic space, line separator: Unicode's White_Space.
+    const Document text = only_document(
+        read_as(dir, "a.txt", "Le titre\u2009\n\u2003Le texte\u3000: suite\u2028\u2009\n"));
+    CHECK(text.title == "Le titre");
+    CHECK(text.body == "Le texte\u3000: suite");
+    const Document html = only_document(
+        read_as(dir, "a.html", "<title>\u2009T\u2009</title><p>\u2009Le texte\u2009</p>"));
+    CHECK(html.title == "T");
+    CHECK(html.body == "Le texte");
+}
+
+TEST_CASE("a date line may space its words with any white space, and a blank file too",
+          "[readers][text]") {
+    TempDir dir;
+    auto line =
+        GENERATE(as<std::string>{}, "22\u2009novembre\u20092024", "22\u202Fnovembre 2024",
+                 "22\u00A0novembre\u00A02024", "\u200322 novembre 2024\u3000", "1ᵉʳ mai 2024");
+    INFO(line);
+    const Document document =
+        only_document(read_as(dir, "a.txt", line + "\nLe titre\n\nLe texte.\n"));
+    CHECK((document.date == "2024-11-22" || document.date == "2024-05-01"));
+    CHECK(document.title == "Le titre");
+    auto blank = read_as(dir, "b.txt", "\u3000\u2009\n\u00A0\n");
+    CHECK(blank.documents.empty());
+    CHECK(only_warning(blank).message == "empty file");
+}
+
+TEST_CASE(
+    "residue is recognised through the analyser's folding: no-break space before the colon, "
+    "decomposed accents",
+    "[readers][text]") {
+    TempDir dir;
+    const Document document = only_document(
+        read_as(dir, "a.txt",
+                "Le titre\n\nLire aussi\u00A0: un autre article\nPublicite\u0301\nLe texte.\n"));
+    CHECK(document.body == "Le texte.");
+}
+
 TEST_CASE("text: a file of nothing but residue yields a warning", "[readers]") {
     TempDir dir;
     auto result = read_as(dir, "a.txt", "spot_img\n- Advertisement -\nspot_img\n");

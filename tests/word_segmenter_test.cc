@@ -185,14 +185,3 @@ TEST_CASE("word breaks beside ASCII whitespace are ICU's for every Latin charact
         }
     }
 }
-
-TEST_CASE("white space is what ICU's White_Space property says, for every code point",
-          "[analysis]") {
-    UChar32 first_difference = -1;
-    for (UChar32 c = 0; c <= 0x10FFFF && first_difference < 0; ++c) {
-        if (trouvere::analysis::is_white_space(c) != (u_isUWhiteSpace(c) != 0))
-            first_difference = c;
-    }
-    INFO("first difference at U+" << std::hex << first_difference);
-    CHECK(first_difference == -1);
-}

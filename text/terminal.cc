@@ -1,10 +1,6 @@
 #include "text/terminal.h"
 
-#include <unicode/utf8.h>
-
-#include <algorithm>
-#include <cstdint>
-
+#include "text/utf8.h"
 #include "trouvere/snippet.h"
 
 namespace trouvere {
@@ -12,20 +8,17 @@ namespace trouvere {
 namespace text {
 
 void append_terminal_safe(std::string& out, std::string_view text) {
-    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
     std::size_t i = 0;
     while (i < text.size()) {
-        if (bytes[i] >= 0x20 && bytes[i] < 0x7F) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte < 0x7F) {
             out += text[i++];
             continue;
         }
-        // U8_NEXT indexes with int32_t: decode one character at a time, as the readers do.
-        int32_t length = static_cast<int32_t>(std::min<std::size_t>(4, text.size() - i));
-        int32_t next = 0;
-        UChar32 c = 0;
-        U8_NEXT(bytes + i, next, length, c);
-        std::string_view original = text.substr(i, static_cast<std::size_t>(next));
-        i += static_cast<std::size_t>(next);
+        std::size_t next = 0;
+        const UChar32 c = decode_at(text, i, next);
+        std::string_view original = text.substr(i, next - i);
+        i = next;
         if (c == '\t' || c == '\n' || c == '\r') {
             out += ' ';
         } else if (c >= 0 && c < 0x20) {
