@@ -119,7 +119,8 @@ int main(int argc, char** argv) try {
         "Unchanged files are skipped and changed ones replaced. A run commits every\n"
         "--commit-every documents and at its end; a killed run resumes where it committed.",
         "search-index"};
-    app.set_version_flag("--version", "search-index (trouvere) " + std::string(trouvere::version()));
+    app.set_version_flag("--version",
+                         "search-index (trouvere) " + std::string(trouvere::version()));
     std::vector<std::string> paths;
     std::string db;
     bool prune = false;

@@ -80,9 +80,7 @@ private:
             case Occur::must:
                 parts.must.insert(parts.must.end(), queries.begin(), queries.end());
                 break;
-            case Occur::must_not:
-                parts.must_not.push_back(any_of(std::move(queries)));
-                break;
+            case Occur::must_not: parts.must_not.push_back(any_of(std::move(queries))); break;
         }
     }
 

@@ -29,8 +29,8 @@ namespace {
 // fail again.
 constexpr int kSearchAttempts = 5;
 
-// The words of a hit's body that `match` names, found from the engine's position lists and the body's
-// stored word offsets rather than by analysing the body again; nullopt when the offsets are
+// The words of a hit's body that `match` names, found from the engine's position lists and the
+// body's stored word offsets rather than by analysing the body again; nullopt when the offsets are
 // missing or damaged, and the body must be analysed.
 std::optional<std::vector<Token>> located_tokens(MatchEngine& engine,
                                                  MatchEngine::DocumentNumber hit,

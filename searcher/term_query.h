@@ -15,14 +15,14 @@ namespace trouvere::searcher {
 /// no AND or OR of a single part. An empty TermQuery matches nothing.
 struct TermQuery {
     enum class Op {
-        nothing,    ///< matches no document (the empty query)
-        everything, ///< matches every document, weight 0
-        term,       ///< the documents indexing `term`
-        all,        ///< every part matches; the weights add up
-        any,        ///< one part at least matches; the weights of those that do add up
-        phrase,     ///< every part is a term, and they occur adjacent and in order
-        and_maybe,  ///< parts[0] matches; parts[1] only adds its weight where it matches too
-        and_not,    ///< parts[0] matches and parts[1] does not; only parts[0] weighs
+        nothing,     ///< matches no document (the empty query)
+        everything,  ///< matches every document, weight 0
+        term,        ///< the documents indexing `term`
+        all,         ///< every part matches; the weights add up
+        any,         ///< one part at least matches; the weights of those that do add up
+        phrase,      ///< every part is a term, and they occur adjacent and in order
+        and_maybe,   ///< parts[0] matches; parts[1] only adds its weight where it matches too
+        and_not,     ///< parts[0] matches and parts[1] does not; only parts[0] weighs
     };
 
     Op op = Op::nothing;

@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <xapian.h>
+#include <catch2/catch.hpp>
 
 #include <string>
 #include <string_view>
@@ -23,8 +23,8 @@ using trouvere::searcher::term_query;
 using trouvere::searcher::TermQuery;
 using trouvere::searcher::to_xapian_query;
 
-std::string translated(std::string_view query, trouvere::searcher::FreeWords mode =
-                                                   trouvere::searcher::FreeWords::all) {
+std::string translated(std::string_view query,
+                       trouvere::searcher::FreeWords mode = trouvere::searcher::FreeWords::all) {
     trouvere::Analyzer analyzer;
     return to_string(
         trouvere::searcher::translate(trouvere::parse_query(query).root, analyzer, mode).query);
