@@ -529,10 +529,9 @@ public final class LucenePeer {
      * the measured part, and ends after the first round that (1) closes QUIET_ROUNDS rounds in a
      * row in which the JIT compiled for less than QUIET_SHARE of the round's time, and (2) has
      * its overall p50 and p99 within BAND of the round before. Percentiles alone stop too early:
-     * on the Littré, matching alone takes some 45 rounds of 5 passes before the JIT falls quiet,
-     * and until then its compiler threads take the second core from the queries (p99 some 20 ms
-     * against 9 after) while two rounds in a row can agree by chance. Quiet alone is not enough
-     * either: the last compilations still show in the next round's figures.
+     * the JIT keeps compiling for dozens of rounds, its compiler threads taking the second core
+     * from the queries, and two rounds in a row can agree by chance meanwhile. Quiet alone is
+     * not enough either: the last compilations still show in the next round's figures.
      */
     private static final class Warmup {
         static final int QUIET_ROUNDS = 3;
