@@ -3,6 +3,7 @@
 // reads RESULTS_DIR/<engine>-{index,query,query-snippets,probe}.json for trouvere (from its own
 // benchmark, when those files exist) and for each PEER (from the peer programs), and prints one
 // row per engine, the query latency by class, and trouvere's figures divided by each peer's.
+// An engine with a <engine>-query-match.json (matching only) has a second row for those figures.
 
 #include <algorithm>
 #include <cmath>
@@ -25,6 +26,8 @@ using peers::Json;
 
 // trouvere's benchmark writes files with the same names and keys as the peers' (see README.md).
 const std::string kTrouvere = "trouvere";
+// The row of an engine's <engine>-query-match.json: its top ten without ids or titles.
+const std::string kMatchOnly = ", matching only";
 
 struct Engine {
     std::string name;
@@ -238,6 +241,12 @@ int main(int argc, char** argv) try {
         const bool found = !engine.index.is_null() || !engine.query.is_null() ||
                            !engine.query_snippets.is_null() || !engine.probe.is_null();
         if (found) engines.push_back(std::move(engine));
+        // An engine that can also be timed without reading any stored field (Lucene's TopDocs)
+        // gets a second row holding only those query figures, right below its own.
+        Json match_only = load(dir, name, "query-match");
+        if (!match_only.is_null()) {
+            engines.push_back({name + kMatchOnly, nullptr, std::move(match_only), nullptr, nullptr});
+        }
     }
     const bool have_trouvere = !engines.empty() && engines.front().name == kTrouvere;
 
@@ -257,8 +266,12 @@ int main(int argc, char** argv) try {
     std::cout << "\nMB are 10^6 bytes; MB/s is JSONL bytes read per second of indexing. "
                  "postgres-fts: peak RSS is the server process's (shared buffers it touched "
                  "included), on disk is pg_total_relation_size (table, TOAST, GIN and key "
-                 "indexes), index s includes COPY, GIN build and ANALYZE. Probe counts are exact "
-                 "numbers of matching documents.\n";
+                 "indexes), index s includes COPY, GIN build and ANALYZE. lucene: peak RSS is "
+                 "the JVM's (VmHWM, its default heap sizing), index s includes forceMerge(1), "
+                 "queries are timed once its JIT has settled (the rounds are in "
+                 "lucene-query*.json); \"lucene, matching only\" is the top ten's doc numbers and "
+                 "scores, no stored field read, while every other query figure includes each "
+                 "hit's id and title. Probe counts are exact numbers of matching documents.\n";
     return 0;
 } catch (const std::exception& error) {
     // Memory exhausted, say: a message rather than an abort.
