@@ -287,7 +287,7 @@ TEST_CASE("JSON escapes of lone surrogates are malformed JSON, skipped at their 
     check_database_is_valid_utf8(db);
 }
 
-TEST_CASE("a NUL byte marks a binary file, skipped; an escaped NUL in JSON is a separator",
+TEST_CASE("a NUL byte marks a binary file, skipped, and an escaped NUL in JSON is a separator",
           "[hostile]") {
     TempDir dir;
     dir.write("docs/binary.txt", std::string("Titre\nabc\0def", 13));
@@ -417,7 +417,7 @@ TEST_CASE("a word of 10 MB is handled in time linear in its length, and yields n
     CHECK(result.seconds < (kSanitized ? 30 : 5));
 }
 
-TEST_CASE("a JSON line of 50 MB is skipped with a warning; the lines around it are indexed",
+TEST_CASE("a JSON line of 50 MB is skipped with a warning, and the lines around it are indexed",
           "[hostile]") {
     TempDir dir;
     std::string big_line =
@@ -898,8 +898,9 @@ TEST_CASE("regression: search-index out of memory reports it and exits 2, databa
 
 // ---- Queries ------------------------------------------------------------------------------------
 
-TEST_CASE("queries over 10,000 bytes or 1024 words are refused; below, time stays bounded",
-          "[hostile]") {
+TEST_CASE(
+    "queries over 10,000 bytes or 1024 words are refused, and below the limits time stays bounded",
+    "[hostile]") {
     TempDir dir;
     auto db = dir.path() / "db";
     REQUIRE(index(db, {trouvere::testing::corpus_dir().string()}).exit_code == 0);
