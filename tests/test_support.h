@@ -107,6 +107,15 @@ private:
                                         const std::vector<std::string>& args,
                                         const ProcessOptions& options = {});
 
+/// Marks the running test case skipped, with `reason` in its output, for a capability the
+/// machine lacks: the caller returns at once (`return skip("...");`). A test program whose every
+/// test case that ran was skipped exits with kSkippedExitCode, which CTest counts as skipped.
+/// Defined by the test runner (main.cc).
+void skip(std::string_view reason);
+
+/// The exit status of a test program that skipped everything it ran (CMake's SKIP_RETURN_CODE).
+constexpr int kSkippedExitCode = 77;
+
 /// Deterministic French-looking prose of `words` words, drawn with `seed`.
 [[nodiscard]] std::string french_prose(unsigned seed, std::size_t words);
 
