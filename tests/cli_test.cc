@@ -9,6 +9,7 @@
 
 namespace {
 
+using trouvere::testing::ProcessOptions;
 using trouvere::testing::ProcessResult;
 using trouvere::testing::run_process;
 using trouvere::testing::TempDir;
@@ -31,7 +32,7 @@ const std::string& corpus_db() {
 
 ProcessResult search(std::vector<std::string> args) {
     args.insert(args.begin(), {"--db", corpus_db()});
-    return run_process(kSearch, args, {{"NO_COLOR", ""}});
+    return run_process(kSearch, args, {.environment = {{"NO_COLOR", ""}}});
 }
 
 }  // namespace
@@ -110,13 +111,14 @@ TEST_CASE("plain output has no escape codes unless colour is asked for", "[cli]"
 TEST_CASE("the default database follows SEARCH_DB, then XDG_DATA_HOME", "[cli]") {
     TempDir dir;
     std::string corpus = trouvere::testing::corpus_dir().string();
-    std::map<std::string, std::string> xdg{{"XDG_DATA_HOME", (dir.path() / "data").string()},
-                                           {"SEARCH_DB", ""}};
+    const ProcessOptions xdg{.environment = {{"XDG_DATA_HOME", (dir.path() / "data").string()},
+                                             {"SEARCH_DB", std::nullopt}}};
     REQUIRE(run_process(kSearchIndex, {"-q", corpus}, xdg).exit_code == 0);
     CHECK(std::filesystem::exists(dir.path() / "data/trouvere/index"));
     CHECK(run_process(kSearch, {"Kidal"}, xdg).exit_code == 0);
 
-    std::map<std::string, std::string> explicit_db{{"SEARCH_DB", (dir.path() / "other").string()}};
+    const ProcessOptions explicit_db{
+        .environment = {{"SEARCH_DB", (dir.path() / "other").string()}}};
     REQUIRE(run_process(kSearchIndex, {"-q", corpus}, explicit_db).exit_code == 0);
     CHECK(std::filesystem::exists(dir.path() / "other"));
 }

@@ -210,7 +210,7 @@ TEST_CASE("a damaged stored body is refused, never trusted or allocated blindly"
 }
 
 TEST_CASE(
-    "a full record gives back its header, word offsets, sentence breaks and body; damaged "
+    "a full record gives back its header, word offsets, sentence breaks and body, and damaged "
     "lengths are refused",
     "[index]") {
     using trouvere::stored::split_full_record;

@@ -2,15 +2,15 @@
 
 #include <xapian.h>
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 namespace trouvere::testing {
@@ -34,18 +34,51 @@ private:
 
 [[nodiscard]] std::string read_file(const std::filesystem::path& file);
 
-struct ProcessResult {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
+/// How a program is started: what it reads, its environment, its limits, how long it may run.
+struct ProcessOptions {
+    /// Set (or, with nullopt, removed) in a copy of the current environment.
+    std::map<std::string, std::optional<std::string>> environment;
+    /// Written to its standard input, which is then closed; empty: standard input is /dev/null.
+    std::string input;
+    /// Killed with SIGKILL once this has passed since its start (ProcessResult::timed_out).
+    std::optional<std::chrono::milliseconds> timeout;
+    /// RLIMIT_FSIZE, with SIGXFSZ ignored: a write past it fails with EFBIG, as a write to a full
+    /// disk fails with ENOSPC.
+    std::optional<std::uint64_t> max_file_bytes;
+    /// RLIMIT_AS: an allocation past it fails, as on a machine out of memory.
+    std::optional<std::uint64_t> max_address_space;
+    /// Drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from its bounding set, so that root is
+    /// refused files without read permission like any other user (needs CAP_SETPCAP).
+    bool without_read_override = false;
 };
 
-/// A program started with `args` (no shell), with `environment` added to (or overriding) the
-/// current environment and stdin from /dev/null; its output is collected as it comes.
+/// How a program ended, what it printed, and what it used.
+struct ProcessResult {
+    /// Its exit status, or 128 + the signal that ended it.
+    int exit_code = -1;
+    /// The signal that ended it; 0 when it exited.
+    int signal = 0;
+    /// It ran past ProcessOptions::timeout and was killed.
+    bool timed_out = false;
+    std::string out;
+    std::string err;
+    /// Peak resident memory (getrusage's ru_maxrss), in KiB.
+    long max_rss_kib = 0;
+    /// User and system CPU time, which other programs on the machine do not inflate as they do
+    /// the elapsed time.
+    double cpu_seconds = 0;
+    /// Bytes it asked read(2) and its kin for (rchar of /proc/PID/io), files mapped in memory
+    /// not included; nullopt where /proc does not tell.
+    std::optional<std::uint64_t> bytes_read;
+};
+
+/// A program started with `args` (no shell) as `options` say. One thread polls its standard
+/// input, output and error together, so that no pipe left full or unread can block it, and
+/// collects the output as it comes. Throws std::runtime_error when it cannot be started.
 class ChildProcess {
 public:
     ChildProcess(const std::string& program, const std::vector<std::string>& args,
-                 const std::map<std::string, std::string>& environment = {});
+                 const ProcessOptions& options = {});
     /// Kills the program if it still runs, and waits for it.
     ~ChildProcess();
     ChildProcess(const ChildProcess&) = delete;
@@ -54,29 +87,34 @@ public:
     [[nodiscard]] int pid() const { return pid_; }
     /// Sends `signal` unless the program has been waited for.
     void signal(int signal) const;
-    /// True once the program has ended (it is then reaped: wait() returns at once).
-    [[nodiscard]] bool finished();
-    /// Waits for the end; exit_code is 128 + the signal for a killed program.
+    /// True once the program has ended (it is not reaped: wait() then returns at once).
+    [[nodiscard]] bool finished() const;
+    /// Waits for the end (or the timeout, then kills it) and reaps it. Throws std::runtime_error
+    /// when it cannot be waited for.
     ProcessResult wait();
     /// Standard error so far (complete after wait()).
-    [[nodiscard]] std::string err_so_far();
+    [[nodiscard]] std::string err_so_far() const;
 
 private:
-    struct Output;
+    struct Io;
     int pid_ = -1;
     bool reaped_ = false;
-    int status_ = 0;
-    std::unique_ptr<Output> output_;
+    std::unique_ptr<Io> io_;
 };
-
-/// Reads `fd` to its end into `into` (appending under `mutex`) on a thread of its own, then
-/// closes it: a child filling one pipe then cannot block while the other is waited on.
-[[nodiscard]] std::thread drain_pipe(int fd, std::string& into, std::mutex& mutex);
 
 /// Runs `program` as ChildProcess does, and waits for it.
 [[nodiscard]] ProcessResult run_process(const std::string& program,
                                         const std::vector<std::string>& args,
-                                        const std::map<std::string, std::string>& environment = {});
+                                        const ProcessOptions& options = {});
+
+/// Marks the running test case skipped, with `reason` in its output, for a capability the
+/// machine lacks: the caller returns at once (`return skip("...");`). A test program whose every
+/// test case that ran was skipped exits with kSkippedExitCode, which CTest counts as skipped.
+/// Defined by the test runner (main.cc).
+void skip(std::string_view reason);
+
+/// The exit status of a test program that skipped everything it ran (CMake's SKIP_RETURN_CODE).
+constexpr int kSkippedExitCode = 77;
 
 /// Deterministic French-looking prose of `words` words, drawn with `seed`.
 [[nodiscard]] std::string french_prose(unsigned seed, std::size_t words);
