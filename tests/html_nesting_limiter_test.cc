@@ -55,7 +55,7 @@ void check_within_limit(const std::vector<std::string_view>& pages) {
 }  // namespace
 
 TEST_CASE(
-    "nesting: start tags past the limit are dropped, their text and end tags kept; end "
+    "nesting: start tags past the limit are dropped, their text and end tags kept, and end "
     "tags close what they name unless a special element stands between",
     "[readers]") {
     check_flattened({
