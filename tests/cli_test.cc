@@ -4,8 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "tests/test_support.h"
+#include "trouvere/version.h"
 
 namespace {
 
@@ -140,6 +142,15 @@ TEST_CASE("search-index refuses a missing path with exit status 2", "[cli]") {
         run_process(kSearchIndex, {"--db", (dir.path() / "db").string(), "/no/such/folder"});
     CHECK(result.exit_code == 2);
     CHECK_THAT(result.err, Catch::Contains("/no/such/folder"));
+}
+
+TEST_CASE("both commands print their name and the library's version with --version", "[cli]") {
+    for (const auto& [program, name] :
+         {std::pair{kSearch, "search"}, {kSearchIndex, "search-index"}}) {
+        auto result = run_process(program, {"--version"});
+        CHECK(result.exit_code == 0);
+        CHECK(result.out == std::string(name) + " (trouvere) " + TROUVERE_VERSION + "\n");
+    }
 }
 
 TEST_CASE("the embedding example indexes and finds through the public API", "[cli]") {
