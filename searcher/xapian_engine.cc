@@ -106,7 +106,11 @@ public:
         });
     }
 
-    std::size_t document_count() const override { return db_.get_doccount(); }
+    [[nodiscard]] std::size_t document_count() const override { return db_.get_doccount(); }
+
+    State state() override {
+        return guarded([&] { return State{db_.get_uuid(), db_.get_revision()}; });
+    }
 
     void move_to_latest() override {
         guarded([&] {
@@ -165,7 +169,7 @@ Xapian::Query to_xapian_query(const TermQuery& query) {
     switch (query.op) {
         case TermQuery::Op::nothing: return {};
         case TermQuery::Op::everything: return Xapian::Query::MatchAll;
-        case TermQuery::Op::term: return Xapian::Query(query.term);
+        case TermQuery::Op::term: return {query.term};
         case TermQuery::Op::all:
         case TermQuery::Op::any:
         case TermQuery::Op::phrase:
