@@ -12,11 +12,13 @@
 #include <system_error>
 #include <thread>
 
+#include "core/folder_sync.h"
 #include "core/term_scheme.h"
 #include "core/xapian_errors.h"
 #include "indexer/bulk_build.h"
 #include "indexer/writer_lock.h"
 #include "indexer/xapian_document.h"
+#include "native/index_builder.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/error.h"
 
@@ -57,19 +59,6 @@ std::size_t remove_scratch_folders(const fs::path& database) {
         }
     }
     return removed;
-}
-
-// A rename is durable only once its folder is synced: a failure here means the database may not
-// be what it says after a crash, so it is an error like a failed commit.
-void sync_folder(const fs::path& folder) {
-    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    const int result = fd < 0 ? -1 : ::fsync(fd);
-    const int error = errno;
-    if (fd >= 0) ::close(fd);
-    if (result != 0) {
-        throw DatabaseError("cannot sync folder " + folder.string() +
-                            " to disk: " + std::generic_category().message(error));
-    }
 }
 
 // Xapian's lock is also taken by programs that ignore ours (Xapian's own tools, an older
@@ -140,6 +129,7 @@ struct IndexWriter::Impl {
     // Set while an empty database is being built in parallel; reset by the commit that ends it.
     std::unique_ptr<indexer::BulkBuild> bulk;
     bool rebuilds_outdated = false;
+    unsigned threads = 0;
 
     void open_for_updates() {
         db = open_writable(location, path, Clock::now());
@@ -215,6 +205,7 @@ IndexWriter::IndexWriter(const std::string& path, unsigned threads,
         impl_->db.commit();
         remove_scratch_folders(impl_->location);
 
+        impl_->threads = threads;
         unsigned cores = threads != 0 ? threads : std::thread::hardware_concurrency();
         unsigned shards = std::clamp(cores, 1U, kMaxShards);
         if ((empty && shards > 1) || impl_->rebuilds_outdated) {
@@ -331,6 +322,11 @@ void IndexWriter::commit() {
     } catch (const fs::filesystem_error& error) {
         throw DatabaseError("database " + impl_->path + ": " + error.what());
     }
+}
+
+bool IndexWriter::update_native_index() {
+    // Our writer lock keeps other writers out while the committed state is read.
+    return native::update_native_index(impl_->location, impl_->threads);
 }
 
 std::size_t IndexWriter::document_count() const {

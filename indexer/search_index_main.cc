@@ -110,6 +110,17 @@ private:
     Clock::time_point last_ = start_;
 };
 
+// The native index is derived from the committed database, which is complete without it: a
+// failure to build it is a warning, and searches answer from Xapian until a run builds it.
+void update_native_index(trouvere::IndexWriter& writer) {
+    try {
+        (void)writer.update_native_index();
+    } catch (const trouvere::DatabaseError& error) {
+        std::cerr << "search-index: warning: " << trouvere::terminal_safe(error.what())
+                  << "; searches answer from Xapian until the native index is built\n";
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -196,6 +207,7 @@ int main(int argc, char** argv) try {
         writer.commit();
         report_commit("committed", files_seen, true);
         progress.clear();
+        update_native_index(writer);
         if (!quiet) {
             std::cout << "indexed into " << db_path << ": " << report.added << " added, "
                       << report.updated << " updated, " << report.unchanged << " unchanged, "

@@ -32,6 +32,14 @@ public:
         std::size_t upper_bound = 0;
     };
 
+    /// A committed state of the database: its UUID (a new database, a first build's swap
+    /// included, has a new one) and the revision of the commit.
+    struct State {
+        std::string uuid;
+        std::uint64_t revision = 0;
+        bool operator==(const State&) const = default;
+    };
+
     /// Thrown when writes made since the engine's state was opened have overwritten what it was
     /// reading: the caller moves the engine to the latest state and asks again.
     class StateOverwritten : public std::runtime_error {
@@ -60,6 +68,8 @@ public:
     [[nodiscard]] virtual std::vector<std::uint32_t> positions(DocumentNumber document,
                                                                const std::string& term) = 0;
     [[nodiscard]] virtual std::size_t document_count() const = 0;
+    /// The state this engine answers from.
+    [[nodiscard]] virtual State state() = 0;
     /// Moves to the latest committed state of the database.
     virtual void move_to_latest() = 0;
 };

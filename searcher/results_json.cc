@@ -53,6 +53,7 @@ std::string to_json(const SearchResults& results) {
                         {"snippet", to_html(hit.snippet)}});
     }
     nlohmann::ordered_json out{{"query", results.query},
+                               {"engine", results.engine},
                                {"total_estimate", results.total_estimate},
                                {"fell_back_to_any_word", results.fell_back_to_any_word},
                                {"warnings", results.warnings},

@@ -86,6 +86,7 @@ int main(int argc, char** argv) try {
     bool json = false;
     bool no_snippets = false;
     std::string colour = "auto";
+    std::string engine = "auto";
     app.add_option("query", words, "The query; several arguments are joined with spaces")
         ->required();
     app.add_option("--db", db, "Database folder (default: $SEARCH_DB, else the per-user index)");
@@ -97,6 +98,10 @@ int main(int argc, char** argv) try {
     app.add_flag("--json", json, "One JSON object on stdout, for programs");
     app.add_option("--color,--colour", colour, "Highlight with colour: auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
+    app.add_option("--engine", engine,
+                   "Index that answers: auto (trouvere's own when up to date, else Xapian), "
+                   "native or xapian")
+        ->check(CLI::IsMember({"auto", "native", "xapian"}));
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -104,6 +109,9 @@ int main(int argc, char** argv) try {
         return code == 0 ? 0 : kTrouble;
     }
     options.snippets = !no_snippets;
+    options.engine = engine == "native"   ? trouvere::SearchEngine::native
+                     : engine == "xapian" ? trouvere::SearchEngine::xapian
+                                          : trouvere::SearchEngine::automatic;
 
     std::string query;
     for (const auto& word : words) query += (query.empty() ? "" : " ") + word;

@@ -10,7 +10,9 @@
 
 #include "core/limits.h"
 #include "core/stored_document.h"
+#include "native/damaged.h"
 #include "searcher/match_engine.h"
+#include "searcher/native_engine.h"
 #include "searcher/query_translation.h"
 #include "searcher/snippet_builder.h"
 #include "searcher/xapian_engine.h"
@@ -80,11 +82,47 @@ std::optional<std::vector<Token>> located_tokens(MatchEngine& engine,
 
 struct Searcher::Impl {
     std::string path;
-    std::unique_ptr<MatchEngine> engine;
+    // Declared first: the native engine reads its stored records through it.
+    std::unique_ptr<MatchEngine> xapian;
+    // The native index when it was built from the state `xapian` has open, else null and why.
+    std::unique_ptr<searcher::NativeEngine> native;
+    std::string native_unusable;
+    bool native_worth_a_warning = false;
+    // The engine answering the search under way.
+    MatchEngine* engine = nullptr;
     Analyzer analyzer;
 
     [[nodiscard]] SearchResults search_once(std::string_view query_text,
                                             const SearchOptions& options);
+
+    // Opens the native index of the state `xapian` has open, keeping the one already open when
+    // it is still that state's.
+    void open_native() {
+        try {
+            auto opening = searcher::open_native_engine(path, *xapian, std::move(native));
+            native = std::move(opening.engine);
+            native_unusable = std::move(opening.reason);
+            native_worth_a_warning = opening.damaged_or_foreign;
+        } catch (const MatchEngine::StateOverwritten& error) {
+            // Xapian's own searches will meet the same and move on; the native index waits.
+            native.reset();
+            native_unusable = "database " + path + ": " + error.what();
+            native_worth_a_warning = false;
+        }
+    }
+
+    // The engine `options` asks for, said in `results`.
+    void choose_engine(const SearchOptions& options, SearchResults& results) {
+        const bool use_native = options.engine == SearchEngine::native ||
+                                (options.engine == SearchEngine::automatic && native != nullptr);
+        if (use_native && native == nullptr) throw DatabaseError(native_unusable);
+        if (options.engine == SearchEngine::automatic && native == nullptr &&
+            native_worth_a_warning) {
+            results.warnings.push_back(native_unusable + "; answered with Xapian");
+        }
+        engine = use_native ? static_cast<MatchEngine*>(native.get()) : xapian.get();
+        results.engine = use_native ? "native" : "xapian";
+    }
 
     // The snippet of a hit: of its body, or of its title when it has no body. `record` gives
     // where the body's words and sentences are.
@@ -108,7 +146,8 @@ struct Searcher::Impl {
 
 Searcher::Searcher(const std::string& path) : impl_(std::make_unique<Impl>()) {
     impl_->path = path;
-    impl_->engine = searcher::open_xapian_engine(path);
+    impl_->xapian = searcher::open_xapian_engine(path);
+    impl_->open_native();
 }
 
 Searcher::~Searcher() = default;
@@ -129,6 +168,12 @@ SearchResults Searcher::search(std::string_view query_text, const SearchOptions&
                 throw DatabaseError("database " + impl_->path + ": " + error.what());
             }
             reopen();
+        } catch (const native::Damaged& error) {
+            // Damage found as a query reads it: Xapian answers this search and the next ones.
+            if (options.engine != SearchEngine::automatic) throw;
+            impl_->native.reset();
+            impl_->native_unusable = error.what();
+            impl_->native_worth_a_warning = true;
         }
     }
 }
@@ -139,6 +184,7 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
     results.query = std::string(query_text);
     ParsedQuery parsed = parse_query(query_text);
     results.warnings = std::move(parsed.warnings);
+    choose_engine(options, results);
 
     auto translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::all);
     if (translation.query.empty()) {
@@ -189,14 +235,15 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
 
 void Searcher::reopen() {
     try {
-        impl_->engine->move_to_latest();
+        impl_->xapian->move_to_latest();
+        impl_->open_native();
     } catch (const MatchEngine::StateOverwritten& error) {
         throw DatabaseError("database " + impl_->path + ": " + error.what());
     }
 }
 
 std::size_t Searcher::document_count() const {
-    return impl_->engine->document_count();
+    return impl_->xapian->document_count();
 }
 
 }  // namespace trouvere

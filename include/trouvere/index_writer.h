@@ -70,6 +70,17 @@ public:
     /// same.
     void commit();
 
+    /// Brings the native index beside the database (`<path>/trouvere.native`, which Searcher
+    /// answers from) up to the last commit: builds it, from the committed database, when it is
+    /// missing, older than the last commit, damaged or of another format version, and does
+    /// nothing when it is current. Returns whether it built one. Call it after the last commit
+    /// of a batch of changes: building reads the whole database (seconds for a large one), and
+    /// until it is done searches answer from Xapian, with the same results. The new file replaces
+    /// the old one in one rename: a reader, or a crash, sees the old index or the new one.
+    /// Throws DatabaseError when it cannot be built (a full disk); the database is untouched and
+    /// searches keep answering from Xapian.
+    bool update_native_index();
+
     /// True while an empty database is being built on several cores: until the next commit()
     /// nothing reaches the database, and that commit ends the parallel build (later changes are
     /// written directly), so callers that commit as they go wait for the end instead.

@@ -11,12 +11,28 @@
 
 namespace trouvere {
 
+/// Which index answers a search. Both give the same hits in the same order, with the same
+/// scores and snippets; the native index answers faster.
+enum class SearchEngine {
+    /// The native index when it was built from the database state the Searcher has open, else
+    /// Xapian: a warning in SearchResults::warnings says so when the native index is damaged or
+    /// of another version (not when it is missing or older, as between a commit and the end of
+    /// the search-index run that made it).
+    automatic,
+    /// Xapian's matcher over the database.
+    xapian,
+    /// trouvere's own index, `<database>/trouvere.native`; the search throws DatabaseError saying
+    /// why when it is missing, older than the database state, damaged or of another version.
+    native,
+};
+
 struct SearchOptions {
     std::size_t limit = 10;
     std::size_t offset = 0;
     bool snippets = true;
     /// Approximate length of a snippet, in characters.
     std::size_t snippet_chars = 200;
+    SearchEngine engine = SearchEngine::automatic;
 };
 
 struct Hit {
@@ -34,7 +50,9 @@ struct Hit {
 
 struct SearchResults {
     std::string query;
-    /// Xapian's estimate of the number of matching documents (not an exact count).
+    /// Which index answered: "native" or "xapian".
+    std::string engine;
+    /// The number of matching documents: both engines count every match.
     std::size_t total_estimate = 0;
     /// No document had all the free words, so documents with any of them were returned.
     bool fell_back_to_any_word = false;
@@ -46,6 +64,11 @@ struct SearchResults {
 /// Answers queries over a trouvere database. Opening is cheap; keep one Searcher per thread
 /// (not thread-safe). It sees the database as of opening; reopen() to see later commits.
 /// A writer may work meanwhile: every answer comes from one committed state of the database.
+///
+/// Answers come from the native index beside the database (`<path>/trouvere.native`, which
+/// search-index and IndexWriter::update_native_index() build) when it was built from the state
+/// the Searcher has open, else from Xapian (SearchEngine says how to choose). A Searcher keeps
+/// the native index it opened until reopen(), even once a newer one replaces its file.
 class TROUVERE_EXPORT Searcher {
 public:
     /// Throws DatabaseError naming `path` if it is missing or not a trouvere database.
@@ -59,7 +82,8 @@ public:
     /// Ranked results (BM25; ties in index order). When commits made meanwhile have overwritten
     /// the state being read, moves to the latest one and starts again (a few times at most).
     /// Throws QueryError when the query has nothing to search for or is over the limits (10,000
-    /// bytes, 1024 words after analysis; README, "Limits"), DatabaseError when the database fails.
+    /// bytes, 1024 words after analysis; README, "Limits"), DatabaseError when the database fails
+    /// or when SearchEngine::native is asked for and the native index cannot answer.
     [[nodiscard]] SearchResults search(std::string_view query, const SearchOptions& options = {});
 
     /// Moves to the latest committed state of the database, opening the new folder when a first
@@ -74,8 +98,8 @@ private:
 };
 
 /// `results` as one line of JSON (without a newline), the format of `search --json`: `query`,
-/// `total_estimate`, `fell_back_to_any_word`, `warnings`, then `hits`, each with `rank`, `id`,
-/// `title`, `score`, `date`, `source`, `url`, `path` (null when unknown) and `snippet`
+/// `engine`, `total_estimate`, `fell_back_to_any_word`, `warnings`, then `hits`, each with `rank`,
+/// `id`, `title`, `score`, `date`, `source`, `url`, `path` (null when unknown) and `snippet`
 /// (to_html). Every control character is escaped, DEL and C1 included, so that a program
 /// printing a field to a terminal cannot pass one on; text is otherwise as indexed.
 [[nodiscard]] TROUVERE_EXPORT std::string to_json(const SearchResults& results);

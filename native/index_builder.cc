@@ -1,0 +1,242 @@
+#include "native/index_builder.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <exception>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "native/bm25.h"
+#include "native/collection_stats.h"
+#include "native/document_table.h"
+#include "native/native_index.h"
+#include "native/positions.h"
+#include "native/postings.h"
+#include "native/term_dictionary.h"
+#include "trouvere/error.h"
+
+namespace trouvere::native {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr unsigned kMaxThreads = 8;
+// A commit by another writer during a build moves the database on; the build then starts again
+// from the new state, this many times at most.
+constexpr int kBuildAttempts = 3;
+
+// Thrown when a thread's database is not at the state the build started from.
+struct StateMoved {};
+
+struct BuiltTerm {
+    std::string term;
+    TermInfo info;  // offsets into the shard's own buffers
+};
+
+// The lists of a contiguous range of terms, read by one thread.
+struct Shard {
+    std::vector<BuiltTerm> terms;
+    Buffer postings;
+    Buffer positions;
+};
+
+SourceState state_of(const Xapian::Database& db) {
+    return {db.get_uuid(), db.get_revision()};
+}
+
+void build_shard(const std::string& folder, const SourceState& state,
+                 std::span<const std::string> terms, const Bm25& bm25,
+                 std::span<const std::uint32_t> lengths, Shard& shard) {
+    Xapian::Database db(folder);
+    if (state_of(db) != state) throw StateMoved{};
+    std::vector<Posting> postings;
+    std::vector<std::uint32_t> counts;
+    std::vector<std::uint32_t> positions;
+    std::vector<float> bounds;
+    for (const std::string& term : terms) {
+        postings.clear();
+        counts.clear();
+        positions.clear();
+        for (auto posting = db.postlist_begin(term); posting != db.postlist_end(term); ++posting) {
+            const Xapian::docid docid = *posting;
+            postings.push_back({docid, posting.get_wdf()});
+            const std::size_t before = positions.size();
+            for (auto position = db.positionlist_begin(docid, term);
+                 position != db.positionlist_end(docid, term); ++position) {
+                positions.push_back(*position);
+            }
+            counts.push_back(static_cast<std::uint32_t>(positions.size() - before));
+        }
+        TermInfo info;
+        info.frequency = static_cast<std::uint32_t>(postings.size());
+        info.positions_offset = shard.positions.size();
+        std::vector<std::uint64_t> positions_starts;
+        if (!positions.empty()) {
+            positions_starts = encode_positions(counts, positions, kBlockSize, shard.positions);
+            if (shard.positions.size() - info.positions_offset > UINT32_MAX) {
+                throw DatabaseError("term '" + term +
+                                    "' has more positions than a native index holds");
+            }
+        }
+        info.positions_length = shard.positions.size() - info.positions_offset;
+        bounds.clear();
+        for (std::size_t first = 0; first < postings.size(); first += kBlockSize) {
+            double bound = 0;
+            for (std::size_t k = first; k < std::min(postings.size(), first + kBlockSize); ++k) {
+                bound =
+                    std::max(bound, bm25.tf_part(postings[k].wdf, lengths[postings[k].docid - 1]));
+            }
+            bounds.push_back(float_at_least(bound));
+        }
+        info.postings_offset = shard.postings.size();
+        encode_postings(postings, positions_starts, bounds, shard.postings);
+        info.postings_length = shard.postings.size() - info.postings_offset;
+        if (info.postings_length > UINT32_MAX) {
+            throw DatabaseError("term '" + term + "' has more postings than a native index holds");
+        }
+        shard.terms.push_back({term, info});
+    }
+}
+
+// Splits the terms into `count` ranges of about the same number of postings.
+std::vector<std::size_t> split_points(std::span<const std::uint32_t> frequencies, unsigned count) {
+    std::uint64_t total = 0;
+    for (std::uint32_t frequency : frequencies) total += frequency;
+    std::vector<std::size_t> points{0};
+    std::uint64_t seen = 0;
+    for (std::size_t k = 0; k < frequencies.size() && points.size() < count; ++k) {
+        seen += frequencies[k];
+        if (seen * count >= total * points.size()) points.push_back(k + 1);
+    }
+    while (points.size() <= count) points.push_back(frequencies.size());
+    points.back() = frequencies.size();
+    return points;
+}
+
+std::vector<SectionBytes> build_sections(Xapian::Database& db, const std::string& folder,
+                                         const SourceState& state, unsigned threads) {
+    CollectionStats stats;
+    stats.document_count = db.get_doccount();
+    stats.last_docid = db.get_lastdocid();
+    stats.total_length = db.get_total_length();
+    stats.has_positions = db.has_positions();
+    if (stats.last_docid == UINT32_MAX) {
+        throw DatabaseError("database " + folder + " has more docids than a native index holds");
+    }
+    std::vector<std::uint32_t> lengths(stats.last_docid, kNoDocument);
+    for (auto document = db.postlist_begin(""); document != db.postlist_end(""); ++document) {
+        const Xapian::termcount length = document.get_doclength();
+        if (length == kNoDocument) {
+            throw DatabaseError("database " + folder +
+                                " has a document too long for a native index");
+        }
+        lengths[*document - 1] = length;
+    }
+
+    std::vector<std::string> terms;
+    std::vector<std::uint32_t> frequencies;
+    for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
+        terms.push_back(*term);
+        frequencies.push_back(term.get_termfreq());
+    }
+    stats.term_count = terms.size();
+
+    const Bm25 bm25(stats);
+    const unsigned shard_count = std::clamp<unsigned>(
+        threads != 0 ? threads : std::thread::hardware_concurrency(), 1, kMaxThreads);
+    const std::vector<std::size_t> points = split_points(frequencies, shard_count);
+    std::vector<Shard> shards(shard_count);
+    std::vector<std::exception_ptr> failures(shard_count);
+    {
+        std::vector<std::jthread> workers;
+        for (unsigned k = 0; k < shard_count; ++k) {
+            workers.emplace_back([&, k] {
+                try {
+                    build_shard(folder, state,
+                                std::span(terms).subspan(points[k], points[k + 1] - points[k]),
+                                bm25, lengths, shards[k]);
+                } catch (...) {
+                    failures[k] = std::current_exception();
+                }
+            });
+        }
+    }
+    for (const std::exception_ptr& failure : failures) {
+        if (failure) std::rethrow_exception(failure);
+    }
+
+    TermDictionaryWriter dictionary;
+    Buffer postings;
+    Buffer positions;
+    for (Shard& shard : shards) {
+        const std::uint64_t postings_base = postings.size();
+        const std::uint64_t positions_base = positions.size();
+        for (BuiltTerm& built : shard.terms) {
+            built.info.postings_offset += postings_base;
+            built.info.positions_offset += positions_base;
+            dictionary.add(built.term, built.info);
+        }
+        postings.insert(postings.end(), shard.postings.begin(), shard.postings.end());
+        positions.insert(positions.end(), shard.positions.begin(), shard.positions.end());
+        shard = Shard();
+    }
+    std::vector<SectionBytes> sections;
+    sections.push_back({SectionId::stats, encode_stats(stats)});
+    sections.push_back({SectionId::documents, encode_document_table(lengths)});
+    sections.push_back({SectionId::term_index, dictionary.index_bytes()});
+    sections.push_back({SectionId::term_blocks, dictionary.block_bytes()});
+    sections.push_back({SectionId::postings, std::move(postings)});
+    sections.push_back({SectionId::positions, std::move(positions)});
+    return sections;
+}
+
+SourceState build_from(Xapian::Database& db, const fs::path& folder, unsigned threads) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            SourceState state = state_of(db);
+            publish_index_file(folder, state, build_sections(db, folder.string(), state, threads));
+            return state;
+        } catch (const StateMoved&) {
+            if (attempt == kBuildAttempts) break;
+        } catch (const Xapian::DatabaseModifiedError&) {
+            if (attempt == kBuildAttempts) break;
+        }
+        db.reopen();
+    }
+    throw DatabaseError("database " + folder.string() +
+                        " kept changing while its native index was built");
+}
+
+template <typename Work>
+auto translating_xapian_errors(const fs::path& folder, Work work) -> decltype(work()) {
+    try {
+        return work();
+    } catch (const Xapian::Error& error) {
+        throw DatabaseError("database " + folder.string() + ": " + error.get_description());
+    }
+}
+
+}  // namespace
+
+SourceState build_native_index(const fs::path& folder, unsigned threads) {
+    return translating_xapian_errors(folder, [&] {
+        Xapian::Database db(folder.string());
+        return build_from(db, folder, threads);
+    });
+}
+
+bool update_native_index(const fs::path& folder, unsigned threads) {
+    return translating_xapian_errors(folder, [&] {
+        remove_abandoned_index_files(folder);
+        Xapian::Database db(folder.string());
+        auto opened = NativeIndex::open(folder / kFileName);
+        if (opened.index && opened.index->source() == state_of(db)) return false;
+        build_from(db, folder, threads);
+        return true;
+    });
+}
+
+}  // namespace trouvere::native

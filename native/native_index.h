@@ -1,0 +1,59 @@
+#pragma once
+
+// A native index opened for reading: the file's sections, each through its reader.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "native/collection_stats.h"
+#include "native/damaged.h"
+#include "native/document_table.h"
+#include "native/index_file.h"
+#include "native/postings.h"
+#include "native/term_dictionary.h"
+
+namespace trouvere::native {
+
+/// Immutable once opened; every const member may be called from several threads at once.
+class NativeIndex {
+public:
+    struct Opened {
+        std::shared_ptr<const NativeIndex> index;
+        Refusal refusal = Refusal::none;
+        std::string reason;
+    };
+
+    /// Opens the index file at `path`. Never throws for a bad file: a refusal says what is wrong
+    /// (missing, of another format, damaged), naming the file.
+    [[nodiscard]] static Opened open(const std::filesystem::path& path);
+
+    [[nodiscard]] const SourceState& source() const { return file_->source(); }
+    [[nodiscard]] const IndexFile& file() const { return *file_; }
+    [[nodiscard]] const CollectionStats& stats() const { return stats_; }
+    [[nodiscard]] const DocumentTable& documents() const { return documents_; }
+
+    /// Where `term`'s lists are; nullopt when no document has it. Throws Damaged.
+    [[nodiscard]] std::optional<TermInfo> find_term(std::string_view term) const;
+
+    /// A cursor over a term's postings, reading its positions too when `with_positions` (and the
+    /// term has any). Throws Damaged when the lists' checksums or bounds do not hold.
+    [[nodiscard]] PostingCursor cursor(const TermInfo& info, bool with_positions) const;
+
+    /// Checks every checksum and reads every list through: damage shows now rather than when a
+    /// query reaches it. Empty when the index is sound, else the first problem found.
+    [[nodiscard]] std::string check() const;
+
+private:
+    NativeIndex() = default;
+    [[noreturn]] void fail(const std::string& what) const;
+
+    std::unique_ptr<IndexFile> file_;
+    CollectionStats stats_;
+    DocumentTable documents_;
+    std::optional<TermDictionary> dictionary_;
+};
+
+}  // namespace trouvere::native

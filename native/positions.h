@@ -1,0 +1,41 @@
+#pragma once
+
+// The positions section: for each term with positions, the position lists of its postings, in
+// the order of its postings and in blocks that match its postings blocks, each block found from
+// the postings' skip table. Read only for phrases and snippets.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "native/byte_io.h"
+
+namespace trouvere::native {
+
+/// Appends one term's positions to `out`: for each posting in turn, the number of its positions
+/// then the positions, the first as it is and each next one as its gap to the previous minus 1,
+/// all varints. `counts[k]` positions of `positions` belong to posting k. Returns where each block
+/// of `block_size` postings starts, from the term's first byte.
+[[nodiscard]] std::vector<std::uint64_t> encode_positions(std::span<const std::uint32_t> counts,
+                                                          std::span<const std::uint32_t> positions,
+                                                          std::size_t block_size, Buffer& out);
+
+/// The position lists of one block of postings, read in posting order (any order works, going
+/// back costs a rescan of the block).
+class BlockPositions {
+public:
+    BlockPositions() = default;
+    explicit BlockPositions(Bytes block) : block_(block) {}
+
+    /// The positions of the block's posting `index`, ascending, into `out`. False when the bytes
+    /// do not hold (cut short, positions not ascending or past 32 bits).
+    [[nodiscard]] bool read(std::size_t index, std::vector<std::uint32_t>& out);
+
+private:
+    Bytes block_;
+    std::size_t next_index_ = 0;  // the posting whose list starts at next_offset_
+    std::size_t next_offset_ = 0;
+};
+
+}  // namespace trouvere::native

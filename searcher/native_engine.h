@@ -1,0 +1,52 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "native/native_index.h"
+#include "searcher/match_engine.h"
+
+namespace trouvere::searcher {
+
+/// The engine over trouvere's own index (native/): ranks with the exact arithmetic of Xapian's
+/// BM25Weight over the statistics Xapian keeps, so that its answers are Xapian's, and reads the
+/// stored header and full record of a hit from `records`, the Xapian engine of the same database
+/// state. Matches are counted exactly: estimate and upper bound are the number of matching
+/// documents. Reading a damaged part of the index throws native::Damaged (a DatabaseError).
+class NativeEngine final : public MatchEngine {
+public:
+    NativeEngine(std::shared_ptr<const native::NativeIndex> index, MatchEngine& records);
+
+    Matches match(const TermQuery& query, std::size_t offset, std::size_t limit) override;
+    std::string header(DocumentNumber document) override;
+    std::string full_record(DocumentNumber document) override;
+    std::vector<std::uint32_t> positions(DocumentNumber document, const std::string& term) override;
+    [[nodiscard]] std::size_t document_count() const override;
+    State state() override;
+    /// The index is immutable: moving on is opening the next one (open_native_engine).
+    void move_to_latest() override {}
+
+    [[nodiscard]] const native::NativeIndex& index() const { return *index_; }
+
+private:
+    std::shared_ptr<const native::NativeIndex> index_;
+    MatchEngine& records_;
+};
+
+/// The native engine for the database at `path`, when its native index exists and was built
+/// from the state `records` answers from; otherwise none, and why.
+struct NativeOpening {
+    std::unique_ptr<NativeEngine> engine;
+    /// Why there is no engine, for people.
+    std::string reason;
+    /// The file is there but damaged or of another format: worth a warning, where a missing or
+    /// stale index (built from an older commit) is the expected state between a commit and the
+    /// end of the run that made it.
+    bool damaged_or_foreign = false;
+};
+
+/// `current`, when given, is kept if its file is still the one at the path and still matches.
+[[nodiscard]] NativeOpening open_native_engine(const std::string& path, MatchEngine& records,
+                                               std::unique_ptr<NativeEngine> current = nullptr);
+
+}  // namespace trouvere::searcher

@@ -1,0 +1,247 @@
+// The native engine against Xapian, through Searcher with each engine forced: every query of
+// bench/queries.tsv and thousands of generated ones (frequent and rare words, accents, elisions,
+// phrases with stopwords, title:, +, -, OR, parentheses, offsets and limits) must give the same
+// hits in the same order, the same scores, the same snippets and the same fallback.
+//
+// CI runs it on the bundled articles and on a generated corpus. The long form runs it on any
+// JSON Lines corpus, as docs/TESTING.md says: TROUVERE_DIFFERENTIAL_CORPUS names the file,
+// TROUVERE_DIFFERENTIAL_QUERIES the number of generated queries (20,000 by default), and the
+// test is trouvere_tests "[.native-long]".
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tests/native_corpus.h"
+#include "tests/test_support.h"
+#include "trouvere/error.h"
+#include "trouvere/file_indexer.h"
+#include "trouvere/index_writer.h"
+#include "trouvere/searcher.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using trouvere::SearchEngine;
+using trouvere::SearchOptions;
+using trouvere::SearchResults;
+using trouvere::testing::TempDir;
+
+// Scores summed in another order differ in their last bits.
+constexpr double kTolerance = 1e-9;
+
+bool close_enough(double a, double b) {
+    return std::fabs(a - b) <= kTolerance * std::max(std::fabs(a), std::fabs(b));
+}
+
+std::vector<std::string> benchmark_queries() {
+    std::vector<std::string> queries;
+    std::ifstream in(trouvere::testing::corpus_dir().parent_path() / "bench" / "queries.tsv");
+    for (std::string line; std::getline(in, line);) {
+        const auto tab = line.find('\t');
+        if (tab != std::string::npos) queries.push_back(line.substr(tab + 1));
+    }
+    return queries;
+}
+
+struct Outcome {
+    std::optional<SearchResults> results;
+    std::string error;  // the QueryError's message when the query is refused
+};
+
+Outcome run(trouvere::Searcher& searcher, const std::string& query, SearchOptions options,
+            SearchEngine engine) {
+    options.engine = engine;
+    try {
+        return {searcher.search(query, options), {}};
+    } catch (const trouvere::QueryError& error) {
+        return {std::nullopt, error.what()};
+    }
+}
+
+struct Tally {
+    std::size_t queries = 0;
+    std::size_t hits = 0;
+    std::size_t tied_groups = 0;
+};
+
+// Hits `begin` to `end` have scores equal to the tolerance: they may come in another order.
+void compare_group(const SearchResults& xapian, const SearchResults& native, std::size_t begin,
+                   std::size_t end, bool whole) {
+    std::map<std::string, std::string> expected;
+    std::map<std::string, std::string> got;
+    for (std::size_t k = begin; k < end; ++k) {
+        expected[xapian.hits[k].id] = to_html(xapian.hits[k].snippet);
+        got[native.hits[k].id] = to_html(native.hits[k].snippet);
+    }
+    // A group cut by the page may show other members of the tie in each engine.
+    if (whole) {
+        REQUIRE(got.size() == expected.size());
+        for (const auto& [id, snippet] : expected) REQUIRE(got.count(id) == 1);
+    }
+    for (const auto& [id, snippet] : expected) {
+        INFO("document " << id);
+        if (got.count(id) == 1) REQUIRE(got[id] == snippet);
+    }
+}
+
+void compare(trouvere::Searcher& searcher, const std::string& query, const SearchOptions& options,
+             Tally& tally) {
+    INFO("query: " << query << " (offset " << options.offset << ", limit " << options.limit
+                   << ", snippets " << options.snippets << " of " << options.snippet_chars << ")");
+    const Outcome xapian = run(searcher, query, options, SearchEngine::xapian);
+    const Outcome native = run(searcher, query, options, SearchEngine::native);
+    REQUIRE(native.error == xapian.error);
+    ++tally.queries;
+    if (!xapian.results) return;
+    const SearchResults& expected = *xapian.results;
+    const SearchResults& got = *native.results;
+    REQUIRE(expected.engine == "xapian");
+    REQUIRE(got.engine == "native");
+    REQUIRE(got.fell_back_to_any_word == expected.fell_back_to_any_word);
+    REQUIRE(got.warnings == expected.warnings);
+    REQUIRE(got.hits.size() == expected.hits.size());
+    tally.hits += got.hits.size();
+    for (std::size_t k = 0; k < got.hits.size(); ++k) {
+        INFO("rank " << expected.hits[k].rank << ": Xapian " << expected.hits[k].id << " "
+                     << expected.hits[k].score << ", native " << got.hits[k].id << " "
+                     << got.hits[k].score);
+        REQUIRE(got.hits[k].rank == expected.hits[k].rank);
+        REQUIRE(close_enough(got.hits[k].score, expected.hits[k].score));
+    }
+    // Identical ids in order, except among equal scores, where the same set.
+    const bool page_holds_the_rest = expected.hits.size() < options.limit;
+    for (std::size_t begin = 0; begin < got.hits.size();) {
+        std::size_t end = begin + 1;
+        while (end < got.hits.size() &&
+               close_enough(expected.hits[end].score, expected.hits[end - 1].score)) {
+            ++end;
+        }
+        if (end - begin == 1) {
+            INFO("rank " << expected.hits[begin].rank);
+            REQUIRE(got.hits[begin].id == expected.hits[begin].id);
+            REQUIRE(to_html(got.hits[begin].snippet) == to_html(expected.hits[begin].snippet));
+            REQUIRE(got.hits[begin].title == expected.hits[begin].title);
+        } else {
+            ++tally.tied_groups;
+            const bool whole = (begin > 0 || options.offset == 0) &&
+                               (end < got.hits.size() || page_holds_the_rest);
+            compare_group(expected, got, begin, end, whole);
+        }
+        begin = end;
+    }
+}
+
+// Options as a user would vary them: mostly the first page, sometimes a later one.
+SearchOptions random_options(trouvere::testing::QueryGenerator& generator) {
+    SearchOptions options;
+    options.limit = 1 + generator.roll(25);
+    options.offset = generator.roll(10) < 7 ? 0 : 1 + generator.roll(30);
+    options.snippets = generator.roll(8) != 0;
+    const std::size_t lengths[] = {40, 120, 200, 400};
+    options.snippet_chars = lengths[generator.roll(4)];
+    return options;
+}
+
+Tally compare_engines(const std::string& db, const std::vector<std::string>& texts,
+                      std::size_t generated, unsigned seed) {
+    trouvere::Searcher searcher(db);
+    // The native index must be there and current, or every search below would throw.
+    REQUIRE(searcher.search("de", {.engine = SearchEngine::native}).engine == "native");
+    Tally tally;
+    trouvere::testing::QueryGenerator generator(texts, seed);
+    for (const std::string& query : benchmark_queries()) {
+        compare(searcher, query, SearchOptions{}, tally);
+        compare(searcher, query, random_options(generator), tally);
+    }
+    for (std::size_t n = 0; n < generated; ++n) {
+        compare(searcher, generator.next(), random_options(generator), tally);
+    }
+    return tally;
+}
+
+std::size_t environment_number(const char* name, std::size_t fallback) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0' ? std::stoul(value) : fallback;
+}
+
+// Fewer queries where every instruction is instrumented, to stay within CI's minute.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr std::size_t kScale = 4;
+#else
+constexpr std::size_t kScale = 1;
+#endif
+
+}  // namespace
+
+TEST_CASE("native engine answers as Xapian on the bundled articles", "[native][search]") {
+    TempDir dir;
+    const std::string db = (dir.path() / "db").string();
+    trouvere::IndexWriter writer(db);
+    (void)trouvere::index_paths(writer, {trouvere::testing::corpus_dir().string()});
+    writer.commit();
+    REQUIRE(writer.update_native_index());
+    std::vector<std::string> texts;
+    for (const auto& entry : fs::directory_iterator(trouvere::testing::corpus_dir())) {
+        texts.push_back(trouvere::testing::read_file(entry.path()));
+    }
+    const Tally tally = compare_engines(db, texts, 4000 / kScale, 31);
+    WARN("bundled articles: " << tally.queries << " queries, " << tally.hits << " hits, "
+                              << tally.tied_groups << " groups of equal scores");
+}
+
+TEST_CASE("native engine answers as Xapian on a generated corpus with holes in its docids",
+          "[native][search]") {
+    TempDir dir;
+    const std::string db = (dir.path() / "db").string();
+    auto documents = trouvere::testing::generated_documents(43, 700);
+    {
+        trouvere::IndexWriter writer(db, 2);
+        for (const auto& document : documents) writer.add_or_replace(document);
+        writer.commit();
+    }
+    trouvere::IndexWriter writer(db, 1);
+    for (std::size_t k = 0; k < documents.size(); k += 13) writer.remove(documents[k].id);
+    for (std::size_t k = 5; k < documents.size(); k += 17) {
+        documents[k].body = "texte remplacé " + documents[k].body;
+        writer.add_or_replace(documents[k]);
+    }
+    writer.commit();
+    REQUIRE(writer.update_native_index());
+    std::vector<std::string> texts;
+    for (const auto& document : documents) texts.push_back(document.title + " " + document.body);
+    const Tally tally = compare_engines(db, texts, 6000 / kScale, 47);
+    WARN("generated corpus: " << tally.queries << " queries, " << tally.hits << " hits, "
+                              << tally.tied_groups << " groups of equal scores");
+}
+
+TEST_CASE("native engine answers as Xapian on a JSON Lines corpus", "[.native-long]") {
+    const char* corpus = std::getenv("TROUVERE_DIFFERENTIAL_CORPUS");
+    REQUIRE(corpus != nullptr);
+    TempDir dir;
+    const std::string db = (dir.path() / "db").string();
+    trouvere::IndexWriter writer(db);
+    (void)trouvere::index_paths(writer, {corpus});
+    writer.commit();
+    REQUIRE(writer.update_native_index());
+    std::vector<std::string> texts;
+    std::ifstream in(corpus);
+    for (std::string line; std::getline(in, line);) {
+        const auto record = nlohmann::json::parse(line, nullptr, false);
+        if (record.is_object()) {
+            texts.push_back(record.value("title", "") + " " + record.value("body", ""));
+        }
+    }
+    const Tally tally =
+        compare_engines(db, texts, environment_number("TROUVERE_DIFFERENTIAL_QUERIES", 20000), 53);
+    WARN(corpus << ": " << tally.queries << " queries, " << tally.hits << " hits, "
+                << tally.tied_groups << " groups of equal scores");
+}

@@ -1,0 +1,261 @@
+#include <xapian.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "native/bit_packing.h"
+#include "native/byte_io.h"
+#include "native/checksum.h"
+#include "native/index_builder.h"
+#include "native/native_index.h"
+#include "tests/native_corpus.h"
+#include "tests/test_support.h"
+#include "trouvere/index_writer.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using trouvere::native::Bytes;
+using trouvere::native::NativeIndex;
+using trouvere::native::Refusal;
+using trouvere::testing::TempDir;
+
+// A database of generated documents with holes in its docids (documents removed and replaced
+// after a first build), and its native index.
+struct GeneratedDatabase {
+    TempDir dir;
+    fs::path db = dir.path() / "db";
+
+    explicit GeneratedDatabase(std::size_t documents, unsigned seed = 11) {
+        auto generated = trouvere::testing::generated_documents(seed, documents);
+        {
+            trouvere::IndexWriter writer(db.string(), 2);
+            for (const auto& document : generated) writer.add_or_replace(document);
+            writer.commit();
+        }
+        trouvere::IndexWriter writer(db.string(), 1);
+        for (std::size_t k = 0; k < generated.size(); k += 7) writer.remove(generated[k].id);
+        for (std::size_t k = 3; k < generated.size(); k += 11) {
+            generated[k].body += " ajout récent";
+            writer.add_or_replace(generated[k]);
+        }
+        writer.commit();
+        REQUIRE(writer.update_native_index());
+    }
+
+    [[nodiscard]] fs::path file() const { return db / std::string(trouvere::native::kFileName); }
+};
+
+std::string bytes_of(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const fs::path& file, const std::string& bytes) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+}  // namespace
+
+TEST_CASE("native checksum is XXH64 with seed 0", "[native]") {
+    auto of = [](std::string_view text) {
+        return trouvere::native::checksum(
+            Bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+    };
+    CHECK(of("") == 0xEF46DB3751D8E999ULL);
+    CHECK(of("a") == 0xD24EC4F1A98C6E5BULL);
+    CHECK(of("abc") == 0x44BC2CF5AD770999ULL);
+    CHECK(of("Nobody inspects the spammish repetition") == 0xFBCEA83C8A378BF1ULL);
+    std::string long_input;
+    for (int round = 0; round < 3; ++round) {
+        for (int byte = 0; byte < 256; ++byte) long_input += static_cast<char>(byte);
+    }
+    CHECK(of(long_input) == 0x8E03C838C596036FULL);
+}
+
+TEST_CASE("bit packing gives back every value at every width and length", "[native]") {
+    std::mt19937 random(5);
+    for (unsigned width = 0; width <= trouvere::native::kMaxBitWidth; ++width) {
+        for (std::size_t count : {1, 2, 7, 8, 9, 31, 64, 127, 128}) {
+            std::vector<std::uint32_t> values(count);
+            const std::uint64_t limit = width == 0 ? 0 : (std::uint64_t{1} << width) - 1;
+            for (auto& value : values) {
+                value = static_cast<std::uint32_t>(
+                    std::uniform_int_distribution<std::uint64_t>(0, limit)(random));
+            }
+            if (width > 0) values[count / 2] = static_cast<std::uint32_t>(limit);
+            REQUIRE(trouvere::native::bit_width_of(values) == width);
+            trouvere::native::Buffer packed;
+            trouvere::native::pack(values, width, packed);
+            REQUIRE(packed.size() == trouvere::native::packed_bytes(count, width));
+            std::vector<std::uint32_t> unpacked(count, 12345);
+            trouvere::native::unpack(packed, width, unpacked);
+            REQUIRE(unpacked == values);
+        }
+    }
+}
+
+TEST_CASE("varint reader refuses cut and overlong varints", "[native]") {
+    using trouvere::native::ByteReader;
+    const std::uint8_t cut[] = {0x80, 0x80};
+    std::uint64_t value = 0;
+    ByteReader reader{Bytes(cut)};
+    CHECK_FALSE(reader.varint(value));
+    CHECK(reader.position() == 0);
+    const std::uint8_t overlong[] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02};
+    ByteReader too_big{Bytes(overlong)};
+    CHECK_FALSE(too_big.varint(value));
+    const std::uint8_t largest[] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01};
+    ByteReader fits{Bytes(largest)};
+    REQUIRE(fits.varint(value));
+    CHECK(value == UINT64_MAX);
+    std::uint32_t narrow = 0;
+    const std::uint8_t wide[] = {0x80, 0x80, 0x80, 0x80, 0x10};
+    ByteReader too_wide{Bytes(wide)};
+    CHECK_FALSE(too_wide.varint32(narrow));
+}
+
+TEST_CASE("native index holds exactly what Xapian holds: terms, postings, wdfs, positions, lengths",
+          "[native]") {
+    GeneratedDatabase database(400);
+    auto opened = NativeIndex::open(database.file());
+    REQUIRE(opened.index);
+    const NativeIndex& index = *opened.index;
+    Xapian::Database db(database.db.string());
+    CHECK(index.source().uuid == db.get_uuid());
+    CHECK(index.source().revision == db.get_revision());
+    CHECK(index.stats().document_count == db.get_doccount());
+    CHECK(index.stats().last_docid == db.get_lastdocid());
+    CHECK(index.stats().total_length == db.get_total_length());
+    CHECK(index.stats().has_positions);
+    REQUIRE(db.get_doccount() < db.get_lastdocid());  // the removals left holes
+
+    for (Xapian::docid docid = 1; docid <= db.get_lastdocid(); ++docid) {
+        bool exists = true;
+        Xapian::termcount length = 0;
+        try {
+            length = db.get_doclength(docid);
+        } catch (const Xapian::DocNotFoundError&) {
+            exists = false;
+        }
+        REQUIRE(index.documents().exists(docid) == exists);
+        if (exists) REQUIRE(index.documents().length(docid) == length);
+    }
+
+    std::size_t terms = 0;
+    std::vector<std::uint32_t> positions;
+    for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
+        ++terms;
+        auto info = index.find_term(*term);
+        REQUIRE(info);
+        REQUIRE(info->frequency == term.get_termfreq());
+        auto cursor = index.cursor(*info, true);
+        for (auto posting = db.postlist_begin(*term); posting != db.postlist_end(*term);
+             ++posting) {
+            REQUIRE(cursor.doc() == *posting);
+            REQUIRE(cursor.wdf() == posting.get_wdf());
+            cursor.positions(positions);
+            std::vector<std::uint32_t> expected;
+            for (auto position = db.positionlist_begin(*posting, *term);
+                 position != db.positionlist_end(*posting, *term); ++position) {
+                expected.push_back(*position);
+            }
+            REQUIRE(positions == expected);
+            cursor.next();
+        }
+        REQUIRE(cursor.doc() == trouvere::native::kEndOfList);
+        // Absent terms around this one are not found.
+        CHECK_FALSE(index.find_term(*term + '\x01'));
+    }
+    CHECK(terms == index.stats().term_count);
+    CHECK_FALSE(index.find_term(""));
+    CHECK_FALSE(index.find_term("\xff\xff"));
+    CHECK(index.check().empty());
+}
+
+TEST_CASE("native postings skip to any docid as walking would reach it", "[native]") {
+    GeneratedDatabase database(600);
+    auto index = NativeIndex::open(database.file()).index;
+    REQUIRE(index);
+    Xapian::Database db(database.db.string());
+    std::mt19937 random(3);
+    for (const char* term : {"de", "le", "armée", "Sarm", "chevaux"}) {
+        auto info = index->find_term(term);
+        if (!info) continue;
+        std::vector<std::uint32_t> docids;
+        for (auto posting = db.postlist_begin(term); posting != db.postlist_end(term); ++posting) {
+            docids.push_back(*posting);
+        }
+        for (int trial = 0; trial < 50; ++trial) {
+            auto cursor = index->cursor(*info, false);
+            std::uint32_t target = 0;
+            while (cursor.doc() != trouvere::native::kEndOfList) {
+                target += 1 + std::uniform_int_distribution<std::uint32_t>(0, 300)(random);
+                cursor.skip_to(target);
+                auto expected = std::lower_bound(docids.begin(), docids.end(), target);
+                REQUIRE(cursor.doc() ==
+                        (expected == docids.end() ? trouvere::native::kEndOfList : *expected));
+                if (cursor.doc() != trouvere::native::kEndOfList) {
+                    REQUIRE(cursor.block_last_docid() >= cursor.doc());
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("a missing, foreign or other-version native file is refused with its reason",
+          "[native]") {
+    TempDir dir;
+    auto missing = NativeIndex::open(dir.path() / "trouvere.native");
+    CHECK(missing.refusal == Refusal::missing);
+    dir.write("trouvere.native", "just some text, not an index at all\n");
+    auto foreign = NativeIndex::open(dir.path() / "trouvere.native");
+    CHECK(foreign.refusal == Refusal::foreign);
+    CHECK(foreign.reason.find("trouvere.native") != std::string::npos);
+
+    GeneratedDatabase database(30);
+    std::string bytes = bytes_of(database.file());
+    bytes[8] = 2;  // format version 2
+    write_bytes(database.file(), bytes);
+    auto other_version = NativeIndex::open(database.file());
+    CHECK(other_version.refusal == Refusal::foreign);
+    CHECK(other_version.reason.find("version 2") != std::string::npos);
+}
+
+TEST_CASE("every damaged byte of a native index is refused or found, never read past",
+          "[native][hostile]") {
+    GeneratedDatabase database(25);
+    const std::string original = bytes_of(database.file());
+    auto sound = NativeIndex::open(database.file());
+    REQUIRE(sound.index);
+    REQUIRE(sound.index->check().empty());
+    // Zero padding between the parts is the only place where a change goes unseen.
+    const fs::path damaged = database.dir.path() / "damaged.native";
+    std::size_t unseen = 0;
+    std::size_t step = std::max<std::size_t>(1, original.size() / 3000);
+    for (std::size_t at = 0; at < original.size(); at += step) {
+        std::string bytes = original;
+        bytes[at] = static_cast<char>(bytes[at] ^ 0x5A);
+        write_bytes(damaged, bytes);
+        auto opened = NativeIndex::open(damaged);
+        if (!opened.index) {
+            CHECK(opened.refusal != Refusal::missing);
+            continue;
+        }
+        if (opened.index->check().empty()) {
+            ++unseen;
+            CHECK(original[at] == '\0');
+        }
+    }
+    INFO("bytes changed without effect: " << unseen);
+    for (std::size_t size : {std::size_t{0}, std::size_t{7}, std::size_t{100}, original.size() / 2,
+                             original.size() - 1}) {
+        write_bytes(damaged, original.substr(0, size));
+        CHECK_FALSE(NativeIndex::open(damaged).index);
+    }
+}
