@@ -217,6 +217,7 @@ TEST_CASE("native engine answers as Xapian on a generated corpus with holes in i
     writer.commit();
     REQUIRE(writer.update_native_index());
     std::vector<std::string> texts;
+    texts.reserve(documents.size());
     for (const auto& document : documents) texts.push_back(document.title + " " + document.body);
     const Tally tally = compare_engines(db, texts, 6000 / kScale, 47);
     WARN("generated corpus: " << tally.queries << " queries, " << tally.hits << " hits, "
