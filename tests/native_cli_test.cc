@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -72,10 +74,9 @@ void commit_one_more(const std::string& db, const std::string& id) {
 
 bool being_written(const std::string& db) {
     std::error_code ignored;
-    for (const auto& entry : fs::directory_iterator(db, ignored)) {
-        if (entry.path().filename().string().starts_with("trouvere.native.tmp")) return true;
-    }
-    return false;
+    return std::ranges::any_of(fs::directory_iterator(db, ignored), [](const auto& entry) {
+        return entry.path().filename().string().starts_with("trouvere.native.tmp");
+    });
 }
 
 }  // namespace
