@@ -245,7 +245,8 @@ int main(int argc, char** argv) try {
         // gets a second row holding only those query figures, right below its own.
         Json match_only = load(dir, name, "query-match");
         if (!match_only.is_null()) {
-            engines.push_back({name + kMatchOnly, nullptr, std::move(match_only), nullptr, nullptr});
+            engines.push_back(
+                {name + kMatchOnly, nullptr, std::move(match_only), nullptr, nullptr});
         }
     }
     const bool have_trouvere = !engines.empty() && engines.front().name == kTrouvere;
