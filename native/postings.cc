@@ -120,7 +120,7 @@ void PostingCursor::enter_block(std::size_t block) {
 void PostingCursor::skip_to(std::uint32_t target) {
     if (doc_ >= target) return;
     if (target > skip_entry(block_).last_docid) {
-        std::size_t block = block_ + 1;
+        std::size_t block = std::max(block_ + 1, bound_block_);
         while (block < block_count_ && skip_entry(block).last_docid < target) ++block;
         if (block == block_count_) {
             index_ = 0;
@@ -133,12 +133,19 @@ void PostingCursor::skip_to(std::uint32_t target) {
     doc_ = docids_[index_];
 }
 
-std::uint32_t PostingCursor::block_last_docid() const {
-    return doc_ == kEndOfList ? kEndOfList : skip_entry(block_).last_docid;
-}
-
-float PostingCursor::block_tf_bound() const {
-    return doc_ == kEndOfList ? 0 : skip_entry(block_).tf_bound;
+PostingCursor::BlockBound PostingCursor::block_bound(std::uint32_t target) {
+    if (doc_ == kEndOfList) return {kEndOfList, 0};
+    // A target before the block last found (never one a walk gives) starts again from the
+    // cursor's block.
+    if (bound_block_ <= block_ || skip_entry(bound_block_ - 1).last_docid >= target) {
+        bound_block_ = block_;
+    }
+    while (bound_block_ < block_count_ && skip_entry(bound_block_).last_docid < target) {
+        ++bound_block_;
+    }
+    if (bound_block_ == block_count_) return {kEndOfList, 0};
+    const SkipEntry entry = skip_entry(bound_block_);
+    return {entry.last_docid, entry.tf_bound};
 }
 
 float PostingCursor::list_tf_bound() const {

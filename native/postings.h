@@ -70,9 +70,17 @@ public:
     /// Moves to the first posting whose docid is `target` or after (never backwards).
     void skip_to(std::uint32_t target);
 
-    /// The current block's last docid and tf bound (for pruning).
-    [[nodiscard]] std::uint32_t block_last_docid() const;
-    [[nodiscard]] float block_tf_bound() const;
+    /// A block as its skip entry describes it.
+    struct BlockBound {
+        /// The block's last docid; kEndOfList past the last block.
+        std::uint32_t last_docid;
+        /// A bound of the tf parts of the block's postings; 0 past the last block.
+        float tf_bound;
+    };
+    /// The block that holds the first posting at `target` or after, read from the skip table
+    /// without decoding the block or moving the cursor. `target` must not go down from one call
+    /// to the next (as the cursor's), which makes a walk of the list cost one pass of its table.
+    [[nodiscard]] BlockBound block_bound(std::uint32_t target);
     /// The highest tf bound of the whole list.
     [[nodiscard]] float list_tf_bound() const;
 
@@ -95,6 +103,8 @@ private:
     std::uint32_t last_docid_ = 0;
     std::size_t block_count_ = 0;
     std::size_t block_ = 0;
+    // The block block_bound() last found; never before block_.
+    std::size_t bound_block_ = 0;
     std::size_t block_size_ = 0;
     std::size_t index_ = 0;
     std::uint32_t doc_ = kEndOfList;

@@ -30,6 +30,8 @@ public:
         /// An estimate of the number of matching documents, and a bound it cannot exceed.
         std::size_t estimate = 0;
         std::size_t upper_bound = 0;
+        /// Whether the estimate is the number of matching documents, counted.
+        bool exact = false;
     };
 
     /// A committed state of the database: its UUID (a new database, a first build's swap
@@ -57,9 +59,11 @@ public:
     // Each call below throws StateOverwritten as above, and DatabaseError naming the database
     // for any other failure to read it.
 
-    /// The documents `query` matches, ranked by BM25.
+    /// The documents `query` matches, ranked by BM25. Matches are counted one by one until
+    /// `count_at_least` of them are; past that, an engine may leave out the documents that
+    /// cannot rank before offset + limit, and estimate the count.
     [[nodiscard]] virtual Matches match(const TermQuery& query, std::size_t offset,
-                                        std::size_t limit) = 0;
+                                        std::size_t limit, std::size_t count_at_least) = 0;
     /// The stored header of a document (stored::encode_header): every field but the body.
     [[nodiscard]] virtual std::string header(DocumentNumber document) = 0;
     /// The stored full record of a document (stored::encode_full_record), or empty.

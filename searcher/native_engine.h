@@ -17,7 +17,8 @@ class NativeEngine final : public MatchEngine {
 public:
     NativeEngine(std::shared_ptr<const native::NativeIndex> index, MatchEngine& records);
 
-    Matches match(const TermQuery& query, std::size_t offset, std::size_t limit) override;
+    Matches match(const TermQuery& query, std::size_t offset, std::size_t limit,
+                  std::size_t count_at_least) override;
     std::string header(DocumentNumber document) override;
     std::string full_record(DocumentNumber document) override;
     std::vector<std::uint32_t> positions(DocumentNumber document, const std::string& term) override;

@@ -55,6 +55,7 @@ std::string to_json(const SearchResults& results) {
     nlohmann::ordered_json out{{"query", results.query},
                                {"engine", results.engine},
                                {"total_estimate", results.total_estimate},
+                               {"total_exact", results.total_exact},
                                {"fell_back_to_any_word", results.fell_back_to_any_word},
                                {"warnings", results.warnings},
                                {"hits", hits}};

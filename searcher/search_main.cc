@@ -66,8 +66,9 @@ void print_for_people(const trouvere::SearchResults& results, const Style& style
         std::cout << '\n';
     }
     if (!results.hits.empty()) {
-        std::cout << style.dim << offset + 1 << "–" << offset + results.hits.size() << " of about "
-                  << results.total_estimate << " matching documents" << style.reset << '\n';
+        std::cout << style.dim << offset + 1 << "–" << offset + results.hits.size()
+                  << (results.total_exact ? " of " : " of about ") << results.total_estimate
+                  << " matching documents" << style.reset << '\n';
     }
 }
 

@@ -190,13 +190,16 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
     if (translation.query.empty()) {
         throw QueryError("nothing to search for in '" + results.query + "'");
     }
-    MatchEngine::Matches matches = engine->match(translation.query, options.offset, options.limit);
+    MatchEngine::Matches matches =
+        engine->match(translation.query, options.offset, options.limit, options.count_at_least);
     if (matches.upper_bound == 0 && translation.can_relax) {
         translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::any);
-        matches = engine->match(translation.query, options.offset, options.limit);
+        matches =
+            engine->match(translation.query, options.offset, options.limit, options.count_at_least);
         results.fell_back_to_any_word = true;
     }
     results.total_estimate = matches.estimate;
+    results.total_exact = matches.exact;
     for (std::size_t k = 0; k < matches.ranked.size(); ++k) {
         const MatchEngine::Match& match = matches.ranked[k];
         Hit hit;

@@ -67,7 +67,9 @@ public:
         }
     }
 
-    Matches match(const TermQuery& query, std::size_t offset, std::size_t limit) override {
+    // Counts every match, whatever `count_at_least` allows.
+    Matches match(const TermQuery& query, std::size_t offset, std::size_t limit,
+                  std::size_t /*count_at_least*/) override {
         return guarded([&] {
             Xapian::Enquire enquire(db_);
             enquire.set_weighting_scheme(Xapian::BM25Weight());
@@ -82,6 +84,7 @@ public:
             Matches matches;
             matches.estimate = mset.get_matches_estimated();
             matches.upper_bound = mset.get_matches_upper_bound();
+            matches.exact = mset.get_matches_lower_bound() == matches.upper_bound;
             matches.ranked.reserve(mset.size());
             for (auto item = mset.begin(); item != mset.end(); ++item) {
                 matches.ranked.push_back({*item, item.get_weight()});

@@ -1,7 +1,8 @@
 // The native engine against Xapian, through Searcher with each engine forced: every query of
 // bench/queries.tsv and thousands of generated ones (frequent and rare words, accents, elisions,
 // phrases with stopwords, title:, +, -, OR, parentheses, offsets and limits) must give the same
-// hits in the same order, the same scores, the same snippets and the same fallback.
+// hits in the same order, the same scores, the same snippets, the same fallback, and the same
+// count where the native engine counted every match.
 //
 // CI runs it on the bundled articles and on a generated corpus. The long form runs it on any
 // JSON Lines corpus, as docs/TESTING.md says: TROUVERE_DIFFERENTIAL_CORPUS names the file,
@@ -96,7 +97,8 @@ void compare_group(const SearchResults& xapian, const SearchResults& native, std
 void compare(trouvere::Searcher& searcher, const std::string& query, const SearchOptions& options,
              Tally& tally) {
     INFO("query: " << query << " (offset " << options.offset << ", limit " << options.limit
-                   << ", snippets " << options.snippets << " of " << options.snippet_chars << ")");
+                   << ", snippets " << options.snippets << " of " << options.snippet_chars
+                   << ", count at least " << options.count_at_least << ")");
     const Outcome xapian = run(searcher, query, options, SearchEngine::xapian);
     const Outcome native = run(searcher, query, options, SearchEngine::native);
     REQUIRE(native.error == xapian.error);
@@ -109,6 +111,8 @@ void compare(trouvere::Searcher& searcher, const std::string& query, const Searc
     REQUIRE(got.fell_back_to_any_word == expected.fell_back_to_any_word);
     REQUIRE(got.warnings == expected.warnings);
     REQUIRE(got.hits.size() == expected.hits.size());
+    REQUIRE(expected.total_exact);
+    if (got.total_exact) REQUIRE(got.total_estimate == expected.total_estimate);
     tally.hits += got.hits.size();
     for (std::size_t k = 0; k < got.hits.size(); ++k) {
         INFO("rank " << expected.hits[k].rank << ": Xapian " << expected.hits[k].id << " "
@@ -148,6 +152,10 @@ SearchOptions random_options(trouvere::testing::QueryGenerator& generator) {
     options.snippets = generator.roll(8) != 0;
     const std::size_t lengths[] = {40, 120, 200, 400};
     options.snippet_chars = lengths[generator.roll(4)];
+    // Leaving out documents from the first match on, after a few, after the default thousand,
+    // or never.
+    const std::size_t counts[] = {0, 10, 1000, SIZE_MAX};
+    options.count_at_least = counts[generator.roll(4)];
     return options;
 }
 

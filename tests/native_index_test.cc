@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "native/bit_packing.h"
+#include "native/bm25.h"
 #include "native/byte_io.h"
 #include "native/checksum.h"
 #include "native/index_builder.h"
@@ -178,11 +179,13 @@ TEST_CASE("native index holds exactly what Xapian holds: terms, postings, wdfs, 
     CHECK(index.check().empty());
 }
 
-TEST_CASE("native postings skip to any docid as walking would reach it", "[native]") {
+TEST_CASE("native postings skip to any docid as walking would reach it, block bounds ahead",
+          "[native]") {
     GeneratedDatabase database(600);
     auto index = NativeIndex::open(database.file()).index;
     REQUIRE(index);
     Xapian::Database db(database.db.string());
+    const trouvere::native::Bm25 bm25(index->stats());
     std::mt19937 random(3);
     for (const char* term : {"de", "le", "armée", "Sarm", "chevaux"}) {
         auto info = index->find_term(term);
@@ -196,12 +199,21 @@ TEST_CASE("native postings skip to any docid as walking would reach it", "[nativ
             std::uint32_t target = 0;
             while (cursor.doc() != trouvere::native::kEndOfList) {
                 target += 1 + std::uniform_int_distribution<std::uint32_t>(0, 300)(random);
+                // The skip table, read ahead of the cursor, names the block skip_to lands in,
+                // with a bound of the posting it lands on.
+                const auto bound = cursor.block_bound(target);
                 cursor.skip_to(target);
                 auto expected = std::lower_bound(docids.begin(), docids.end(), target);
                 REQUIRE(cursor.doc() ==
                         (expected == docids.end() ? trouvere::native::kEndOfList : *expected));
-                if (cursor.doc() != trouvere::native::kEndOfList) {
-                    REQUIRE(cursor.block_last_docid() >= cursor.doc());
+                if (cursor.doc() == trouvere::native::kEndOfList) {
+                    REQUIRE(bound.last_docid == trouvere::native::kEndOfList);
+                } else {
+                    REQUIRE(bound.last_docid >= cursor.doc());
+                    REQUIRE(cursor.block_bound(target).last_docid == bound.last_docid);
+                    const double tf_part =
+                        bm25.tf_part(cursor.wdf(), index->documents().length(cursor.doc()));
+                    REQUIRE(static_cast<double>(bound.tf_bound) >= tf_part);
                 }
             }
         }

@@ -33,6 +33,10 @@ struct SearchOptions {
     /// Approximate length of a snippet, in characters.
     std::size_t snippet_chars = 200;
     SearchEngine engine = SearchEngine::automatic;
+    /// Matches are counted one by one until this many are; past that, the native engine leaves
+    /// out the documents that cannot rank in the page, and total_estimate is an estimate.
+    /// SIZE_MAX counts every match (slower for frequent words).
+    std::size_t count_at_least = 1000;
 };
 
 struct Hit {
@@ -52,8 +56,11 @@ struct SearchResults {
     std::string query;
     /// Which index answered: "native" or "xapian".
     std::string engine;
-    /// The number of matching documents: both engines count every match.
+    /// The number of matching documents when total_exact, else an estimate of it. Xapian
+    /// counts every match; the native engine counts SearchOptions::count_at_least of them,
+    /// then only those it must look at to rank the page.
     std::size_t total_estimate = 0;
+    bool total_exact = false;
     /// No document had all the free words, so documents with any of them were returned.
     bool fell_back_to_any_word = false;
     /// Repairs made to a malformed query, and damaged stored records met, to show the user.
@@ -98,10 +105,10 @@ private:
 };
 
 /// `results` as one line of JSON (without a newline), the format of `search --json`: `query`,
-/// `engine`, `total_estimate`, `fell_back_to_any_word`, `warnings`, then `hits`, each with `rank`,
-/// `id`, `title`, `score`, `date`, `source`, `url`, `path` (null when unknown) and `snippet`
-/// (to_html). Every control character is escaped, DEL and C1 included, so that a program
-/// printing a field to a terminal cannot pass one on; text is otherwise as indexed.
+/// `engine`, `total_estimate`, `total_exact`, `fell_back_to_any_word`, `warnings`, then `hits`,
+/// each with `rank`, `id`, `title`, `score`, `date`, `source`, `url`, `path` (null when unknown)
+/// and `snippet` (to_html). Every control character is escaped, DEL and C1 included, so that a
+/// program printing a field to a terminal cannot pass one on; text is otherwise as indexed.
 [[nodiscard]] TROUVERE_EXPORT std::string to_json(const SearchResults& results);
 
 }  // namespace trouvere
