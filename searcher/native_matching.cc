@@ -408,15 +408,9 @@ private:
     double score_ = 0;
 };
 
-// What `required` matches, with the weight of `optional` added where it matches too. Once the
-// required part alone cannot pass the threshold, only documents both match can: an AND.
-class AndMaybeMatcher final : public Matcher {
+// A node whose matches are among those of its required part, which leads the walk.
+class RequiredLedMatcher : public Matcher {
 public:
-    AndMaybeMatcher(MatcherPtr required, MatcherPtr optional)
-        : required_(std::move(required)), optional_(std::move(optional)) {
-        set_max_score(required_->max_score() + optional_->max_score());
-        settle();
-    }
     void next() override {
         if (doc() == kEndOfList) return;
         required_->next();
@@ -427,89 +421,96 @@ public:
         required_->skip_to(target);
         settle();
     }
-    double score() override { return score_; }
     [[nodiscard]] std::uint64_t bound() const override { return required_->bound(); }
+
+protected:
+    explicit RequiredLedMatcher(MatcherPtr required) : required_(std::move(required)) {}
+    /// Stands on the first match from the required part's current document on.
+    virtual void settle() = 0;
+    [[nodiscard]] Matcher& required() const { return *required_; }
+
+private:
+    MatcherPtr required_;
+};
+
+// What `required` matches, with the weight of `optional` added where it matches too. Once the
+// required part alone cannot pass the threshold, only documents both match can: an AND.
+class AndMaybeMatcher final : public RequiredLedMatcher {
+public:
+    AndMaybeMatcher(MatcherPtr required, MatcherPtr optional)
+        : RequiredLedMatcher(std::move(required)), optional_(std::move(optional)) {
+        set_max_score(this->required().max_score() + optional_->max_score());
+        AndMaybeMatcher::settle();
+    }
+    double score() override { return score_; }
     double block_bound(DocId target, DocId& until) override {
         DocId optional_until = kEndOfList;
         const double sum =
-            required_->block_bound(target, until) + optional_->block_bound(target, optional_until);
+            required().block_bound(target, until) + optional_->block_bound(target, optional_until);
         until = std::min(until, optional_until);
         return sum;
     }
 
 private:
     void pass_threshold_on() override {
-        pass_threshold_to(*required_);
+        pass_threshold_to(required());
         pass_threshold_to(*optional_);
     }
 
-    void settle() {
-        const bool both_needed = required_->max_score() <= threshold();
-        for (DocId candidate = required_->doc(); candidate != kEndOfList;
-             candidate = required_->doc()) {
+    void settle() override {
+        const bool both_needed = required().max_score() <= threshold();
+        for (DocId candidate = required().doc(); candidate != kEndOfList;
+             candidate = required().doc()) {
             optional_->skip_to(candidate);
             const bool optional_matches = optional_->doc() == candidate;
             if (both_needed && !optional_matches) {
                 if (optional_->doc() == kEndOfList) break;
-                required_->skip_to(optional_->doc());
+                required().skip_to(optional_->doc());
                 continue;
             }
-            score_ = required_->score();
+            score_ = required().score();
             if (optional_matches) score_ += optional_->score();
             if (score_ > threshold()) {
                 stand_on(candidate);
                 return;
             }
-            required_->next();
+            required().next();
         }
         stand_on(kEndOfList);
     }
 
-    MatcherPtr required_;
     MatcherPtr optional_;
     double score_ = 0;
 };
 
 // What `required` matches and `excluded` does not; `excluded` weighs nothing, and is never
 // pruned: what it matches decides what matches.
-class AndNotMatcher final : public Matcher {
+class AndNotMatcher final : public RequiredLedMatcher {
 public:
     AndNotMatcher(MatcherPtr required, MatcherPtr excluded)
-        : required_(std::move(required)), excluded_(std::move(excluded)) {
-        set_max_score(required_->max_score());
-        settle();
+        : RequiredLedMatcher(std::move(required)), excluded_(std::move(excluded)) {
+        set_max_score(this->required().max_score());
+        AndNotMatcher::settle();
     }
-    void next() override {
-        if (doc() == kEndOfList) return;
-        required_->next();
-        settle();
-    }
-    void skip_to(DocId target) override {
-        if (target <= doc()) return;
-        required_->skip_to(target);
-        settle();
-    }
-    double score() override { return required_->score(); }
-    [[nodiscard]] std::uint64_t bound() const override { return required_->bound(); }
+    double score() override { return required().score(); }
     double block_bound(DocId target, DocId& until) override {
-        return required_->block_bound(target, until);
+        return required().block_bound(target, until);
     }
 
 private:
-    void pass_threshold_on() override { pass_threshold_to(*required_); }
+    void pass_threshold_on() override { pass_threshold_to(required()); }
 
-    void settle() {
+    void settle() override {
         for (;;) {
-            const DocId candidate = required_->doc();
+            const DocId candidate = required().doc();
             if (candidate == kEndOfList) break;
             excluded_->skip_to(candidate);
             if (excluded_->doc() != candidate) break;
-            required_->next();
+            required().next();
         }
-        stand_on(required_->doc());
+        stand_on(required().doc());
     }
 
-    MatcherPtr required_;
     MatcherPtr excluded_;
 };
 
