@@ -1,5 +1,7 @@
 #include "native/positions.h"
 
+#include <bit>
+
 namespace trouvere::native {
 
 std::vector<std::uint64_t> encode_positions(std::span<const std::uint32_t> counts,
@@ -21,35 +23,66 @@ std::vector<std::uint64_t> encode_positions(std::span<const std::uint32_t> count
     return block_starts;
 }
 
+namespace {
+
+constexpr std::size_t kCutShort = SIZE_MAX;
+
+// Where the `count`th varint from `from` ends (one past its last byte), or kCutShort. A varint
+// ends at each byte below 0x80, so skipping varints is counting such bytes, eight at a time
+// while at least eight remain to be found.
+std::size_t after_varints(Bytes bytes, std::size_t from, std::uint64_t count) {
+    std::size_t at = from;
+    constexpr std::uint64_t kHighBits = 0x8080808080808080;
+    while (count >= 8 && bytes.size() - at >= 8) {
+        const std::uint64_t word = load<std::uint64_t>(bytes.data() + at);
+        count -= static_cast<unsigned>(std::popcount(~word & kHighBits));
+        at += 8;
+    }
+    for (; count > 0 && at < bytes.size(); ++at) {
+        if (bytes[at] < 0x80) --count;
+    }
+    return count == 0 ? at : kCutShort;
+}
+
+}  // namespace
+
 bool BlockPositions::read(std::size_t index, std::vector<std::uint32_t>& out) {
     out.clear();
     if (index < next_index_) {
         next_index_ = 0;
         next_offset_ = 0;
     }
-    ByteReader reader(block_.subspan(next_offset_));
     for (; next_index_ < index; ++next_index_) {
+        ByteReader reader(block_.subspan(next_offset_));
         std::uint64_t count = 0;
         if (!reader.varint(count)) return false;
-        // Each varint ends with the first byte below 0x80.
-        for (std::uint64_t seen = 0; seen < count;) {
-            Bytes byte;
-            if (!reader.take(1, byte)) return false;
-            if (byte[0] < 0x80) ++seen;
+        next_offset_ = after_varints(block_, next_offset_ + reader.position(), count);
+        if (next_offset_ == kCutShort) {
+            next_offset_ = 0;
+            next_index_ = 0;
+            return false;
         }
     }
-    next_offset_ += reader.position();
+    ByteReader reader(block_.subspan(next_offset_));
     std::uint64_t count = 0;
     // Each position takes a byte at least, which bounds what is reserved.
     if (!reader.varint(count) || count > reader.remaining()) return false;
-    out.reserve(static_cast<std::size_t>(count));
+    out.resize(static_cast<std::size_t>(count));
     std::uint64_t position = 0;
+    const std::uint8_t* bytes = block_.data() + next_offset_ + reader.position();
+    const std::uint8_t* const end = block_.data() + block_.size();
     for (std::uint64_t n = 0; n < count; ++n) {
         std::uint64_t gap = 0;
-        if (!reader.varint(gap) || gap > UINT32_MAX) return false;
+        if (bytes < end && *bytes < 0x80) {
+            gap = *bytes++;  // most gaps take one byte
+        } else {
+            ByteReader rest(Bytes(bytes, static_cast<std::size_t>(end - bytes)));
+            if (!rest.varint(gap) || gap > UINT32_MAX) return false;
+            bytes += rest.position();
+        }
         position = n == 0 ? gap : position + gap + 1;
         if (position > UINT32_MAX) return false;
-        out.push_back(static_cast<std::uint32_t>(position));
+        out[n] = static_cast<std::uint32_t>(position);
     }
     return true;
 }
