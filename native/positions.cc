@@ -28,15 +28,20 @@ namespace {
 constexpr std::size_t kCutShort = SIZE_MAX;
 
 // Where the `count`th varint from `from` ends (one past its last byte), or kCutShort. A varint
-// ends at each byte below 0x80, so skipping varints is counting such bytes, eight at a time
-// while at least eight remain to be found.
+// ends at each byte below 0x80, so skipping varints is finding such bytes, eight at a time.
 std::size_t after_varints(Bytes bytes, std::size_t from, std::uint64_t count) {
     std::size_t at = from;
     constexpr std::uint64_t kHighBits = 0x8080808080808080;
-    while (count >= 8 && bytes.size() - at >= 8) {
-        const std::uint64_t word = load<std::uint64_t>(bytes.data() + at);
-        count -= static_cast<unsigned>(std::popcount(~word & kHighBits));
-        at += 8;
+    while (count > 0 && bytes.size() - at >= 8) {
+        std::uint64_t ends = ~load<std::uint64_t>(bytes.data() + at) & kHighBits;
+        const auto found = static_cast<unsigned>(std::popcount(ends));
+        if (found < count) {
+            count -= found;
+            at += 8;
+            continue;
+        }
+        for (; count > 1; --count) ends &= ends - 1;  // drops the ends before the one wanted
+        return at + static_cast<std::size_t>(std::countr_zero(ends)) / 8 + 1;
     }
     for (; count > 0 && at < bytes.size(); ++at) {
         if (bytes[at] < 0x80) --count;

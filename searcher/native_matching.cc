@@ -273,31 +273,41 @@ public:
         : AllMatcher(std::move(parts)),
           terms_(std::move(terms)),
           check_positions_(check_positions),
-          positions_(terms_.size()) {
+          order_(terms_.size()) {
         settle(1);
     }
 
 private:
+    // The phrase's possible starts, from the positions of the term with the lowest wdf, then
+    // narrowed term by term in increasing wdf: most candidates fail on the rarer terms, before
+    // the long lists of the frequent ones are decoded.
     bool accepts(DocId /*document*/) override {
         if (!check_positions_) return true;
-        for (std::size_t k = 0; k < terms_.size(); ++k) {
-            terms_[k]->cursor().positions(positions_[k]);
-            if (positions_[k].empty()) return false;
+        for (std::size_t k = 0; k < terms_.size(); ++k) order_[k] = k;
+        std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+            return terms_[a]->cursor().wdf() < terms_[b]->cursor().wdf();
+        });
+        starts_.clear();
+        terms_[order_[0]]->cursor().positions(positions_);
+        for (std::uint32_t position : positions_) {
+            if (position >= order_[0]) starts_.push_back(position - order_[0]);
         }
-        for (std::uint32_t start : positions_[0]) {
-            bool found = true;
-            for (std::size_t k = 1; k < terms_.size() && found; ++k) {
-                const std::uint64_t wanted = std::uint64_t{start} + k;
-                found = std::binary_search(positions_[k].begin(), positions_[k].end(), wanted);
-            }
-            if (found) return true;
+        for (std::size_t n = 1; n < order_.size() && !starts_.empty(); ++n) {
+            const std::size_t offset = order_[n];
+            terms_[offset]->cursor().positions(positions_);
+            std::erase_if(starts_, [&](std::uint32_t start) {
+                return !std::binary_search(positions_.begin(), positions_.end(),
+                                           std::uint64_t{start} + offset);
+            });
         }
-        return false;
+        return !starts_.empty();
     }
 
     std::vector<TermMatcher*> terms_;
     bool check_positions_;
-    std::vector<std::vector<std::uint32_t>> positions_;
+    std::vector<std::size_t> order_;
+    std::vector<std::uint32_t> starts_;
+    std::vector<std::uint32_t> positions_;
 };
 
 class PlainAllMatcher final : public AllMatcher {
