@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <utility>
 
 namespace trouvere::native {
 
@@ -26,28 +27,48 @@ void pack(std::span<const std::uint32_t> values, unsigned width, Buffer& out) {
     }
 }
 
+namespace {
+
+// The values whose eight bytes from their first lie within `size` bytes are read with one load
+// each; with the width known at compile time, the loop's shifts and offsets are constants once
+// unrolled. The few last values are read byte by byte.
+template <unsigned Width>
+void unpack_width(Bytes packed, std::span<std::uint32_t> out) {
+    constexpr std::uint64_t kMask = (std::uint64_t{1} << Width) - 1;
+    const std::size_t size = packed.size();
+    const std::size_t fast = size < 8 ? 0 : std::min(out.size(), ((size - 8) * 8) / Width + 1);
+    const std::uint8_t* bytes = packed.data();
+    for (std::size_t k = 0; k < fast; ++k) {
+        const std::size_t bit = k * Width;
+        out[k] =
+            static_cast<std::uint32_t>((load<std::uint64_t>(bytes + bit / 8) >> (bit % 8)) & kMask);
+    }
+    for (std::size_t k = fast; k < out.size(); ++k) {
+        const std::size_t bit = k * Width;
+        std::uint64_t word = 0;
+        // A value takes at most five bytes from its first.
+        for (std::size_t n = 0; bit / 8 + n < size && n < 8; ++n) {
+            word |= static_cast<std::uint64_t>(bytes[bit / 8 + n]) << (8 * n);
+        }
+        out[k] = static_cast<std::uint32_t>((word >> (bit % 8)) & kMask);
+    }
+}
+
+template <unsigned... Widths>
+void unpack_any(Bytes packed, unsigned width, std::span<std::uint32_t> out,
+                std::integer_sequence<unsigned, Widths...> /*widths*/) {
+    // Calls the one instance of unpack_width whose width is `width`.
+    (void)((width == Widths + 1 && (unpack_width<Widths + 1>(packed, out), true)) || ...);
+}
+
+}  // namespace
+
 void unpack(Bytes packed, unsigned width, std::span<std::uint32_t> out) {
     if (width == 0) {
         std::fill(out.begin(), out.end(), 0);
         return;
     }
-    const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
-    const std::size_t size = packed.size();
-    std::size_t bit = 0;
-    for (std::uint32_t& value : out) {
-        const std::size_t byte = bit / 8;
-        std::uint64_t word = 0;
-        if (byte + 8 <= size) {
-            word = load<std::uint64_t>(packed.data() + byte);
-        } else {
-            // The last few values: a value takes at most five bytes from its first.
-            for (std::size_t k = 0; byte + k < size && k < 8; ++k) {
-                word |= static_cast<std::uint64_t>(packed[byte + k]) << (8 * k);
-            }
-        }
-        value = static_cast<std::uint32_t>((word >> (bit % 8)) & mask);
-        bit += width;
-    }
+    unpack_any(packed, width, out, std::make_integer_sequence<unsigned, kMaxBitWidth>());
 }
 
 }  // namespace trouvere::native

@@ -223,12 +223,13 @@ protected:
     void settle(DocId target) {
         DocId candidate = target;
         while (candidate != kEndOfList) {
-            if (pruning()) {
+            if (pruning() && candidate > bound_checked_until_) {
                 DocId until = kEndOfList;
                 if (block_bound(candidate, until) <= threshold()) {
                     candidate = until == kEndOfList ? kEndOfList : until + 1;
                     continue;
                 }
+                bound_checked_until_ = until;
             }
             if (!agree_on(candidate)) continue;
             score_ = 0;
@@ -261,6 +262,9 @@ private:
     std::vector<MatcherPtr> parts_;
     std::vector<Matcher*> by_rarity_;
     double score_ = 0;
+    // The blocks' bounds let documents up to here through: checked again only past it (the
+    // threshold may have risen since, which only makes the check let more through).
+    DocId bound_checked_until_ = 0;
 };
 
 // Terms adjacent and in order: an AND whose candidates are checked on the terms' positions, as
