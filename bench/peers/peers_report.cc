@@ -265,7 +265,9 @@ int main(int argc, char** argv) try {
     print_by_class(engines);
     if (have_trouvere) print_ratios(engines.front(), engines);
     std::cout << "\nMB are 10^6 bytes; MB/s is JSONL bytes read per second of indexing. "
-                 "postgres-fts: peak RSS is the server process's (shared buffers it touched "
+                 "trouvere: index s includes building its own index after the Xapian database "
+                 "(native_index_seconds in trouvere-index.json), on disk both; trouvere-xapian "
+                 "answers from the same database through Xapian. postgres-fts: peak RSS is the server process's (shared buffers it touched "
                  "included), on disk is pg_total_relation_size (table, TOAST, GIN and key "
                  "indexes), index s includes COPY, GIN build and ANALYZE. lucene: peak RSS is "
                  "the JVM's (VmHWM, its default heap sizing), index s includes forceMerge(1), "

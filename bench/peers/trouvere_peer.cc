@@ -1,9 +1,16 @@
 // trouvere through its public API, measured by the same harness, loop and clock as the peers,
 // so that the comparison table holds like-for-like figures. (bench/littre_bench measures the
 // same things with Google Benchmark, per query class, for tracking trouvere alone.)
+//
+// `trouvere_peer [--engine xapian] COMMAND ...`: the index step builds the Xapian database and
+// then trouvere's own index from it, as search-index does, and times the latter apart; queries
+// are answered by trouvere's own index, or with `--engine xapian` by Xapian from the same
+// database (reported as "trouvere-xapian").
 
 #include <trouvere/trouvere.h>
 
+#include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -14,8 +21,12 @@ namespace {
 
 class TrouverePeer final : public peers::Peer {
 public:
+    explicit TrouverePeer(trouvere::SearchEngine engine) : engine_(engine) {}
+
     [[nodiscard]] peers::Json settings() const override {
-        return {{"engine", "trouvere (Xapian 1.4 storage)"},
+        return {{"engine", engine_ == trouvere::SearchEngine::xapian
+                               ? "trouvere, answered by Xapian 1.4 (its store of record)"
+                               : "trouvere, answered by its own index (built from Xapian 1.4)"},
                 {"analysis", "ICU words, elision, NFKC case and accent folding, French Snowball"},
                 {"fields",
                  "title (3x weight, and title: family) and body; positions on the "
@@ -36,7 +47,14 @@ public:
             writer.add_or_replace({.id = record.id, .title = record.title, .body = record.body});
         }
         writer.commit();
-        return peers::Json::object();
+        const auto start = std::chrono::steady_clock::now();
+        writer.update_native_index();
+        const std::chrono::duration<double> native_seconds =
+            std::chrono::steady_clock::now() - start;
+        const auto native_bytes = std::filesystem::file_size(
+            std::filesystem::path(location) / "trouvere.native");
+        return {{"native_index_seconds", native_seconds.count()},
+                {"native_index_mb", static_cast<double>(native_bytes) / 1e6}};
     }
 
     [[nodiscard]] std::uint64_t disk_bytes(const std::string& location) override {
@@ -51,6 +69,7 @@ public:
         trouvere::SearchOptions options;
         options.limit = 10;
         options.snippets = snippets;
+        options.engine = engine_;
         auto found = searcher_->search(query, options);
         peers::Results results;
         results.estimated_matches = found.total_estimate;
@@ -66,16 +85,29 @@ public:
         trouvere::SearchOptions options;
         options.limit = searcher_->document_count();
         options.snippets = false;
+        options.engine = engine_;
         return searcher_->search(query, options).hits.size();
     }
 
 private:
+    trouvere::SearchEngine engine_;
     std::unique_ptr<trouvere::Searcher> searcher_;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    TrouverePeer peer;
+    if (argc >= 3 && std::strcmp(argv[1], "--engine") == 0) {
+        if (std::strcmp(argv[2], "xapian") != 0) {
+            std::cerr << "trouvere_peer: --engine takes xapian (the default is trouvere's own "
+                         "index)\n";
+            return 2;
+        }
+        TrouverePeer peer(trouvere::SearchEngine::xapian);
+        // The program's name stays first, as the harness reads its arguments after it.
+        argv[2] = argv[0];
+        return peers::run(argc - 2, argv + 2, "trouvere-xapian", peer);
+    }
+    TrouverePeer peer(trouvere::SearchEngine::native);
     return peers::run(argc, argv, "trouvere", peer);
 }
