@@ -8,8 +8,10 @@
 #include <thread>
 #include <vector>
 
+#include "core/term_scheme.h"
 #include "native/bm25.h"
 #include "native/collection_stats.h"
+#include "native/document_records.h"
 #include "native/document_table.h"
 #include "native/native_index.h"
 #include "native/positions.h"
@@ -101,6 +103,25 @@ void build_shard(const std::string& folder, const SourceState& state,
     }
 }
 
+// Each document's stored header and full record, copied from their value slots: one pass
+// through each slot's value stream in docid order, rather than a B-tree lookup per document.
+void read_records(const Xapian::Database& db, DocumentRecordsWriter& records) {
+    auto header = db.valuestream_begin(scheme::kHeaderSlot);
+    auto full_record = db.valuestream_begin(scheme::kFullRecordSlot);
+    const Xapian::ValueIterator end = db.valuestream_end(scheme::kHeaderSlot);
+    while (header != end || full_record != end) {
+        const Xapian::docid docid =
+            std::min(header != end ? header.get_docid() : Xapian::docid{UINT32_MAX},
+                     full_record != end ? full_record.get_docid() : Xapian::docid{UINT32_MAX});
+        const bool has_header = header != end && header.get_docid() == docid;
+        const bool has_full_record = full_record != end && full_record.get_docid() == docid;
+        records.add(docid, has_header ? *header : std::string(),
+                    has_full_record ? *full_record : std::string());
+        if (has_header) ++header;
+        if (has_full_record) ++full_record;
+    }
+}
+
 // Splits the terms into `count` ranges of about the same number of postings.
 std::vector<std::size_t> split_points(std::span<const std::uint32_t> frequencies, unsigned count) {
     std::uint64_t total = 0;
@@ -150,6 +171,7 @@ std::vector<SectionBytes> build_sections(Xapian::Database& db, const std::string
     const std::vector<std::size_t> points = split_points(frequencies, shard_count);
     std::vector<Shard> shards(shard_count);
     std::vector<std::exception_ptr> failures(shard_count);
+    DocumentRecordsWriter records(stats.last_docid);
     {
         std::vector<std::jthread> workers;
         for (unsigned k = 0; k < shard_count; ++k) {
@@ -163,6 +185,8 @@ std::vector<SectionBytes> build_sections(Xapian::Database& db, const std::string
                 }
             });
         }
+        // Meanwhile, this thread copies the stored records through its own database.
+        read_records(db, records);
     }
     for (const std::exception_ptr& failure : failures) {
         if (failure) std::rethrow_exception(failure);
@@ -190,6 +214,8 @@ std::vector<SectionBytes> build_sections(Xapian::Database& db, const std::string
     sections.push_back({SectionId::term_blocks, dictionary.block_bytes()});
     sections.push_back({SectionId::postings, std::move(postings)});
     sections.push_back({SectionId::positions, std::move(positions)});
+    sections.push_back({SectionId::record_table, std::move(records.table_bytes())});
+    sections.push_back({SectionId::records, std::move(records.record_bytes())});
     return sections;
 }
 

@@ -23,17 +23,19 @@
 namespace trouvere::native {
 
 inline constexpr std::string_view kFileName = "trouvere.native";
-inline constexpr std::uint32_t kFormatVersion = 1;
+inline constexpr std::uint32_t kFormatVersion = 2;
 
 enum class SectionId : std::uint32_t {
-    stats = 1,        ///< collection_stats.h
-    documents = 2,    ///< document_table.h
-    term_index = 3,   ///< term_dictionary.h: the first term of each block
-    term_blocks = 4,  ///< term_dictionary.h: front-coded terms and where their lists are
-    postings = 5,     ///< postings.h
-    positions = 6,    ///< positions.h
+    stats = 1,         ///< collection_stats.h
+    documents = 2,     ///< document_table.h
+    term_index = 3,    ///< term_dictionary.h: the first term of each block
+    term_blocks = 4,   ///< term_dictionary.h: front-coded terms and where their lists are
+    postings = 5,      ///< postings.h
+    positions = 6,     ///< positions.h
+    record_table = 7,  ///< document_records.h: where each document's stored records are
+    records = 8,       ///< document_records.h: the stored records
 };
-inline constexpr std::uint32_t kSectionCount = 6;
+inline constexpr std::uint32_t kSectionCount = 8;
 
 /// The Xapian database state an index was built from: the database's UUID (a new database, a
 /// first build's swap included, has a new one) and the revision of its last commit.

@@ -24,6 +24,9 @@ NativeIndex::Opened NativeIndex::open(const std::filesystem::path& path) {
     auto documents = DocumentTable::open(file.section(SectionId::documents), *stats);
     if (!documents) return refuse("its document table does not match its statistics");
     index->documents_ = *documents;
+    index->records_ =
+        DocumentRecords::open(file.section(SectionId::record_table), stats->last_docid);
+    if (!index->records_) return refuse("its record table does not match its document table");
     std::string why;
     index->dictionary_ = TermDictionary::open(file.section(SectionId::term_index),
                                               file.section(SectionId::term_blocks), why);
@@ -80,9 +83,40 @@ PostingCursor NativeIndex::cursor(const TermInfo& info, bool with_positions) con
     }
 }
 
+std::string_view NativeIndex::header(std::uint32_t docid) const {
+    return stored(docid, &DocumentRecords::header);
+}
+
+std::string_view NativeIndex::full_record(std::uint32_t docid) const {
+    return stored(docid, &DocumentRecords::full_record);
+}
+
+std::string_view NativeIndex::stored(std::uint32_t docid,
+                                     RecordRange (DocumentRecords::*range)(std::uint32_t)
+                                         const) const {
+    if (!documents_.exists(docid)) {
+        throw DatabaseError("native index " + file_->path().string() + " has no document " +
+                            std::to_string(docid));
+    }
+    if (!file_->verify(SectionId::record_table, DocumentRecords::entry_offset(docid),
+                       kRecordEntryBytes)) {
+        fail("a checksum of its record table does not match");
+    }
+    const RecordRange where = ((*records_).*range)(docid);
+    Bytes bytes;
+    if (!checked_range(file_->section(SectionId::records), where.offset, where.length, bytes)) {
+        fail("a document's stored record lies outside its section");
+    }
+    if (!file_->verify(SectionId::records, static_cast<std::size_t>(where.offset), bytes.size())) {
+        fail("a checksum of its stored records does not match");
+    }
+    return as_text(bytes);
+}
+
 std::string NativeIndex::check() const {
-    for (SectionId id : {SectionId::stats, SectionId::documents, SectionId::term_index,
-                         SectionId::term_blocks, SectionId::postings, SectionId::positions}) {
+    for (SectionId id :
+         {SectionId::stats, SectionId::documents, SectionId::term_index, SectionId::term_blocks,
+          SectionId::postings, SectionId::positions, SectionId::record_table, SectionId::records}) {
         if (!file_->verify(id, 0, file_->section(id).size())) {
             return "native index " + file_->path().string() + ": a checksum does not match";
         }
@@ -113,6 +147,11 @@ std::string NativeIndex::check() const {
             }
         }
         if (terms != stats_.term_count) fail("it has another number of terms than said");
+        for (std::uint32_t docid = 1; docid <= stats_.last_docid; ++docid) {
+            if (!documents_.exists(docid)) continue;
+            (void)header(docid);
+            (void)full_record(docid);
+        }
     } catch (const Damaged& error) {
         return error.what();
     }

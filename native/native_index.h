@@ -10,6 +10,7 @@
 
 #include "native/collection_stats.h"
 #include "native/damaged.h"
+#include "native/document_records.h"
 #include "native/document_table.h"
 #include "native/index_file.h"
 #include "native/postings.h"
@@ -42,6 +43,13 @@ public:
     /// term has any). Throws Damaged when the lists' checksums or bounds do not hold.
     [[nodiscard]] PostingCursor cursor(const TermInfo& info, bool with_positions) const;
 
+    /// Document `docid`'s stored header (value slot scheme::kHeaderSlot: every field but the body)
+    /// and full record (scheme::kFullRecordSlot, for snippets), byte for byte as Xapian holds
+    /// them, empty when it holds none; viewing the mapping, valid as long as the index. Throws
+    /// Damaged when their bytes do not hold, DatabaseError when no document has that docid.
+    [[nodiscard]] std::string_view header(std::uint32_t docid) const;
+    [[nodiscard]] std::string_view full_record(std::uint32_t docid) const;
+
     /// Checks every checksum and reads every list through: damage shows now rather than when a
     /// query reaches it. Empty when the index is sound, else the first problem found.
     [[nodiscard]] std::string check() const;
@@ -49,11 +57,15 @@ public:
 private:
     NativeIndex() = default;
     [[noreturn]] void fail(const std::string& what) const;
+    [[nodiscard]] std::string_view stored(std::uint32_t docid,
+                                          RecordRange (DocumentRecords::*range)(std::uint32_t)
+                                              const) const;
 
     std::unique_ptr<IndexFile> file_;
     CollectionStats stats_;
     DocumentTable documents_;
     std::optional<TermDictionary> dictionary_;
+    std::optional<DocumentRecords> records_;
 };
 
 }  // namespace trouvere::native

@@ -22,8 +22,8 @@ std::string damaged_in(const native::NativeIndex& index, const native::Damaged& 
 
 }  // namespace
 
-NativeEngine::NativeEngine(std::shared_ptr<const native::NativeIndex> index, MatchEngine& records)
-    : index_(std::move(index)), records_(records) {}
+NativeEngine::NativeEngine(std::shared_ptr<const native::NativeIndex> index)
+    : index_(std::move(index)) {}
 
 MatchEngine::Matches NativeEngine::match(const TermQuery& query, std::size_t offset,
                                          std::size_t limit, std::size_t count_at_least) {
@@ -35,11 +35,11 @@ MatchEngine::Matches NativeEngine::match(const TermQuery& query, std::size_t off
 }
 
 std::string NativeEngine::header(DocumentNumber document) {
-    return records_.header(document);
+    return std::string(index_->header(document));
 }
 
 std::string NativeEngine::full_record(DocumentNumber document) {
-    return records_.full_record(document);
+    return std::string(index_->full_record(document));
 }
 
 std::vector<std::uint32_t> NativeEngine::positions(DocumentNumber document,
@@ -90,7 +90,7 @@ NativeOpening open_native_engine(const std::string& path, MatchEngine& records,
                 false};
     }
     NativeOpening opening;
-    opening.engine = std::make_unique<NativeEngine>(std::move(opened.index), records);
+    opening.engine = std::make_unique<NativeEngine>(std::move(opened.index));
     return opening;
 }
 

@@ -10,12 +10,12 @@ namespace trouvere::searcher {
 
 /// The engine over trouvere's own index (native/): ranks with the exact arithmetic of Xapian's
 /// BM25Weight over the statistics Xapian keeps, so that its answers are Xapian's, and reads the
-/// stored header and full record of a hit from `records`, the Xapian engine of the same database
-/// state. Matches are counted exactly: estimate and upper bound are the number of matching
+/// stored header and full record of a hit from the index too, as Xapian's value slots hold them.
+/// Matches are counted exactly: estimate and upper bound are the number of matching
 /// documents. Reading a damaged part of the index throws native::Damaged (a DatabaseError).
 class NativeEngine final : public MatchEngine {
 public:
-    NativeEngine(std::shared_ptr<const native::NativeIndex> index, MatchEngine& records);
+    explicit NativeEngine(std::shared_ptr<const native::NativeIndex> index);
 
     Matches match(const TermQuery& query, std::size_t offset, std::size_t limit,
                   std::size_t count_at_least) override;
@@ -31,7 +31,6 @@ public:
 
 private:
     std::shared_ptr<const native::NativeIndex> index_;
-    MatchEngine& records_;
 };
 
 /// The native engine for the database at `path`, when its native index exists and was built

@@ -124,8 +124,8 @@ TEST_CASE("damage found while a search reads the native index gives Xapian's ans
           "[cli][native]") {
     TempDir dir;
     const std::string db = index_corpus(dir);
-    // The last byte belongs to the positions, which only snippets and phrases read: opening
-    // succeeds and the damage shows when the search reads them.
+    // The last byte belongs to the stored records, which hits read (the bundled corpus's fit in
+    // one checksummed chunk): opening succeeds and the damage shows when the search reads them.
     flip_byte(native_file(db), static_cast<std::streamoff>(fs::file_size(native_file(db))) - 1);
     auto expected = search_json(db, {"--engine", "xapian", "Kidal"});
     auto answer = search_json(db, {"Kidal"});

@@ -18,6 +18,7 @@
 #include "tests/native_corpus.h"
 #include "tests/test_support.h"
 #include "trouvere/analyzer.h"
+#include "trouvere/error.h"
 #include "trouvere/index_writer.h"
 #include "trouvere/query.h"
 
@@ -304,5 +305,25 @@ TEST_CASE("translated queries hold only terms on the optional side of AND_MAYBE"
         for (auto mode : {FreeWords::all, FreeWords::any}) {
             check(translate(parsed.root, analyzer, mode).query);
         }
+    }
+}
+
+TEST_CASE("native engine reads each document's header and full record as Xapian does",
+          "[native][search]") {
+    TwoEngines engines(100);
+    Xapian::Database database(engines.db);
+    REQUIRE(database.get_doccount() < database.get_lastdocid());
+    for (Xapian::docid docid = 1; docid <= database.get_lastdocid(); ++docid) {
+        std::string header;
+        try {
+            header = engines.xapian->header(docid);
+        } catch (const trouvere::DatabaseError&) {
+            // A hole left by a removal: neither engine has a record for it.
+            CHECK_THROWS_AS(engines.native->header(docid), trouvere::DatabaseError);
+            CHECK_THROWS_AS(engines.native->full_record(docid), trouvere::DatabaseError);
+            continue;
+        }
+        REQUIRE(engines.native->header(docid) == header);
+        REQUIRE(engines.native->full_record(docid) == engines.xapian->full_record(docid));
     }
 }

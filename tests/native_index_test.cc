@@ -7,22 +7,29 @@
 #include <string>
 #include <vector>
 
+#include "core/term_scheme.h"
 #include "native/bit_packing.h"
 #include "native/bm25.h"
 #include "native/byte_io.h"
 #include "native/checksum.h"
+#include "native/damaged.h"
+#include "native/document_records.h"
 #include "native/index_builder.h"
+#include "native/index_file.h"
 #include "native/native_index.h"
 #include "tests/native_corpus.h"
 #include "tests/test_support.h"
+#include "trouvere/error.h"
 #include "trouvere/index_writer.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using trouvere::native::Buffer;
 using trouvere::native::Bytes;
 using trouvere::native::NativeIndex;
 using trouvere::native::Refusal;
+using trouvere::native::SectionId;
 using trouvere::testing::TempDir;
 
 // A database of generated documents with holes in its docids (documents removed and replaced
@@ -59,6 +66,21 @@ std::string bytes_of(const fs::path& file) {
 void write_bytes(const fs::path& file, const std::string& bytes) {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// Where section `id` lies in the file `bytes`, as its section table says.
+std::pair<std::size_t, std::size_t> section_at(const std::string& bytes, SectionId id) {
+    const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
+    const auto count = trouvere::native::load<std::uint32_t>(data + 12);
+    for (std::uint32_t k = 0; k < count; ++k) {
+        const std::uint8_t* entry = data + 128 + 24 * std::size_t{k};
+        if (trouvere::native::load<std::uint32_t>(entry) == static_cast<std::uint32_t>(id)) {
+            return {trouvere::native::load<std::uint64_t>(entry + 8),
+                    trouvere::native::load<std::uint64_t>(entry + 16)};
+        }
+    }
+    FAIL("no such section");
+    return {};
 }
 
 }  // namespace
@@ -121,8 +143,10 @@ TEST_CASE("varint reader refuses cut and overlong varints", "[native]") {
     CHECK_FALSE(too_wide.varint32(narrow));
 }
 
-TEST_CASE("native index holds exactly what Xapian holds: terms, postings, wdfs, positions, lengths",
-          "[native]") {
+TEST_CASE(
+    "native index holds exactly what Xapian holds: terms, postings, wdfs, positions, lengths, "
+    "stored records",
+    "[native]") {
     GeneratedDatabase database(400);
     auto opened = NativeIndex::open(database.file());
     REQUIRE(opened.index);
@@ -136,6 +160,7 @@ TEST_CASE("native index holds exactly what Xapian holds: terms, postings, wdfs, 
     CHECK(index.stats().has_positions);
     REQUIRE(db.get_doccount() < db.get_lastdocid());  // the removals left holes
 
+    std::uint64_t record_bytes = 0;
     for (Xapian::docid docid = 1; docid <= db.get_lastdocid(); ++docid) {
         bool exists = true;
         Xapian::termcount length = 0;
@@ -145,8 +170,24 @@ TEST_CASE("native index holds exactly what Xapian holds: terms, postings, wdfs, 
             exists = false;
         }
         REQUIRE(index.documents().exists(docid) == exists);
-        if (exists) REQUIRE(index.documents().length(docid) == length);
+        if (!exists) {
+            CHECK_THROWS_AS(index.header(docid), trouvere::DatabaseError);
+            CHECK_THROWS_AS(index.full_record(docid), trouvere::DatabaseError);
+            continue;
+        }
+        REQUIRE(index.documents().length(docid) == length);
+        const Xapian::Document document = db.get_document(docid);
+        const std::string header = document.get_value(trouvere::scheme::kHeaderSlot);
+        const std::string full_record = document.get_value(trouvere::scheme::kFullRecordSlot);
+        REQUIRE_FALSE(header.empty());
+        REQUIRE(index.header(docid) == header);
+        REQUIRE(index.full_record(docid) == full_record);
+        record_bytes += full_record.size();
     }
+    // Each full record holds its header: no header is stored a second time.
+    CHECK(index.file().section(SectionId::records).size() == record_bytes);
+    CHECK_THROWS_AS(index.header(0), trouvere::DatabaseError);
+    CHECK_THROWS_AS(index.header(db.get_lastdocid() + 1), trouvere::DatabaseError);
 
     std::size_t terms = 0;
     std::vector<std::uint32_t> positions;
@@ -232,11 +273,14 @@ TEST_CASE("a missing, foreign or other-version native file is refused with its r
 
     GeneratedDatabase database(30);
     std::string bytes = bytes_of(database.file());
-    bytes[8] = 2;  // format version 2
-    write_bytes(database.file(), bytes);
-    auto other_version = NativeIndex::open(database.file());
-    CHECK(other_version.refusal == Refusal::foreign);
-    CHECK(other_version.reason.find("version 2") != std::string::npos);
+    // Version 1, which had no document records, and the next one.
+    for (std::uint32_t version : {1U, trouvere::native::kFormatVersion + 1}) {
+        bytes[8] = static_cast<char>(version);
+        write_bytes(database.file(), bytes);
+        auto other_version = NativeIndex::open(database.file());
+        CHECK(other_version.refusal == Refusal::foreign);
+        CHECK(other_version.reason.find("version " + std::to_string(version)) != std::string::npos);
+    }
 }
 
 TEST_CASE("every damaged byte of a native index is refused or found, never read past",
@@ -270,4 +314,104 @@ TEST_CASE("every damaged byte of a native index is refused or found, never read 
         write_bytes(damaged, original.substr(0, size));
         CHECK_FALSE(NativeIndex::open(damaged).index);
     }
+}
+
+TEST_CASE("documents without stored values, or whose full record lacks the header, read back",
+          "[native]") {
+    TempDir dir;
+    const fs::path db = dir.path() / "db";
+    const std::string header = "en-tête";
+    {
+        Xapian::WritableDatabase writable(db.string(), Xapian::DB_CREATE);
+        auto add = [&](Xapian::docid docid, const std::string& stored_header,
+                       const std::string& full_record) {
+            Xapian::Document document;
+            document.add_posting("mot", 1);
+            if (!stored_header.empty()) {
+                document.add_value(trouvere::scheme::kHeaderSlot, stored_header);
+            }
+            if (!full_record.empty()) {
+                document.add_value(trouvere::scheme::kFullRecordSlot, full_record);
+            }
+            writable.replace_document(docid, document);
+        };
+        add(1, header, "\x08" + header + "corps");
+        add(2, "", "");                              // no values at all
+        add(3, header, "");                          // a header, no full record
+        add(4, "", "un enregistrement");             // a full record, no header
+        add(6, header, "rien de l'en-tête");         // docid 5 is a hole
+        add(7, "corps", "\x08" + header + "corps");  // the header inside, but not at its start
+        add(8, header, header.substr(0, 4));         // a record shorter than the header
+        writable.commit();
+    }
+    trouvere::native::build_native_index(db, 1);
+    auto opened = NativeIndex::open(db / std::string(trouvere::native::kFileName));
+    REQUIRE(opened.index);
+    const NativeIndex& index = *opened.index;
+    CHECK(index.header(1) == header);
+    CHECK(index.full_record(1) == "\x08" + header + "corps");
+    CHECK(index.header(2).empty());
+    CHECK(index.full_record(2).empty());
+    CHECK(index.header(3) == header);
+    CHECK(index.full_record(3).empty());
+    CHECK(index.header(4).empty());
+    CHECK(index.full_record(4) == "un enregistrement");
+    CHECK_THROWS_AS(index.header(5), trouvere::DatabaseError);
+    CHECK(index.header(6) == header);
+    CHECK(index.full_record(6) == "rien de l'en-tête");
+    CHECK(index.header(7) == "corps");
+    CHECK(index.header(8) == header);
+    CHECK(index.full_record(8) == header.substr(0, 4));
+    CHECK(index.check().empty());
+}
+
+TEST_CASE("a damaged document record is reported when read, and by check()", "[native][hostile]") {
+    GeneratedDatabase database(60);
+    const std::string original = bytes_of(database.file());
+    for (SectionId id : {SectionId::record_table, SectionId::records}) {
+        std::string bytes = original;
+        const auto [offset, length] = section_at(bytes, id);
+        REQUIRE(length > 0);
+        // The section's last byte: the last document's entry, or its record (with its header).
+        bytes[offset + length - 1] = static_cast<char>(bytes[offset + length - 1] ^ 0x01);
+        write_bytes(database.file(), bytes);
+        auto opened = NativeIndex::open(database.file());
+        // Only what a query reads is checked: opening succeeds, reading the record does not.
+        REQUIRE(opened.index);
+        const std::uint32_t last = opened.index->stats().last_docid;
+        CHECK_THROWS_AS(opened.index->full_record(last), trouvere::native::Damaged);
+        CHECK_THROWS_WITH(opened.index->header(last), Catch::Contains("trouvere.native"));
+        CHECK_THAT(opened.index->check(), Catch::Contains("checksum"));
+    }
+}
+
+TEST_CASE("a record range outside its section is reported as damage, never read",
+          "[native][hostile]") {
+    GeneratedDatabase database(30);
+    trouvere::native::SourceState source;
+    std::vector<trouvere::native::SectionBytes> sections;
+    {
+        auto opened = trouvere::native::IndexFile::open(database.file());
+        REQUIRE(opened.file);
+        source = opened.file->source();
+        for (std::uint32_t id = 1; id <= trouvere::native::kSectionCount; ++id) {
+            const Bytes bytes = opened.file->section(static_cast<SectionId>(id));
+            sections.push_back({static_cast<SectionId>(id), Buffer(bytes.begin(), bytes.end())});
+        }
+    }
+    // Sound checksums over a last entry whose full record starts where the records end.
+    Buffer& table = sections[static_cast<std::size_t>(SectionId::record_table) - 1].bytes;
+    const auto last =
+        static_cast<std::uint32_t>(table.size() / trouvere::native::kRecordEntryBytes);
+    trouvere::native::store<std::uint64_t>(
+        table, trouvere::native::DocumentRecords::entry_offset(last),
+        sections[static_cast<std::size_t>(SectionId::records) - 1].bytes.size());
+    trouvere::native::publish_index_file(database.db, source, sections);
+    auto opened = NativeIndex::open(database.file());
+    REQUIRE(opened.index);
+    std::uint32_t sound = last - 1;
+    while (!opened.index->documents().exists(sound)) --sound;
+    REQUIRE_FALSE(opened.index->full_record(sound).empty());
+    CHECK_THROWS_WITH(opened.index->full_record(last), Catch::Contains("outside"));
+    CHECK_THAT(opened.index->check(), Catch::Contains("outside"));
 }
