@@ -120,8 +120,28 @@ void PostingCursor::enter_block(std::size_t block) {
 void PostingCursor::skip_to(std::uint32_t target) {
     if (doc_ >= target) return;
     if (target > skip_entry(block_).last_docid) {
-        std::size_t block = std::max(block_ + 1, bound_block_);
-        while (block < block_count_ && skip_entry(block).last_docid < target) ++block;
+        // Every block before `low` ends before the target; block_bound() may have looked ahead.
+        std::size_t low = block_ + 1;
+        if (bound_block_ > low && skip_entry(bound_block_ - 1).last_docid < target) {
+            low = bound_block_;
+        }
+        // Galloping, then halving: short skips, the usual ones, read few entries, and a long
+        // one (a lookup of a single document) reads a logarithm of them.
+        std::size_t high = low;
+        for (std::size_t step = 1; high < block_count_ && skip_entry(high).last_docid < target;
+             step *= 2) {
+            low = high + 1;
+            high = std::min(block_count_, low + step);
+        }
+        while (low < high) {
+            const std::size_t middle = low + (high - low) / 2;
+            if (skip_entry(middle).last_docid < target) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        const std::size_t block = low;
         if (block == block_count_) {
             index_ = 0;
             doc_ = kEndOfList;
