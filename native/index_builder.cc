@@ -32,8 +32,10 @@ constexpr unsigned kMaxThreads = 8;
 // leave the others waiting for it.
 constexpr unsigned kShardsPerThread = 8;
 // Terms in at least this many documents have their position lists read from blocks already in
-// memory (warm_position_cursor); for rarer ones, moving the cursor costs more than it saves.
+// memory (warm_position_cursor), the cursor moved on every kWarmEvery postings to follow them;
+// for rarer terms, moving the cursor costs more than it saves.
 constexpr std::uint32_t kWarmedFrequency = 8;
+constexpr std::size_t kWarmEvery = 64;
 // A commit by another writer during a build moves the database on; the build then starts again
 // from the new state, this many times at most.
 constexpr int kBuildAttempts = 3;
@@ -61,9 +63,9 @@ SourceState state_of(const Xapian::Database& db) {
 
 // Xapian 1.4 opens each position list with a B-tree cursor of its own, which reads the blocks on
 // its path (two preads) unless the position table's shared cursor holds them. Counting the term's
-// positions in a document through a term list moves that shared cursor to the term's first list;
-// the lists after it then mostly lie in blocks it holds. It changes nothing that is read, only
-// where the blocks come from.
+// positions in a document through a term list moves that shared cursor to that list; the lists
+// after it then mostly lie in blocks it holds. It changes nothing that is read, only where the
+// blocks come from.
 void warm_position_cursor(const Xapian::Database& db, Xapian::docid docid,
                           const std::string& term) {
     auto in_document = db.termlist_begin(docid);
@@ -90,7 +92,7 @@ void build_shard(const Xapian::Database& db, bool has_positions, const Bm25& bm2
         for (auto posting = db.postlist_begin(term); posting != db.postlist_end(term); ++posting) {
             postings.push_back({*posting, posting.get_wdf()});
             if (!positional) continue;
-            if (postings.size() == 1 && shard.frequencies[k] >= kWarmedFrequency) {
+            if (shard.frequencies[k] >= kWarmedFrequency && postings.size() % kWarmEvery == 1) {
                 warm_position_cursor(db, *posting, term);
             }
             const std::size_t before = positions.size();
