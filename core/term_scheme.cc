@@ -43,6 +43,10 @@ std::string bounded_key(std::string_view prefix, std::string_view text) {
     return key;
 }
 
+bool has_positions(std::string_view term) {
+    return !term.starts_with(kIdPrefix) && !term.starts_with(kAccentedPrefix);
+}
+
 std::string id_term(std::string_view id) {
     return bounded_key(kIdPrefix, id);
 }

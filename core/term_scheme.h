@@ -28,6 +28,11 @@ inline constexpr std::string_view kTitlePrefix = "S";
 inline constexpr std::string_view kAccentedPrefix = "A";
 // Folded stems of title and body have no prefix and carry the positions phrases need.
 
+/// Whether `term`'s family is indexed with positions: folded stems and title words are, id terms
+/// and accented stems never. Reading a term's positions from Xapian costs a B-tree lookup per
+/// document even when there are none, so readers ask this first.
+[[nodiscard]] bool has_positions(std::string_view term);
+
 /// ISO date, so that string order is date order.
 inline constexpr Xapian::valueno kDateSlot = 0;
 /// Every stored field but the body (stored::encode_header), for hits shown without a snippet.

@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <string>
 #include <thread>
@@ -26,6 +27,15 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr unsigned kMaxThreads = 8;
+// The terms are cut into this many ranges per thread, taken in turn by whichever thread is free:
+// on a machine shared with other work a thread may get less of a core, and one range each would
+// leave the others waiting for it.
+constexpr unsigned kShardsPerThread = 8;
+// Terms in at least this many documents have their position lists read from blocks already in
+// memory (warm_position_cursor), the cursor moved on every kWarmEvery postings to follow them;
+// for rarer terms, moving the cursor costs more than it saves.
+constexpr std::uint32_t kWarmedFrequency = 8;
+constexpr std::size_t kWarmEvery = 64;
 // A commit by another writer during a build moves the database on; the build then starts again
 // from the new state, this many times at most.
 constexpr int kBuildAttempts = 3;
@@ -40,6 +50,8 @@ struct BuiltTerm {
 
 // The lists of a contiguous range of terms, read by one thread.
 struct Shard {
+    std::span<const std::string> range;
+    std::span<const std::uint32_t> frequencies;  // of the terms of `range`
     std::vector<BuiltTerm> terms;
     Buffer postings;
     Buffer positions;
@@ -49,25 +61,43 @@ SourceState state_of(const Xapian::Database& db) {
     return {db.get_uuid(), db.get_revision()};
 }
 
-void build_shard(const std::string& folder, const SourceState& state,
-                 std::span<const std::string> terms, const Bm25& bm25,
+// Xapian 1.4 opens each position list with a B-tree cursor of its own, which reads the blocks on
+// its path (two preads) unless the position table's shared cursor holds them. Counting the term's
+// positions in a document through a term list moves that shared cursor to that list; the lists
+// after it then mostly lie in blocks it holds. It changes nothing that is read, only where the
+// blocks come from.
+void warm_position_cursor(const Xapian::Database& db, Xapian::docid docid,
+                          const std::string& term) {
+    auto in_document = db.termlist_begin(docid);
+    in_document.skip_to(term);
+    if (in_document != db.termlist_end(docid) && *in_document == term) {
+        (void)in_document.positionlist_count();
+    }
+}
+
+// Reading positions costs a B-tree lookup per (term, document), most of a build: the terms the
+// term scheme indexes without positions are not asked for them.
+void build_shard(const Xapian::Database& db, bool has_positions, const Bm25& bm25,
                  std::span<const std::uint32_t> lengths, Shard& shard) {
-    Xapian::Database db(folder);
-    if (state_of(db) != state) throw StateMoved{};
     std::vector<Posting> postings;
     std::vector<std::uint32_t> counts;
     std::vector<std::uint32_t> positions;
     std::vector<float> bounds;
-    for (const std::string& term : terms) {
+    for (std::size_t k = 0; k < shard.range.size(); ++k) {
+        const std::string& term = shard.range[k];
         postings.clear();
         counts.clear();
         positions.clear();
+        const bool positional = has_positions && scheme::has_positions(term);
         for (auto posting = db.postlist_begin(term); posting != db.postlist_end(term); ++posting) {
-            const Xapian::docid docid = *posting;
-            postings.push_back({docid, posting.get_wdf()});
+            postings.push_back({*posting, posting.get_wdf()});
+            if (!positional) continue;
+            if (shard.frequencies[k] >= kWarmedFrequency && postings.size() % kWarmEvery == 1) {
+                warm_position_cursor(db, *posting, term);
+            }
             const std::size_t before = positions.size();
-            for (auto position = db.positionlist_begin(docid, term);
-                 position != db.positionlist_end(docid, term); ++position) {
+            for (auto position = posting.positionlist_begin();
+                 position != posting.positionlist_end(); ++position) {
                 positions.push_back(*position);
             }
             counts.push_back(static_cast<std::uint32_t>(positions.size() - before));
@@ -166,27 +196,47 @@ std::vector<SectionBytes> build_sections(Xapian::Database& db, const std::string
     stats.term_count = terms.size();
 
     const Bm25 bm25(stats);
-    const unsigned shard_count = std::clamp<unsigned>(
+    const unsigned thread_count = std::clamp<unsigned>(
         threads != 0 ? threads : std::thread::hardware_concurrency(), 1, kMaxThreads);
-    const std::vector<std::size_t> points = split_points(frequencies, shard_count);
-    std::vector<Shard> shards(shard_count);
-    std::vector<std::exception_ptr> failures(shard_count);
+    const std::vector<std::size_t> points =
+        split_points(frequencies, thread_count * kShardsPerThread);
+    std::vector<Shard> shards(points.size() - 1);
+    for (std::size_t k = 0; k < shards.size(); ++k) {
+        shards[k].range = std::span(terms).subspan(points[k], points[k + 1] - points[k]);
+        shards[k].frequencies =
+            std::span(frequencies).subspan(points[k], points[k + 1] - points[k]);
+    }
+    std::atomic<std::size_t> next_shard = 0;
+    auto build_shards = [&](const Xapian::Database& reader) {
+        for (std::size_t k = next_shard++; k < shards.size(); k = next_shard++) {
+            build_shard(reader, stats.has_positions, bm25, lengths, shards[k]);
+        }
+    };
+    // This thread first copies the stored records, then reads terms with the others, each
+    // thread through a database of its own.
+    std::vector<std::exception_ptr> failures(thread_count);
     DocumentRecordsWriter records(stats.last_docid);
     {
         std::vector<std::jthread> workers;
-        for (unsigned k = 0; k < shard_count; ++k) {
+        for (unsigned k = 1; k < thread_count; ++k) {
             workers.emplace_back([&, k] {
                 try {
-                    build_shard(folder, state,
-                                std::span(terms).subspan(points[k], points[k + 1] - points[k]),
-                                bm25, lengths, shards[k]);
+                    const Xapian::Database reader(folder);
+                    if (state_of(reader) != state) throw StateMoved{};
+                    build_shards(reader);
                 } catch (...) {
                     failures[k] = std::current_exception();
+                    next_shard = shards.size();
                 }
             });
         }
-        // Meanwhile, this thread copies the stored records through its own database.
-        read_records(db, records);
+        try {
+            read_records(db, records);
+            build_shards(db);
+        } catch (...) {
+            failures[0] = std::current_exception();
+            next_shard = shards.size();
+        }
     }
     for (const std::exception_ptr& failure : failures) {
         if (failure) std::rethrow_exception(failure);
