@@ -114,7 +114,10 @@ std::string NativeIndex::check() const {
         }
         if (terms != stats_.term_count) fail("it has another number of terms than said");
     } catch (const Damaged& error) {
-        return error.what();
+        // A cursor moving on or reading positions throws without knowing the file.
+        std::string what = error.what();
+        if (what.starts_with("native index " + file_->path().string())) return what;
+        return "native index " + file_->path().string() + " is damaged: " + what;
     }
     return {};
 }
