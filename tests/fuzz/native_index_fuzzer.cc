@@ -114,8 +114,9 @@ public:
             writer.commit();
         }
         trouvere::IndexWriter writer(path_, 1);
-        for (std::size_t n = 5; n < kDocuments; n += 37)
+        for (std::size_t n = 5; n < kDocuments; n += 37) {
             (void)writer.remove("d" + std::to_string(n));
+        }
         writer.commit();
         (void)writer.update_native_index();
         std::ifstream in(native_path(), std::ios::binary);
