@@ -13,15 +13,16 @@
 // and once the phase is run to its end, the database equals the uninterrupted run's: document
 // ids, stored data, terms with their frequencies, and every metadata record.
 //
-// A run ends by building the native index (trouvere.native) from its last commit. Half the kills
-// of updates and --prune runs, and one of each first build, aim at that build: the harness waits
-// for the run to report its last commit, then for a random moment of the build, or, for half of
-// them, for the build's temporary file (trouvere.native.tmp-<pid>) to be created, when it stops the
-// run at once and kills it. After every kill the native index must be the one from before the run
-// or a complete new one, never a torn one: it opens and passes NativeIndex::check(); built from the
-// database's current state, it answers as Xapian does; built from an older one, searches refuse it
-// as stale with --engine native and answer from Xapian otherwise. Once the phase is run to its end,
-// the native index is current and no temporary file is left.
+// A run ends by building the native index (trouvere.native) from its last commit. A quarter of
+// the kills of updates and --prune runs, and one of each first build, aim at that build: the
+// harness waits for the run to report its last commit, then, in a first build, for a random
+// moment of the build, and otherwise for the build's temporary file (trouvere.native.tmp-<pid>) to
+// be created, when it stops the run at once and kills it. After every kill the native index must be
+// the one from before the run or a complete new one, never a torn one: it opens and passes
+// NativeIndex::check(); built from the database's current state, it answers as Xapian does; built
+// from an older one, searches refuse it as stale with --engine native and answer from Xapian
+// otherwise. Once the phase is run to its end, the native index is current and no temporary file is
+// left.
 //
 // The state expected after a commit made after K files is computed from the corpus model (which
 // file owns which id), the state before the run and the uninterrupted run's state: the first K
@@ -439,12 +440,13 @@ private:
             }
             const std::optional<NativeState> native_before = native_state(db_);
             ChildProcess writer(settings_.search_index, arguments(db_, prune));
-            // Updates and --prune runs: half the kills at the native build, half of those at its
-            // file. A first build keeps two of its three kills for its own work, and swaps in a
-            // new folder, where the file cannot be watched for.
+            // Random moments often fall in the native build already, which ends every run, and
+            // almost never in the writing of its file: a quarter of the kills of updates and
+            // --prune runs aim at the file. A first build swaps in a new folder, where the file
+            // cannot be watched for: one of its kills aims at a moment of its native build.
             const bool first_build = kind == "first build";
-            if (first_build ? attempt == 2 : attempt % 4 == 1 || attempt % 4 == 2) {
-                const bool at_file = attempt % 4 == 1 && !first_build;
+            if (first_build ? attempt == 2 : attempt % 4 == 1) {
+                const bool at_file = !first_build;
                 if (!wait_for_native_build(writer, at_file)) {
                     fail(when + ": search-index did not reach its native build");
                     return false;
