@@ -558,7 +558,7 @@ private:
         return false;
     }
 
-    // Waits until `writer` builds the native index: until it has made its last commit, and, when
+    // Waits until `writer` builds the native index: until it has made its last commit, or, when
     // `file`, until the build's temporary file is created (inotify tells at once, where polling
     // the folder missed most of the millisecond or so the file exists). False when it took too
     // long; true as well when the run ended first, which is then counted as such.
@@ -569,7 +569,8 @@ private:
             ::close(watch);
             throw std::runtime_error("cannot watch " + db_.string());
         }
-        bool created = being_written(db_);
+        // Only a creation counts: a file left by a killed run is removed when the build starts.
+        bool created = false;
         bool reached = false;
         while (!reached) {
             if (writer.finished()) break;
@@ -580,7 +581,8 @@ private:
             } else {
                 std::this_thread::sleep_for(std::chrono::microseconds(200));
             }
-            reached = (!file || created) && last_commit_made(writer.err_so_far());
+            // The file comes after the last commit, whose line may not have been read yet.
+            reached = file ? created : last_commit_made(writer.err_so_far());
         }
         if (watch >= 0) ::close(watch);
         return reached || writer.finished();
