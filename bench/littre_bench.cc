@@ -1,5 +1,6 @@
 // trouvere on the Littré corpus made by scripts/fetch-corpus: analysis throughput, indexing cost
-// at three corpus sizes, and warm query latency per query class, without and with snippets.
+// at three corpus sizes, and warm query latency per query class, without and with snippets, with
+// the engine search chooses and with each engine (native, Xapian) forced.
 //
 //   build-bench/bench/littre_bench --benchmark_format=json
 //
@@ -12,6 +13,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -144,6 +146,8 @@ const std::string& query_db() {
         trouvere::IndexWriter writer(path);
         (void)trouvere::index_paths(writer, {(data_dir() / "littre.jsonl").string()});
         writer.commit();
+        // As search-index does: searches answer from the native index once it is built.
+        (void)writer.update_native_index();
         return path;
     }();
     return db;
@@ -157,9 +161,11 @@ double percentile(std::vector<double> samples, double fraction) {
     return samples[index];
 }
 
-// Every query of one class, top 10, warm: one pass to warm caches, then each iteration is one
-// query and its latency is one sample. Percentiles come from the samples, not from averages.
-void BM_QueryLittre(benchmark::State& state, const std::string& query_class, bool snippets) {
+// Every query of one class, top 10 with their titles, warm, through the Searcher with `engine`:
+// one pass to warm caches, then each iteration is one query and its latency is one sample.
+// Percentiles come from the samples, not from averages.
+void BM_QueryLittre(benchmark::State& state, const std::string& query_class, bool snippets,
+                    trouvere::SearchEngine engine) {
     static const auto queries = load_queries();
     auto found = queries.find(query_class);
     if (found == queries.end() || !fs::exists(data_dir() / "littre.jsonl")) {
@@ -170,7 +176,14 @@ void BM_QueryLittre(benchmark::State& state, const std::string& query_class, boo
     trouvere::Searcher searcher(query_db());
     trouvere::SearchOptions options;
     options.snippets = snippets;
-    for (const auto& query : list) benchmark::DoNotOptimize(searcher.search(query, options));
+    options.engine = engine;
+    try {
+        for (const auto& query : list) benchmark::DoNotOptimize(searcher.search(query, options));
+    } catch (const trouvere::DatabaseError& error) {
+        // Engine native without a current native index (a TROUVERE_BENCH_DB built without one).
+        state.SkipWithError(error.what());
+        return;
+    }
 
     std::vector<double> samples;
     std::size_t next = 0;
@@ -189,17 +202,32 @@ void BM_QueryLittre(benchmark::State& state, const std::string& query_class, boo
     state.counters["queries"] = static_cast<double>(list.size());
 }
 
+// BM_QueryLittre/<class>/<snippets>: the engine search chooses (the native index when current).
+// BM_QueryEngines/<class>/<engine>/<snippets>: each engine forced, for a side-by-side comparison.
 void register_query_benchmarks() {
+    using trouvere::SearchEngine;
+    struct Family {
+        const char* name;
+        const char* engine_name;  // empty for the engine search chooses
+        SearchEngine engine;
+    };
+    const std::array<Family, 3> families = {{{"BM_QueryLittre", "", SearchEngine::automatic},
+                                             {"BM_QueryEngines", "/native", SearchEngine::native},
+                                             {"BM_QueryEngines", "/xapian", SearchEngine::xapian}}};
+    // Class by class, the engines one after the other: a busy moment of the shared machine then
+    // weighs on both engines of a class rather than on one engine.
     for (const char* query_class :
          {"frequent", "rare", "words", "phrase", "accents", "exclusion"}) {
         for (bool snippets : {false, true}) {
-            std::string name = std::string("BM_QueryLittre/") + query_class +
-                               (snippets ? "/snippets" : "/no_snippets");
-            benchmark::RegisterBenchmark(name.c_str(), BM_QueryLittre, std::string(query_class),
-                                         snippets)
-                ->UseManualTime()
-                ->Iterations(2000)
-                ->Unit(benchmark::kMicrosecond);
+            for (const Family& family : families) {
+                std::string name = std::string(family.name) + "/" + query_class +
+                                   family.engine_name + (snippets ? "/snippets" : "/no_snippets");
+                benchmark::RegisterBenchmark(name.c_str(), BM_QueryLittre, std::string(query_class),
+                                             snippets, family.engine)
+                    ->UseManualTime()
+                    ->Iterations(2000)
+                    ->Unit(benchmark::kMicrosecond);
+            }
         }
     }
 }

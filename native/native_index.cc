@@ -153,7 +153,10 @@ std::string NativeIndex::check() const {
             (void)full_record(docid);
         }
     } catch (const Damaged& error) {
-        return error.what();
+        // A cursor moving on or reading positions throws without knowing the file.
+        std::string what = error.what();
+        if (what.starts_with("native index " + file_->path().string())) return what;
+        return "native index " + file_->path().string() + " is damaged: " + what;
     }
     return {};
 }

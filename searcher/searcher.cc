@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -124,6 +125,22 @@ struct Searcher::Impl {
         results.engine = use_native ? "native" : "xapian";
     }
 
+    // A hit's stored record, through `read` of the engine answering. The native index is built
+    // from the database state it names, so a hit the database cannot give means the index is not
+    // that state's (a writer's bug behind sound checksums): damage, which Xapian answers instead.
+    [[nodiscard]] std::string read_record(
+        MatchEngine::DocumentNumber hit,
+        std::string (MatchEngine::*read)(MatchEngine::DocumentNumber)) const {
+        try {
+            return (engine->*read)(hit);
+        } catch (const DatabaseError& error) {
+            if (engine != native.get()) throw;
+            throw native::Damaged("native index " + native->index().file().path().string() +
+                                  " names document " + std::to_string(hit) +
+                                  ", which its database does not give: " + error.what());
+        }
+    }
+
     // The snippet of a hit: of its body, or of its title when it has no body. `record` gives
     // where the body's words and sentences are.
     Snippet snippet_of(const Document& document, const stored::FullRecord& record,
@@ -207,11 +224,12 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
         hit.score = match.score;
         Document document;
         if (options.snippets) {
-            const std::string value = engine->full_record(match.document);
+            const std::string value = read_record(match.document, &MatchEngine::full_record);
             auto record = stored::split_full_record(value);
             auto body = record ? stored::decompress_body(record->stored_body) : std::nullopt;
-            document = stored::decode_header(record ? std::string(record->header)
-                                                    : engine->header(match.document));
+            document =
+                stored::decode_header(record ? std::string(record->header)
+                                             : read_record(match.document, &MatchEngine::header));
             if (body) {
                 document.body = std::move(*body);
             } else {
@@ -223,7 +241,7 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
             hit.snippet = snippet_of(document, record.value_or(stored::FullRecord()),
                                      match.document, translation.match, options.snippet_chars);
         } else {
-            document = stored::decode_header(engine->header(match.document));
+            document = stored::decode_header(read_record(match.document, &MatchEngine::header));
         }
         hit.id = std::move(document.id);
         hit.title = std::move(document.title);

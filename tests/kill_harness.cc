@@ -13,6 +13,17 @@
 // and once the phase is run to its end, the database equals the uninterrupted run's: document
 // ids, stored data, terms with their frequencies, and every metadata record.
 //
+// A run ends by building the native index (trouvere.native) from its last commit. A quarter of
+// the kills of updates and --prune runs, and one of each first build, aim at that build: the
+// harness waits for the run to report its last commit, then, in a first build, for a random
+// moment of the build, and otherwise for the build's temporary file (trouvere.native.tmp-<pid>) to
+// be created, when it stops the run at once and kills it. After every kill the native index must be
+// the one from before the run or a complete new one, never a torn one: it opens and passes
+// NativeIndex::check(); built from the database's current state, it answers as Xapian does; built
+// from an older one, searches refuse it as stale with --engine native and answer from Xapian
+// otherwise. Once the phase is run to its end, the native index is current and no temporary file is
+// left.
+//
 // The state expected after a commit made after K files is computed from the corpus model (which
 // file owns which id), the state before the run and the uninterrupted run's state: the first K
 // files in the indexer's order have their new documents and records, the others their old ones,
@@ -22,10 +33,14 @@
 //                [--documents 3000] [--commit-every 150] [--max-seconds 900] [--work DIR]
 // Exit status 0 when every check passed and the wanted number of kills was reached.
 
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 #include <xapian.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -39,9 +54,12 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "native/index_file.h"
+#include "native/native_index.h"
 #include "tests/test_support.h"
 #include "trouvere/error.h"
 #include "trouvere/searcher.h"
@@ -53,6 +71,7 @@ using trouvere::testing::run_process;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using Engine = trouvere::SearchEngine;
 using State = std::map<std::string, std::string>;  // item ("doc:<id>", "meta:<key>") -> content
 
 struct Settings {
@@ -74,6 +93,9 @@ struct CorpusFile {
 using Corpus = std::map<std::string, CorpusFile>;  // relative path -> content
 
 constexpr int kRecordsPerJsonLines = 10;
+
+// How the native index's temporary files are named (docs/NATIVE_FORMAT.md): this, then a pid.
+constexpr std::string_view kTemporaryPrefix = "trouvere.native.tmp-";
 
 class Harness {
 public:
@@ -98,8 +120,11 @@ public:
                   << kills_ << " kills (" << kills_in_commit_ << " during a commit, "
                   << kills_before_first_commit_ << " before a first build's commit, "
                   << kills_in_prune_runs_ << " in --prune runs, " << kills_while_pruning_
-                  << " while pruning), " << completed_attempts_ << " runs ended before their kill, "
-                  << checks_ << " states checked, " << failures_ << " failures, "
+                  << " while pruning, " << kills_in_native_build_
+                  << " while building the native index, " << kills_while_native_written_
+                  << " while writing its file), " << completed_attempts_
+                  << " runs ended before their kill, " << checks_ << " states and "
+                  << native_checks_ << " native indexes checked, " << failures_ << " failures, "
                   << static_cast<int>(seconds_since(started)) << " s\n";
         std::cout << (failures_ == 0 ? 1 : 0) << " passed, " << (failures_ == 0 ? 0 : 1)
                   << " failed\n";
@@ -372,8 +397,15 @@ private:
         fs::remove_all(reference_);
         if (fs::exists(db_)) fs::copy(db_, reference_, fs::copy_options::recursive);
         auto started = Clock::now();
-        auto reference_run = run_process(settings_.search_index, arguments(reference_, prune));
+        ChildProcess reference_writer(settings_.search_index, arguments(reference_, prune));
+        // The native build starts once the run reports its last commit.
+        while (!reference_writer.finished() && !last_commit_made(reference_writer.err_so_far())) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        auto native_started = Clock::now();
+        auto reference_run = reference_writer.wait();
         double reference_seconds = seconds_since(started);
+        native_seconds_ = seconds_since(native_started);
         if (reference_run.exit_code != 0) {
             fail("phase " + std::to_string(phase) +
                  ": the uninterrupted run failed: " + reference_run.err);
@@ -406,8 +438,28 @@ private:
                 delay =
                     reference_seconds * std::uniform_real_distribution<double>(0.7, 1.1)(random_);
             }
+            const std::optional<NativeState> native_before = native_state(db_);
             ChildProcess writer(settings_.search_index, arguments(db_, prune));
+            // Random moments often fall in the native build already, which ends every run, and
+            // almost never in the writing of its file: a quarter of the kills of updates and
+            // --prune runs aim at the file. A first build swaps in a new folder, where the file
+            // cannot be watched for: one of its kills aims at a moment of its native build.
+            const bool first_build = kind == "first build";
+            if (first_build ? attempt == 2 : attempt % 4 == 1) {
+                const bool at_file = !first_build;
+                if (!wait_for_native_build(writer, at_file)) {
+                    fail(when + ": search-index did not reach its native build");
+                    return false;
+                }
+                // Writing the file takes a millisecond or so: the writer is stopped as soon as
+                // its file is seen, so that the kill lands before the rename.
+                if (at_file) writer.signal(SIGSTOP);
+                delay = at_file
+                            ? 0
+                            : std::uniform_real_distribution<double>(0, native_seconds_)(random_);
+            }
             std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+            const bool native_written = being_written(db_);
             writer.signal(SIGKILL);
             auto result = writer.wait();
             if (result.exit_code == 0) {
@@ -421,7 +473,10 @@ private:
             }
             ++kills_;
             if (prune) ++kills_in_prune_runs_;
+            if (last_commit_made(result.err)) ++kills_in_native_build_;
+            if (native_written) ++kills_while_native_written_;
             if (!check_after_kill(db_, result.err, before, end, prune, when)) return false;
+            if (!check_native(db_, native_before, when)) return false;
             // Verified above: the next run resumes from this state.
             before = read_state(db_, problem).value_or(State{});
         }
@@ -449,7 +504,166 @@ private:
             fail(where + ": scratch folder left behind: " + scratch->path().string());
             return false;
         }
+        if (being_written(db_)) {
+            fail(where + ": a temporary native index file is left behind");
+            return false;
+        }
+        const auto native = native_state(db_);
+        if (!native || native->source != database_state(db_)) {
+            fail(where + ": after the kills, the native index is not up to date");
+            return false;
+        }
+        return check_native(db_, native, where + " end");
+    }
+
+    // ---- the native index ----
+
+    struct NativeState {
+        trouvere::native::SourceState source;
+    };
+
+    static fs::path native_path(const fs::path& db) { return db / trouvere::native::kFileName; }
+
+    // The native index's source state when its file opens; nullopt when there is none.
+    static std::optional<NativeState> native_state(const fs::path& db) {
+        auto opened = trouvere::native::NativeIndex::open(native_path(db));
+        if (!opened.index) return std::nullopt;
+        return NativeState{opened.index->source()};
+    }
+
+    static trouvere::native::SourceState database_state(const fs::path& db) {
+        Xapian::Database database(db.string());
+        return {database.get_uuid(), database.get_revision()};
+    }
+
+    // Whether a native index is being written: its temporary file is there.
+    static bool being_written(const fs::path& db) {
+        std::error_code ignored;
+        return std::any_of(
+            fs::directory_iterator(db, ignored), fs::directory_iterator(),
+            [](const fs::directory_entry& entry) {
+                return entry.path().filename().string().starts_with(kTemporaryPrefix);
+            });
+    }
+
+    // Whether search-index -v has reported the commit that ends its run.
+    static bool last_commit_made(const std::string& err) {
+        std::istringstream lines(err);
+        std::string text;
+        while (std::getline(lines, text)) {
+            if (text.starts_with("search-index: committed ") && text.ends_with(" (end of run)")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Waits until `writer` builds the native index: until it has made its last commit, or, when
+    // `file`, until the build's temporary file is created (inotify tells at once, where polling
+    // the folder missed most of the millisecond or so the file exists). False when it took too
+    // long; true as well when the run ended first, which is then counted as such.
+    [[nodiscard]] bool wait_for_native_build(const ChildProcess& writer, bool file) const {
+        const auto deadline = Clock::now() + std::chrono::seconds(60);
+        const int watch = file ? ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC) : -1;
+        if (watch >= 0 && ::inotify_add_watch(watch, db_.c_str(), IN_CREATE) < 0) {
+            ::close(watch);
+            throw std::runtime_error("cannot watch " + db_.string());
+        }
+        // Only a creation counts: a file left by a killed run is removed when the build starts.
+        bool created = false;
+        bool reached = false;
+        while (!reached) {
+            if (writer.finished()) break;
+            if (Clock::now() > deadline) break;
+            if (file) {
+                pollfd ready{watch, POLLIN, 0};
+                if (::poll(&ready, 1, 1) > 0) created = created || temporary_file_created(watch);
+            } else {
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            }
+            // The file comes after the last commit, whose line may not have been read yet.
+            reached = file ? created : last_commit_made(writer.err_so_far());
+        }
+        if (watch >= 0) ::close(watch);
+        return reached || writer.finished();
+    }
+
+    // Reads the pending events of an inotify descriptor: whether one created a native index's
+    // temporary file.
+    static bool temporary_file_created(int watch) {
+        alignas(inotify_event) std::array<char, 4096> events{};
+        bool created = false;
+        for (ssize_t size = 0; (size = ::read(watch, events.data(), events.size())) > 0;) {
+            for (ssize_t at = 0; at < size;) {
+                const auto* event = reinterpret_cast<const inotify_event*>(events.data() + at);
+                if (event->len > 0 && std::string_view(event->name).starts_with(kTemporaryPrefix)) {
+                    created = true;
+                }
+                at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+            }
+        }
+        return created;
+    }
+
+    // The native index left by a kill: none only when there was none before the run; else the
+    // one from before the run or a complete one of the database's current state, never a torn
+    // one; and searches answer right either way.
+    bool check_native(const fs::path& db, const std::optional<NativeState>& before,
+                      const std::string& when) {
+        ++native_checks_;
+        auto opened = trouvere::native::NativeIndex::open(native_path(db));
+        if (!opened.index) {
+            if (opened.refusal == trouvere::native::Refusal::missing && !before) return true;
+            fail(when + ": the native index does not open: " + opened.reason);
+            return false;
+        }
+        if (std::string problem = opened.index->check(); !problem.empty()) {
+            fail(when + ": the native index is damaged: " + problem);
+            return false;
+        }
+        const auto source = opened.index->source();
+        const bool current = source == database_state(db);
+        if (!current && (!before || source != before->source)) {
+            fail(when + ": the native index is neither the one from before the run nor current");
+            return false;
+        }
+        try {
+            trouvere::Searcher searcher(db.string());
+            for (const char* query : {"armée OR blé", "\"le village\"", "récolte -hiver"}) {
+                const auto xapian = hit_ids(searcher.search(
+                    query, {.limit = 10000, .snippets = false, .engine = Engine::xapian}));
+                const auto automatic = searcher.search(query, {.limit = 10000, .snippets = false});
+                if (automatic.engine != (current ? "native" : "xapian") ||
+                    hit_ids(automatic) != xapian) {
+                    fail(when + ": '" + query + "' answered by " + automatic.engine +
+                         " differs from Xapian's answer");
+                    return false;
+                }
+                if (current) continue;
+                try {
+                    (void)searcher.search(query, {.snippets = false, .engine = Engine::native});
+                    fail(when + ": a stale native index answered");
+                    return false;
+                } catch (const trouvere::DatabaseError& error) {
+                    if (std::string(error.what()).find("another state") == std::string::npos) {
+                        fail(when +
+                             ": a stale native index refused for another reason: " + error.what());
+                        return false;
+                    }
+                }
+            }
+        } catch (const trouvere::Error& error) {
+            fail(when + ": searching with the native index there fails: " + error.what());
+            return false;
+        }
         return true;
+    }
+
+    // Sorted: the engines may rank equal scores either way.
+    static std::set<std::string> hit_ids(const trouvere::SearchResults& results) {
+        std::set<std::string> ids;
+        for (const trouvere::Hit& hit : results.hits) ids.insert(hit.id);
+        return ids;
     }
 
     bool check_after_kill(const fs::path& db, const std::string& err, const State& before,
@@ -519,8 +733,12 @@ private:
     int kills_before_first_commit_ = 0;
     int kills_in_prune_runs_ = 0;
     int kills_while_pruning_ = 0;
+    int kills_in_native_build_ = 0;
+    int kills_while_native_written_ = 0;
     int completed_attempts_ = 0;
     int checks_ = 0;
+    int native_checks_ = 0;
+    double native_seconds_ = 0;
     int failures_ = 0;
 };
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -70,6 +71,20 @@ void commit_one_more(const std::string& db, const std::string& id) {
     trouvere::IndexWriter writer(db, 1);
     writer.add_or_replace({.id = id, .title = "Kidal encore", .body = "Kidal, la ville."});
     writer.commit();
+}
+
+// 1,500 JSON Lines records (enough for search-index to take a while), whose bodies change with
+// `generation`.
+void write_generations_corpus(const fs::path& corpus, int generation) {
+    std::ofstream out(corpus, std::ios::trunc);
+    for (int n = 0; n < 1500; ++n) {
+        const nlohmann::json record = {
+            {"id", "doc-" + std::to_string(n)},
+            {"title", "Titre " + std::to_string(n % 97)},
+            {"body", trouvere::testing::french_prose(static_cast<unsigned>(n + 7 * generation),
+                                                     60 + n % 40)}};
+        out << record.dump() << '\n';
+    }
 }
 
 bool being_written(const std::string& db) {
@@ -201,18 +216,7 @@ TEST_CASE("search-index killed while it writes the native index leaves the old o
     TempDir dir;
     const std::string db = (dir.path() / "db").string();
     const fs::path corpus = dir.path() / "corpus.jsonl";
-    auto write_corpus = [&](int generation) {
-        std::ofstream out(corpus, std::ios::trunc);
-        for (int n = 0; n < 1500; ++n) {
-            nlohmann::json record = {
-                {"id", "doc-" + std::to_string(n)},
-                {"title", "Titre " + std::to_string(n % 97)},
-                {"body", trouvere::testing::french_prose(static_cast<unsigned>(n + 7 * generation),
-                                                         60 + n % 40)}};
-            out << record.dump() << '\n';
-        }
-    };
-    write_corpus(0);
+    write_generations_corpus(corpus, 0);
     auto start = std::chrono::steady_clock::now();
     REQUIRE(run_process(kSearchIndex, {"--db", db, "--quiet", corpus.string()}).exit_code == 0);
     const auto full_run = std::chrono::steady_clock::now() - start;
@@ -220,7 +224,7 @@ TEST_CASE("search-index killed while it writes the native index leaves the old o
     std::mt19937 random(29);
     int while_writing = 0;
     for (int kill = 1; kill <= 12; ++kill) {
-        write_corpus(kill);
+        write_generations_corpus(corpus, kill);
         auto delay = std::chrono::duration_cast<std::chrono::microseconds>(full_run) *
                      std::uniform_real_distribution<double>(0.3, 1.2)(random);
         trouvere::testing::ChildProcess child(kSearchIndex,
@@ -256,4 +260,70 @@ TEST_CASE("search-index killed while it writes the native index leaves the old o
     for (const auto& entry : fs::directory_iterator(db)) {
         CHECK_FALSE(entry.path().filename().string().starts_with("trouvere.native.tmp"));
     }
+}
+
+TEST_CASE(
+    "a Searcher answers as before from its native index while search-index publishes a new "
+    "one, and from the new one after reopen()",
+    "[cli][native][search]") {
+    TempDir dir;
+    const std::string db = (dir.path() / "db").string();
+    const fs::path corpus = dir.path() / "corpus.jsonl";
+    const std::vector<std::string> queries = {"armée", "\"le village\"", "récolte -hiver",
+                                              "blé OR fromage", "title:titre"};
+    auto answers = [&](trouvere::Searcher& searcher, trouvere::SearchEngine engine) {
+        std::vector<std::string> all;
+        all.reserve(queries.size());
+        for (const std::string& query : queries) {
+            all.push_back(trouvere::to_json(
+                searcher.search(query, {.limit = 20, .snippet_chars = 120, .engine = engine})));
+        }
+        return all;
+    };
+    auto hit_ids = [&](trouvere::Searcher& searcher, trouvere::SearchEngine engine) {
+        std::vector<std::set<std::string>> all;
+        for (const std::string& query : queries) {
+            auto& ids = all.emplace_back();
+            for (const auto& hit :
+                 searcher.search(query, {.limit = 2000, .snippets = false, .engine = engine})
+                     .hits) {
+                ids.insert(hit.id);
+            }
+        }
+        return all;
+    };
+    write_generations_corpus(corpus, 0);
+    REQUIRE(run_process(kSearchIndex, {"--db", db, "--quiet", corpus.string()}).exit_code == 0);
+    trouvere::Searcher searcher(db);
+    const auto before = answers(searcher, trouvere::SearchEngine::automatic);
+    REQUIRE(nlohmann::json::parse(before.front())["engine"] == "native");
+    const auto old = trouvere::native::NativeIndex::open(native_file(db));
+    REQUIRE(old.index);
+    const auto old_inode = old.index->file().inode();
+
+    // Every document changed: the new index answers otherwise.
+    write_generations_corpus(corpus, 1);
+    trouvere::testing::ChildProcess writer(kSearchIndex, {"--db", db, "--quiet", corpus.string()});
+    int rounds = 0;
+    while (!writer.finished()) {
+        CHECK(answers(searcher, trouvere::SearchEngine::automatic) == before);
+        ++rounds;
+    }
+    REQUIRE(writer.wait().exit_code == 0);
+    INFO("rounds of queries while search-index ran: " << rounds);
+    // The new index is in place of the old one, which this Searcher still reads.
+    const auto replaced = trouvere::native::NativeIndex::open(native_file(db));
+    REQUIRE(replaced.index);
+    CHECK(replaced.index->file().inode() != old_inode);
+    CHECK(answers(searcher, trouvere::SearchEngine::automatic) == before);
+    CHECK(answers(searcher, trouvere::SearchEngine::native) == before);
+
+    searcher.reopen();
+    const auto after = answers(searcher, trouvere::SearchEngine::automatic);
+    CHECK(nlohmann::json::parse(after.front())["engine"] == "native");
+    CHECK(after != before);
+    trouvere::Searcher fresh(db);
+    CHECK(after == answers(fresh, trouvere::SearchEngine::automatic));
+    CHECK(hit_ids(searcher, trouvere::SearchEngine::native) ==
+          hit_ids(searcher, trouvere::SearchEngine::xapian));
 }
