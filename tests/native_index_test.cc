@@ -416,66 +416,75 @@ TEST_CASE("a record range outside its section is reported as damage, never read"
     REQUIRE_FALSE(opened.index->full_record(sound).empty());
     CHECK_THROWS_WITH(opened.index->full_record(last), Catch::Contains("outside"));
     CHECK_THAT(opened.index->check(), Catch::Contains("outside"));
+}
 
-    // Found by the native_index fuzz target: check() reported a damaged position list without
-    // naming the file, where every other problem names it.
-    TEST_CASE("check() names the file when lists behind sound checksums do not hold", "[native]") {
-        using trouvere::native::SectionId;
-        GeneratedDatabase database(200);
-        const std::string original = bytes_of(database.file());
-        for (SectionId id : {SectionId::positions, SectionId::postings}) {
-            INFO("section " << static_cast<int>(id));
-            std::string bytes = original;
-            const auto [offset, length] = trouvere::testing::native_section(bytes, id);
-            REQUIRE(length > 0);
-            // Past the first term's skip table and first block, so that the cursor opens.
-            std::fill_n(bytes.begin() + static_cast<std::ptrdiff_t>(offset + length / 2),
-                        length / 2, static_cast<char>(0xC8));
-            trouvere::testing::reseal_native_file(bytes);
-            write_bytes(database.file(), bytes);
-            auto opened = NativeIndex::open(database.file());
-            REQUIRE(opened.index);
-            const std::string problem = opened.index->check();
-            CHECK_THAT(problem, Catch::StartsWith("native index " + database.file().string()) &&
-                                    Catch::Contains("damaged"));
-        }
-    }
-
-    // Found by the native_index fuzz target: postings naming a document that the database does not
-    // have, behind sound checksums, made every search fail with Xapian's "document not found",
-    // engine automatic included. Here an older index is stamped with the newer state, as a writer
-    // with a bug could leave it.
-    TEST_CASE("a native index naming documents its database lacks is damaged, and Xapian answers",
-              "[native][search]") {
-        GeneratedDatabase database(60);
-        std::string bytes = bytes_of(database.file());
-        {
-            trouvere::IndexWriter writer(database.db.string(), 1);
-            const auto generated = trouvere::testing::generated_documents(11, 60);
-            for (std::size_t k = 0; k < generated.size(); k += 5)
-                (void)writer.remove(generated[k].id);
-            writer.commit();
-        }
-        const Xapian::Database current(database.db.string());
-        trouvere::testing::stamp_native_source(bytes, {current.get_uuid(), current.get_revision()});
+// Found by the native_index fuzz target: check() reported a damaged position list without
+// naming the file, where every other problem names it.
+TEST_CASE("check() names the file when lists behind sound checksums do not hold", "[native]") {
+    using trouvere::native::SectionId;
+    GeneratedDatabase database(200);
+    const std::string original = bytes_of(database.file());
+    for (SectionId id : {SectionId::positions, SectionId::postings}) {
+        INFO("section " << static_cast<int>(id));
+        std::string bytes = original;
+        const auto [offset, length] = trouvere::testing::native_section(bytes, id);
+        REQUIRE(length > 0);
+        // Past the first term's skip table and first block, so that the cursor opens.
+        std::fill_n(bytes.begin() + static_cast<std::ptrdiff_t>(offset + length / 2), length / 2,
+                    static_cast<char>(0xC8));
         trouvere::testing::reseal_native_file(bytes);
         write_bytes(database.file(), bytes);
-
-        trouvere::Searcher searcher(database.db.string());
-        const std::string query = "armée OR accord OR village OR rivière OR école OR été";
-        trouvere::SearchOptions options{.limit = 1000, .snippets = false};
-        options.engine = trouvere::SearchEngine::native;
-        CHECK_THROWS_WITH(
-            searcher.search(query, options),
-            Catch::Contains(database.file().string()) && Catch::Contains("names document"));
-        options.engine = trouvere::SearchEngine::xapian;
-        const auto expected = searcher.search(query, options);
-        REQUIRE_FALSE(expected.hits.empty());
-        options.engine = trouvere::SearchEngine::automatic;
-        const auto answer = searcher.search(query, options);
-        CHECK(answer.engine == "xapian");
-        REQUIRE(answer.warnings.size() == 1);
-        CHECK_THAT(answer.warnings[0], Catch::Contains(database.file().string()));
-        CHECK(answer.hits.size() == expected.hits.size());
-        CHECK(answer.total_estimate == expected.total_estimate);
+        auto opened = NativeIndex::open(database.file());
+        REQUIRE(opened.index);
+        const std::string problem = opened.index->check();
+        CHECK_THAT(problem, Catch::StartsWith("native index " + database.file().string()) &&
+                                Catch::Contains("damaged"));
     }
+}
+
+// Found by the native_index fuzz target: postings naming a document that the database does not
+// have, behind sound checksums, made every search fail with "document not found", engine
+// automatic included. Here the postings of an older state sit beside the document table and
+// statistics of the newer one, under the newer state's stamp, as a writer with a bug could
+// leave them: the documents removed since are holes that the postings still name.
+TEST_CASE("a native index naming documents its database lacks is damaged, and Xapian answers",
+          "[native][search]") {
+    using trouvere::native::SectionId;
+    GeneratedDatabase database(60);
+    std::string bytes = bytes_of(database.file());
+    {
+        trouvere::IndexWriter writer(database.db.string(), 1);
+        const auto generated = trouvere::testing::generated_documents(11, 60);
+        for (std::size_t k = 0; k < generated.size(); k += 5) (void)writer.remove(generated[k].id);
+        writer.commit();
+        REQUIRE(writer.update_native_index());
+    }
+    const std::string newer = bytes_of(database.file());
+    for (SectionId id : {SectionId::stats, SectionId::documents}) {
+        const auto [offset, length] = trouvere::testing::native_section(bytes, id);
+        const auto [newer_offset, newer_length] = trouvere::testing::native_section(newer, id);
+        REQUIRE(length == newer_length);
+        bytes.replace(offset, length, newer, newer_offset, newer_length);
+    }
+    const Xapian::Database current(database.db.string());
+    trouvere::testing::stamp_native_source(bytes, {current.get_uuid(), current.get_revision()});
+    trouvere::testing::reseal_native_file(bytes);
+    write_bytes(database.file(), bytes);
+
+    trouvere::Searcher searcher(database.db.string());
+    const std::string query = "armée OR accord OR village OR rivière OR école OR été";
+    trouvere::SearchOptions options{.limit = 1000, .snippets = false};
+    options.engine = trouvere::SearchEngine::native;
+    CHECK_THROWS_WITH(searcher.search(query, options), Catch::Contains(database.file().string()) &&
+                                                           Catch::Contains("names document"));
+    options.engine = trouvere::SearchEngine::xapian;
+    const auto expected = searcher.search(query, options);
+    REQUIRE_FALSE(expected.hits.empty());
+    options.engine = trouvere::SearchEngine::automatic;
+    const auto answer = searcher.search(query, options);
+    CHECK(answer.engine == "xapian");
+    REQUIRE(answer.warnings.size() == 1);
+    CHECK_THAT(answer.warnings[0], Catch::Contains(database.file().string()));
+    CHECK(answer.hits.size() == expected.hits.size());
+    CHECK(answer.total_estimate == expected.total_estimate);
+}
