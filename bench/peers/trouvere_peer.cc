@@ -51,8 +51,8 @@ public:
         writer.update_native_index();
         const std::chrono::duration<double> native_seconds =
             std::chrono::steady_clock::now() - start;
-        const auto native_bytes = std::filesystem::file_size(
-            std::filesystem::path(location) / "trouvere.native");
+        const auto native_bytes =
+            std::filesystem::file_size(std::filesystem::path(location) / "trouvere.native");
         return {{"native_index_seconds", native_seconds.count()},
                 {"native_index_mb", static_cast<double>(native_bytes) / 1e6}};
     }
