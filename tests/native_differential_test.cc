@@ -7,7 +7,8 @@
 // CI runs it on the bundled articles and on a generated corpus. The long form runs it on any
 // JSON Lines corpus, as docs/TESTING.md says: TROUVERE_DIFFERENTIAL_CORPUS names the file,
 // TROUVERE_DIFFERENTIAL_QUERIES the number of generated queries (20,000 by default), and the
-// test is trouvere_tests "[.native-long]".
+// test is trouvere_tests "[.native-long]"; "[.native-long-generated]" runs it on a generated corpus
+// of TROUVERE_DIFFERENTIAL_DOCUMENTS documents (20,000 by default).
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -181,6 +182,31 @@ std::size_t environment_number(const char* name, std::size_t fallback) {
     return value != nullptr && *value != '\0' ? std::stoul(value) : fallback;
 }
 
+// A generated corpus written in two commits, the second removing every 13th document and
+// replacing every 17th, so that docids have holes and lengths changed; returns each document's
+// text for the query generator.
+std::vector<std::string> index_generated_corpus_with_holes(const std::string& db,
+                                                           std::size_t count) {
+    auto documents = trouvere::testing::generated_documents(43, count);
+    {
+        trouvere::IndexWriter writer(db, 2);
+        for (const auto& document : documents) writer.add_or_replace(document);
+        writer.commit();
+    }
+    trouvere::IndexWriter writer(db, 1);
+    for (std::size_t k = 0; k < documents.size(); k += 13) writer.remove(documents[k].id);
+    for (std::size_t k = 5; k < documents.size(); k += 17) {
+        documents[k].body = "texte remplacé " + documents[k].body;
+        writer.add_or_replace(documents[k]);
+    }
+    writer.commit();
+    REQUIRE(writer.update_native_index());
+    std::vector<std::string> texts;
+    texts.reserve(documents.size());
+    for (const auto& document : documents) texts.push_back(document.title + " " + document.body);
+    return texts;
+}
+
 // Fewer queries where every instruction is instrumented, to stay within CI's minute.
 #if defined(__SANITIZE_ADDRESS__)
 constexpr std::size_t kScale = 4;
@@ -210,23 +236,7 @@ TEST_CASE("native engine answers as Xapian on a generated corpus with holes in i
           "[native][search]") {
     TempDir dir;
     const std::string db = (dir.path() / "db").string();
-    auto documents = trouvere::testing::generated_documents(43, 700);
-    {
-        trouvere::IndexWriter writer(db, 2);
-        for (const auto& document : documents) writer.add_or_replace(document);
-        writer.commit();
-    }
-    trouvere::IndexWriter writer(db, 1);
-    for (std::size_t k = 0; k < documents.size(); k += 13) writer.remove(documents[k].id);
-    for (std::size_t k = 5; k < documents.size(); k += 17) {
-        documents[k].body = "texte remplacé " + documents[k].body;
-        writer.add_or_replace(documents[k]);
-    }
-    writer.commit();
-    REQUIRE(writer.update_native_index());
-    std::vector<std::string> texts;
-    texts.reserve(documents.size());
-    for (const auto& document : documents) texts.push_back(document.title + " " + document.body);
+    const std::vector<std::string> texts = index_generated_corpus_with_holes(db, 700);
     const Tally tally = compare_engines(db, texts, 6000 / kScale, 47);
     WARN("generated corpus: " << tally.queries << " queries, " << tally.hits << " hits, "
                               << tally.tied_groups << " groups of equal scores");
@@ -253,4 +263,16 @@ TEST_CASE("native engine answers as Xapian on a JSON Lines corpus", "[.native-lo
         compare_engines(db, texts, environment_number("TROUVERE_DIFFERENTIAL_QUERIES", 20000), 53);
     WARN(corpus << ": " << tally.queries << " queries, " << tally.hits << " hits, "
                 << tally.tied_groups << " groups of equal scores");
+}
+
+TEST_CASE("native engine answers as Xapian on a large generated corpus with holes in its docids",
+          "[.native-long-generated]") {
+    TempDir dir;
+    const std::string db = (dir.path() / "db").string();
+    const std::size_t documents = environment_number("TROUVERE_DIFFERENTIAL_DOCUMENTS", 20000);
+    const std::vector<std::string> texts = index_generated_corpus_with_holes(db, documents);
+    const Tally tally =
+        compare_engines(db, texts, environment_number("TROUVERE_DIFFERENTIAL_QUERIES", 20000), 59);
+    WARN(documents << " generated documents: " << tally.queries << " queries, " << tally.hits
+                   << " hits, " << tally.tied_groups << " groups of equal scores");
 }
