@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 namespace trouvere::stored {
@@ -38,7 +40,8 @@ bool read_varint(std::string_view& in, std::size_t& value) {
 }
 
 // How compress_body() stored a body: its first byte. Value 1 was zstd, before term scheme 5.
-enum class BodyEncoding : char { verbatim = 0, lz4 = 2 };
+// `damaged` marks a body that full_record_to_copy() found damaged.
+enum class BodyEncoding : char { verbatim = 0, lz4 = 2, damaged = 3 };
 
 struct DecompressionContextFree {
     void operator()(LZ4F_dctx* context) const { LZ4F_freeDecompressionContext(context); }
@@ -65,6 +68,36 @@ bool is_character_start(std::string_view text, std::size_t offset) {
     auto start = static_cast<int32_t>(back);
     U8_SET_CP_START(reinterpret_cast<const uint8_t*>(text.data() + offset - back), 0, start);
     return static_cast<std::size_t>(start) == back;
+}
+
+// Four words of a few bytes, in a few bytes of each other, are most words in prose: their gaps and
+// lengths are then one-byte varints, eight bytes in all, passed in one step.
+constexpr std::size_t kWordsPerStep = 4;
+
+// Passes the next kWordsPerStep words when their eight bytes are single-byte varints with no zero
+// length, moving `end` to the last one's end; false, having read nothing, when they are not, or
+// when they would end past `body_size` (then the word-by-word reading finds the damage).
+bool skip_short_words(std::string_view& word_offsets, std::size_t body_size, std::size_t& end) {
+    static_assert(std::endian::native == std::endian::little, "varint bytes read as one word");
+    constexpr std::uint64_t kContinuationBits = 0x8080808080808080ULL;
+    constexpr std::uint64_t kLowBytes = 0x00FF00FF00FF00FFULL;
+    constexpr std::uint64_t kLaneOnes = 0x0001000100010001ULL;
+    constexpr std::uint64_t kLaneSigns = 0x8000800080008000ULL;
+    if (word_offsets.size() < 2 * kWordsPerStep) return false;
+    std::uint64_t bytes = 0;
+    std::memcpy(&bytes, word_offsets.data(), sizeof bytes);
+    if ((bytes & kContinuationBits) != 0) return false;
+    // Each 16-bit lane is one word: its gap in the low byte, its length in the high byte. Below
+    // 0x80 each, a lane borrows when one is subtracted only if it is zero.
+    const std::uint64_t gaps = bytes & kLowBytes;
+    const std::uint64_t lengths = (bytes >> 8) & kLowBytes;
+    if (((lengths - kLaneOnes) & kLaneSigns) != 0) return false;
+    // Lane sums stay below 2^10, so adding the lanes up in the top lane cannot overflow.
+    const std::size_t total = ((gaps + lengths) * kLaneOnes) >> 48;
+    if (total > body_size - end) return false;
+    end += total;
+    word_offsets.remove_prefix(2 * kWordsPerStep);
+    return true;
 }
 
 }  // namespace
@@ -109,7 +142,7 @@ std::string compress_body(std::string_view body) {
     return stored;
 }
 
-std::optional<std::string> decompress_body(std::string_view stored) {
+std::optional<std::string> decompress_body(std::string_view stored, BodyCheck check) {
     if (stored.empty()) return std::string();
     const auto encoding = static_cast<BodyEncoding>(stored[0]);
     stored.remove_prefix(1);
@@ -133,9 +166,11 @@ std::optional<std::string> decompress_body(std::string_view stored) {
     std::string body(static_cast<std::size_t>(info.contentSize), '\0');
     std::size_t written = body.size();
     std::size_t consumed = stored.size() - header;
-    // 0 means the frame ended where it should, its checksum verified.
-    std::size_t left =
-        LZ4F_decompress(context, body.data(), &written, stored.data() + header, &consumed, nullptr);
+    LZ4F_decompressOptions_t options{};
+    options.skipChecksums = check == BodyCheck::vouched_for ? 1 : 0;
+    // 0 means the frame ended where it should, its checksum verified unless skipped.
+    std::size_t left = LZ4F_decompress(context, body.data(), &written, stored.data() + header,
+                                       &consumed, &options);
     if (LZ4F_isError(left) != 0U || left != 0 || written != body.size() ||
         header + consumed != stored.size()) {
         return std::nullopt;
@@ -213,6 +248,10 @@ std::optional<std::vector<WordSpan>> locate_words(std::string_view word_offsets,
     std::size_t end = 0;
     for (std::uint32_t wanted : positions) {
         if (wanted < first) continue;
+        while (next_position + kWordsPerStep <= wanted) {
+            if (!skip_short_words(word_offsets, body.size(), end)) break;
+            next_position += kWordsPerStep;
+        }
         while (next_position <= wanted) {
             std::size_t gap = 0;
             std::size_t length = 0;
@@ -230,6 +269,15 @@ std::optional<std::vector<WordSpan>> locate_words(std::string_view word_offsets,
         located.push_back({wanted, begin, end});
     }
     return located;
+}
+
+std::string full_record_to_copy(std::string value) {
+    const std::optional<FullRecord> record = split_full_record(value);
+    if (!record || decompress_body(record->stored_body)) return value;
+    // The body ends the record.
+    value.resize(value.size() - record->stored_body.size());
+    value += static_cast<char>(BodyEncoding::damaged);
+    return value;
 }
 
 }  // namespace trouvere::stored

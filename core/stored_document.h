@@ -37,8 +37,14 @@ namespace trouvere::stored {
 /// checksum). Bodies that LZ4 does not make smaller (short ones) are kept as they are.
 [[nodiscard]] std::string compress_body(std::string_view body);
 
+/// How decompress_body() checks a body: against its own checksum, or not, for bytes read from a
+/// copy that a checksum of its own vouches for (the native index, whose builder checked each body
+/// with full_record_to_copy()). The body's checksum costs more than decompressing it.
+enum class BodyCheck { own_checksum, vouched_for };
+
 /// Inverse of compress_body(); nullopt when the stored bytes are damaged.
-[[nodiscard]] std::optional<std::string> decompress_body(std::string_view stored);
+[[nodiscard]] std::optional<std::string> decompress_body(std::string_view stored,
+                                                         BodyCheck check = BodyCheck::own_checksum);
 
 /// Where each word of the body is, for snippets (in the full record): with it,
 /// a snippet finds its matches from Xapian's position lists instead of analysing the body again,
@@ -109,5 +115,11 @@ struct FullRecord {
 /// Inverse of encode_full_record(), without decompressing the body; nullopt when a length is
 /// damaged.
 [[nodiscard]] std::optional<FullRecord> split_full_record(std::string_view value);
+
+/// The full record `value` as a copy read with BodyCheck::vouched_for keeps it: unchanged when its
+/// body decompresses with its checksum verified (or it does not split), else with the body replaced
+/// by a mark that decompress_body() refuses however it checks, so that the copy's body reads as
+/// damaged as the original's does.
+[[nodiscard]] std::string full_record_to_copy(std::string value);
 
 }  // namespace trouvere::stored

@@ -2,8 +2,9 @@
 
 // The document records: what the database stores to show each document as a hit, its header
 // (every field but the body) and its full record (the header again and what snippets read),
-// copied byte for byte from their Xapian value slots so that showing a hit costs no B-tree
-// lookup. The bytes are opaque here; core/stored_document.h gives them their meaning. An entry
+// copied from their Xapian value slots so that showing a hit costs no B-tree lookup. The bytes
+// are opaque here (the builder marks damaged bodies, stored::full_record_to_copy);
+// core/stored_document.h gives them their meaning. An entry
 // table by docid says where each document's two byte ranges lie in the records section; a header
 // that its full record holds whole is not stored twice, its range points into the record.
 

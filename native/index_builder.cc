@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/stored_document.h"
 #include "core/term_scheme.h"
 #include "native/bm25.h"
 #include "native/collection_stats.h"
@@ -135,6 +136,8 @@ void build_shard(const Xapian::Database& db, bool has_positions, const Bm25& bm2
 
 // Each document's stored header and full record, copied from their value slots: one pass
 // through each slot's value stream in docid order, rather than a B-tree lookup per document.
+// Each body is checked against its own checksum here, once, so that reading it from the index
+// needs only the index's checksums (stored::BodyCheck).
 void read_records(const Xapian::Database& db, DocumentRecordsWriter& records) {
     auto header = db.valuestream_begin(scheme::kHeaderSlot);
     auto full_record = db.valuestream_begin(scheme::kFullRecordSlot);
@@ -146,7 +149,7 @@ void read_records(const Xapian::Database& db, DocumentRecordsWriter& records) {
         const bool has_header = header != end && header.get_docid() == docid;
         const bool has_full_record = full_record != end && full_record.get_docid() == docid;
         records.add(docid, has_header ? *header : std::string(),
-                    has_full_record ? *full_record : std::string());
+                    has_full_record ? stored::full_record_to_copy(*full_record) : std::string());
         if (has_header) ++header;
         if (has_full_record) ++full_record;
     }

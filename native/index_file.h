@@ -23,7 +23,7 @@
 namespace trouvere::native {
 
 inline constexpr std::string_view kFileName = "trouvere.native";
-inline constexpr std::uint32_t kFormatVersion = 2;
+inline constexpr std::uint32_t kFormatVersion = 3;
 
 enum class SectionId : std::uint32_t {
     stats = 1,         ///< collection_stats.h

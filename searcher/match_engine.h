@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/stored_document.h"
 #include "searcher/term_query.h"
 
 namespace trouvere::searcher {
@@ -64,10 +66,15 @@ public:
     /// cannot rank before offset + limit, and estimate the count.
     [[nodiscard]] virtual Matches match(const TermQuery& query, std::size_t offset,
                                         std::size_t limit, std::size_t count_at_least) = 0;
-    /// The stored header of a document (stored::encode_header): every field but the body.
-    [[nodiscard]] virtual std::string header(DocumentNumber document) = 0;
-    /// The stored full record of a document (stored::encode_full_record), or empty.
-    [[nodiscard]] virtual std::string full_record(DocumentNumber document) = 0;
+    /// The stored header of a document (stored::encode_header): every field but the body. The
+    /// bytes are viewed where the engine keeps them, or copied into `buffer`: valid while the
+    /// engine and `buffer` are unchanged.
+    [[nodiscard]] virtual std::string_view header(DocumentNumber document, std::string& buffer) = 0;
+    /// The stored full record of a document (stored::encode_full_record), or empty; as header().
+    [[nodiscard]] virtual std::string_view full_record(DocumentNumber document,
+                                                       std::string& buffer) = 0;
+    /// How the bodies of the full records read here are to be checked.
+    [[nodiscard]] virtual stored::BodyCheck body_check() const = 0;
     /// The positions of `term` in a document, ascending; empty when it does not hold the term.
     [[nodiscard]] virtual std::vector<std::uint32_t> positions(DocumentNumber document,
                                                                const std::string& term) = 0;

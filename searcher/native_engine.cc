@@ -34,12 +34,12 @@ MatchEngine::Matches NativeEngine::match(const TermQuery& query, std::size_t off
     }
 }
 
-std::string NativeEngine::header(DocumentNumber document) {
-    return std::string(index_->header(document));
+std::string_view NativeEngine::header(DocumentNumber document, std::string& /*buffer*/) {
+    return index_->header(document);
 }
 
-std::string NativeEngine::full_record(DocumentNumber document) {
-    return std::string(index_->full_record(document));
+std::string_view NativeEngine::full_record(DocumentNumber document, std::string& /*buffer*/) {
+    return index_->full_record(document);
 }
 
 std::vector<std::uint32_t> NativeEngine::positions(DocumentNumber document,

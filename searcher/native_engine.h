@@ -11,16 +11,19 @@ namespace trouvere::searcher {
 /// The engine over trouvere's own index (native/): ranks with the exact arithmetic of Xapian's
 /// BM25Weight over the statistics Xapian keeps, so that its answers are Xapian's, and reads the
 /// stored header and full record of a hit from the index too, as Xapian's value slots hold them.
-/// Matches are counted exactly: estimate and upper bound are the number of matching
-/// documents. Reading a damaged part of the index throws native::Damaged (a DatabaseError).
+/// Reading a damaged part of the index throws native::Damaged (a DatabaseError).
 class NativeEngine final : public MatchEngine {
 public:
     explicit NativeEngine(std::shared_ptr<const native::NativeIndex> index);
 
     Matches match(const TermQuery& query, std::size_t offset, std::size_t limit,
                   std::size_t count_at_least) override;
-    std::string header(DocumentNumber document) override;
-    std::string full_record(DocumentNumber document) override;
+    std::string_view header(DocumentNumber document, std::string& buffer) override;
+    std::string_view full_record(DocumentNumber document, std::string& buffer) override;
+    /// The index's checksums cover the records, whose bodies its builder checked.
+    [[nodiscard]] stored::BodyCheck body_check() const override {
+        return stored::BodyCheck::vouched_for;
+    }
     std::vector<std::uint32_t> positions(DocumentNumber document, const std::string& term) override;
     [[nodiscard]] std::size_t document_count() const override;
     State state() override;

@@ -128,11 +128,11 @@ struct Searcher::Impl {
     // A hit's stored record, through `read` of the engine answering. The native index is built
     // from the database state it names, so a hit the database cannot give means the index is not
     // that state's (a writer's bug behind sound checksums): damage, which Xapian answers instead.
-    [[nodiscard]] std::string read_record(
-        MatchEngine::DocumentNumber hit,
-        std::string (MatchEngine::*read)(MatchEngine::DocumentNumber)) const {
+    [[nodiscard]] std::string_view read_record(
+        MatchEngine::DocumentNumber hit, std::string& buffer,
+        std::string_view (MatchEngine::*read)(MatchEngine::DocumentNumber, std::string&)) const {
         try {
-            return (engine->*read)(hit);
+            return (engine->*read)(hit, buffer);
         } catch (const DatabaseError& error) {
             if (engine != native.get()) throw;
             throw native::Damaged("native index " + native->index().file().path().string() +
@@ -223,13 +223,17 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
         hit.rank = options.offset + k + 1;
         hit.score = match.score;
         Document document;
+        std::string buffer;
         if (options.snippets) {
-            const std::string value = read_record(match.document, &MatchEngine::full_record);
+            const std::string_view value =
+                read_record(match.document, buffer, &MatchEngine::full_record);
             auto record = stored::split_full_record(value);
-            auto body = record ? stored::decompress_body(record->stored_body) : std::nullopt;
-            document =
-                stored::decode_header(record ? std::string(record->header)
-                                             : read_record(match.document, &MatchEngine::header));
+            auto body = record ? stored::decompress_body(record->stored_body, engine->body_check())
+                               : std::nullopt;
+            std::string header_buffer;
+            document = stored::decode_header(
+                record ? record->header
+                       : read_record(match.document, header_buffer, &MatchEngine::header));
             if (body) {
                 document.body = std::move(*body);
             } else {
@@ -241,7 +245,8 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
             hit.snippet = snippet_of(document, record.value_or(stored::FullRecord()),
                                      match.document, translation.match, options.snippet_chars);
         } else {
-            document = stored::decode_header(read_record(match.document, &MatchEngine::header));
+            document =
+                stored::decode_header(read_record(match.document, buffer, &MatchEngine::header));
         }
         hit.id = std::move(document.id);
         hit.title = std::move(document.title);

@@ -93,13 +93,20 @@ public:
         });
     }
 
-    std::string header(DocumentNumber document) override {
-        return guarded([&] { return db_.get_document(document).get_value(scheme::kHeaderSlot); });
+    std::string_view header(DocumentNumber document, std::string& buffer) override {
+        buffer = guarded([&] { return db_.get_document(document).get_value(scheme::kHeaderSlot); });
+        return buffer;
     }
 
-    std::string full_record(DocumentNumber document) override {
-        return guarded(
-            [&] { return db_.get_document(document).get_value(scheme::kFullRecordSlot); });
+    std::string_view full_record(DocumentNumber document, std::string& buffer) override {
+        buffer =
+            guarded([&] { return db_.get_document(document).get_value(scheme::kFullRecordSlot); });
+        return buffer;
+    }
+
+    // Xapian keeps no checksums of its own.
+    [[nodiscard]] stored::BodyCheck body_check() const override {
+        return stored::BodyCheck::own_checksum;
     }
 
     std::vector<std::uint32_t> positions(DocumentNumber document,

@@ -313,17 +313,21 @@ TEST_CASE("native engine reads each document's header and full record as Xapian 
     TwoEngines engines(100);
     Xapian::Database database(engines.db);
     REQUIRE(database.get_doccount() < database.get_lastdocid());
+    std::string xapian_buffer;
+    std::string native_buffer;
     for (Xapian::docid docid = 1; docid <= database.get_lastdocid(); ++docid) {
         std::string header;
         try {
-            header = engines.xapian->header(docid);
+            header = engines.xapian->header(docid, xapian_buffer);
         } catch (const trouvere::DatabaseError&) {
             // A hole left by a removal: neither engine has a record for it.
-            CHECK_THROWS_AS(engines.native->header(docid), trouvere::DatabaseError);
-            CHECK_THROWS_AS(engines.native->full_record(docid), trouvere::DatabaseError);
+            CHECK_THROWS_AS(engines.native->header(docid, native_buffer), trouvere::DatabaseError);
+            CHECK_THROWS_AS(engines.native->full_record(docid, native_buffer),
+                            trouvere::DatabaseError);
             continue;
         }
-        REQUIRE(engines.native->header(docid) == header);
-        REQUIRE(engines.native->full_record(docid) == engines.xapian->full_record(docid));
+        REQUIRE(engines.native->header(docid, native_buffer) == header);
+        REQUIRE(engines.native->full_record(docid, native_buffer) ==
+                engines.xapian->full_record(docid, xapian_buffer));
     }
 }

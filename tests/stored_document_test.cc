@@ -177,6 +177,7 @@ TEST_CASE("damaged stored word offsets are refused, never trusted", "[index][sni
 
 TEST_CASE("stored bodies round-trip: long ones compressed, short ones kept as they are",
           "[index]") {
+    using trouvere::stored::BodyCheck;
     using trouvere::stored::compress_body;
     using trouvere::stored::decompress_body;
     const std::string article = trouvere::testing::french_prose(7, 400);
@@ -184,9 +185,11 @@ TEST_CASE("stored bodies round-trip: long ones compressed, short ones kept as th
     for (const std::string& body : {std::string(), std::string("Court."), binaryish, article,
                                     std::string(300'000, ' ') + article}) {
         std::string stored = compress_body(body);
-        auto back = decompress_body(stored);
-        REQUIRE(back.has_value());
-        CHECK(*back == body);
+        for (auto check : {BodyCheck::own_checksum, BodyCheck::vouched_for}) {
+            auto back = decompress_body(stored, check);
+            REQUIRE(back.has_value());
+            CHECK(*back == body);
+        }
     }
     CHECK(compress_body(article).size() < article.size() * 2 / 3);
     CHECK(compress_body("Court.").size() == 1 + std::string_view("Court.").size());
@@ -239,6 +242,39 @@ TEST_CASE(
                                   "abc")
                     .has_value());
     CHECK_FALSE(split_full_record(std::string(12, '\xff')).has_value());
+}
+
+TEST_CASE(
+    "a full record copied under checksums of its own keeps an intact body and marks a damaged one "
+    "damaged however it is read",
+    "[index]") {
+    using trouvere::stored::BodyCheck;
+    using trouvere::stored::full_record_to_copy;
+    using trouvere::stored::split_full_record;
+    const std::string body = trouvere::testing::french_prose(5, 300);
+    const std::string header = trouvere::stored::encode_header({.id = "a", .title = "Titre"});
+    const std::string record =
+        trouvere::stored::encode_full_record(header, std::string(300, '\x05'), "\x11", body);
+    CHECK(full_record_to_copy(record) == record);
+    const std::string without_body = trouvere::stored::encode_full_record(header, "", "", "");
+    CHECK(full_record_to_copy(without_body) == without_body);
+    CHECK(full_record_to_copy("\x7f") == "\x7f");
+
+    // The record ends with the body's checksum: flipped, the body decodes, and only the checksum
+    // tells it is not what was stored.
+    std::string damaged = record;
+    damaged.back() = static_cast<char>(damaged.back() ^ 0x5a);
+    CHECK(trouvere::stored::decompress_body(split_full_record(damaged)->stored_body,
+                                            BodyCheck::vouched_for) == body);
+    const std::string copy = full_record_to_copy(damaged);
+    auto parts = split_full_record(copy);
+    REQUIRE(parts.has_value());
+    CHECK(parts->header == header);
+    CHECK(parts->word_offsets == std::string(300, '\x05'));
+    CHECK(parts->sentence_breaks == "\x11");
+    for (auto check : {BodyCheck::own_checksum, BodyCheck::vouched_for}) {
+        CHECK_FALSE(trouvere::stored::decompress_body(parts->stored_body, check).has_value());
+    }
 }
 
 namespace {
