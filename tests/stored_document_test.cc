@@ -122,13 +122,19 @@ TEST_CASE("stored word offsets give back the ranges analysis found, by position 
             CHECK(words[k].begin == tokens[k].begin);
             CHECK(words[k].end == tokens[k].end);
         }
-        // Every other word, and then only the last.
-        std::vector<std::uint32_t> some;
-        for (std::size_t k = 1; k < tokens.size(); k += 2) some.push_back(tokens[k].position);
-        words = located(offsets, some, body);
-        REQUIRE(words.size() == some.size());
-        for (std::size_t k = 0; k < some.size(); ++k) {
-            CHECK(words[k].begin == tokens[2 * k + 1].begin);
+        // Every other word, every fifth and every ninth (runs of words passed a few at a time),
+        // and then only the last.
+        for (std::size_t step : {2, 5, 9}) {
+            std::vector<std::uint32_t> some;
+            for (std::size_t k = 1; k < tokens.size(); k += step) {
+                some.push_back(tokens[k].position);
+            }
+            words = located(offsets, some, body);
+            REQUIRE(words.size() == some.size());
+            for (std::size_t k = 0; k < some.size(); ++k) {
+                CHECK(words[k].begin == tokens[step * k + 1].begin);
+                CHECK(words[k].end == tokens[step * k + 1].end);
+            }
         }
         if (!tokens.empty()) {
             words = located(offsets, {tokens.back().position}, body);
