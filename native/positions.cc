@@ -1,6 +1,6 @@
 #include "native/positions.h"
 
-#include <bit>
+#include <algorithm>
 
 namespace trouvere::native {
 
@@ -9,88 +9,77 @@ std::vector<std::uint64_t> encode_positions(std::span<const std::uint32_t> count
                                             std::size_t block_size, Buffer& out) {
     std::vector<std::uint64_t> block_starts;
     const std::size_t term_start = out.size();
+    Buffer table;
+    Buffer lists;
     std::size_t at = 0;
-    for (std::size_t k = 0; k < counts.size(); ++k) {
-        if (k % block_size == 0) block_starts.push_back(out.size() - term_start);
-        append_varint(out, counts[k]);
-        std::uint32_t previous = 0;
-        for (std::uint32_t n = 0; n < counts[k]; ++n, ++at) {
-            const std::uint32_t position = positions[at];
-            append_varint(out, n == 0 ? position : position - previous - 1);
-            previous = position;
+    for (std::size_t first = 0; first < counts.size(); first += block_size) {
+        block_starts.push_back(out.size() - term_start);
+        table.clear();
+        lists.clear();
+        for (std::size_t k = first; k < std::min(first + block_size, counts.size()); ++k) {
+            const std::size_t list_start = lists.size();
+            for (std::uint32_t n = 0; n < counts[k]; ++n, ++at) {
+                append_varint(lists,
+                              n == 0 ? positions[at] : positions[at] - positions[at - 1] - 1);
+            }
+            append_varint(table, lists.size() - list_start);
         }
+        append_varint(out, table.size());
+        append_bytes(out, Bytes(table));
+        append_bytes(out, Bytes(lists));
     }
     return block_starts;
 }
 
-namespace {
-
-constexpr std::size_t kCutShort = SIZE_MAX;
-
-// Where the `count`th varint from `from` ends (one past its last byte), or kCutShort. A varint
-// ends at each byte below 0x80, so skipping varints is finding such bytes, eight at a time.
-std::size_t after_varints(Bytes bytes, std::size_t from, std::uint64_t count) {
-    std::size_t at = from;
-    constexpr std::uint64_t kHighBits = 0x8080808080808080;
-    constexpr std::uint64_t kLowBytes = 0x0101010101010101;
-    while (count > 0 && bytes.size() - at >= 8) {
-        std::uint64_t ends = ~load<std::uint64_t>(bytes.data() + at) & kHighBits;
-        // Each end is one high bit: moved to the low bit of its byte and the bytes summed by a
-        // multiplication (std::popcount is a library call on baseline x86-64).
-        const auto found = static_cast<unsigned>(((ends >> 7) * kLowBytes) >> 56);
-        if (found < count) {
-            count -= found;
-            at += 8;
-            continue;
-        }
-        for (; count > 1; --count) ends &= ends - 1;  // drops the ends before the one wanted
-        return at + static_cast<std::size_t>(std::countr_zero(ends)) / 8 + 1;
-    }
-    for (; count > 0 && at < bytes.size(); ++at) {
-        if (bytes[at] < 0x80) --count;
-    }
-    return count == 0 ? at : kCutShort;
+BlockPositions::BlockPositions(Bytes block) {
+    ByteReader reader(block);
+    std::uint64_t table_bytes = 0;
+    // A block that does not hold keeps no bytes: every read of it fails.
+    if (!reader.varint(table_bytes) || table_bytes > reader.remaining()) return;
+    const auto table_end = reader.position() + static_cast<std::size_t>(table_bytes);
+    table_ = block.subspan(reader.position(), static_cast<std::size_t>(table_bytes));
+    lists_ = block.subspan(table_end);
 }
-
-}  // namespace
 
 bool BlockPositions::read(std::size_t index, std::vector<std::uint32_t>& out) {
     out.clear();
     if (index < next_index_) {
         next_index_ = 0;
+        next_entry_ = 0;
         next_offset_ = 0;
     }
+    // The table's lengths lie together: passing lists costs a few bytes each, not their bytes.
+    ByteReader entries(table_.subspan(next_entry_));
+    std::uint64_t length = 0;
     for (; next_index_ < index; ++next_index_) {
-        ByteReader reader(block_.subspan(next_offset_));
-        std::uint64_t count = 0;
-        if (!reader.varint(count)) return false;
-        next_offset_ = after_varints(block_, next_offset_ + reader.position(), count);
-        if (next_offset_ == kCutShort) {
-            next_offset_ = 0;
+        if (!entries.varint(length) || length > lists_.size() - next_offset_) {
             next_index_ = 0;
+            next_entry_ = 0;
+            next_offset_ = 0;
             return false;
         }
+        next_offset_ += static_cast<std::size_t>(length);
     }
-    ByteReader reader(block_.subspan(next_offset_));
-    std::uint64_t count = 0;
+    next_entry_ += entries.position();
+    ByteReader wanted(table_.subspan(next_entry_));
+    if (!wanted.varint(length) || length > lists_.size() - next_offset_) return false;
+    const std::uint8_t* bytes = lists_.data() + next_offset_;
+    const std::uint8_t* const end = bytes + length;
     // Each position takes a byte at least, which bounds what is reserved.
-    if (!reader.varint(count) || count > reader.remaining()) return false;
-    out.resize(static_cast<std::size_t>(count));
+    out.reserve(static_cast<std::size_t>(length));
     std::uint64_t position = 0;
-    const std::uint8_t* bytes = block_.data() + next_offset_ + reader.position();
-    const std::uint8_t* const end = block_.data() + block_.size();
-    for (std::uint64_t n = 0; n < count; ++n) {
+    while (bytes < end) {
         std::uint64_t gap = 0;
-        if (bytes < end && *bytes < 0x80) {
+        if (*bytes < 0x80) {
             gap = *bytes++;  // most gaps take one byte
         } else {
             ByteReader rest(Bytes(bytes, static_cast<std::size_t>(end - bytes)));
             if (!rest.varint(gap) || gap > UINT32_MAX) return false;
             bytes += rest.position();
         }
-        position = n == 0 ? gap : position + gap + 1;
+        position = out.empty() ? gap : position + gap + 1;
         if (position > UINT32_MAX) return false;
-        out[n] = static_cast<std::uint32_t>(position);
+        out.push_back(static_cast<std::uint32_t>(position));
     }
     return true;
 }

@@ -13,28 +13,32 @@
 
 namespace trouvere::native {
 
-/// Appends one term's positions to `out`: for each posting in turn, the number of its positions
-/// then the positions, the first as it is and each next one as its gap to the previous minus 1,
-/// all varints. `counts[k]` positions of `positions` belong to posting k. Returns where each block
-/// of `block_size` postings starts, from the term's first byte.
+/// Appends one term's positions to `out`, in blocks of `block_size` postings. A block is the byte
+/// length of its table, then the table: the byte length of each posting's positions, in posting
+/// order; then those positions, posting after posting, the first of each as it is and each next
+/// one as its gap to the previous minus 1. All numbers are varints. `counts[k]` positions of
+/// `positions` belong to posting k. Returns where each block starts, from the term's first byte.
 [[nodiscard]] std::vector<std::uint64_t> encode_positions(std::span<const std::uint32_t> counts,
                                                           std::span<const std::uint32_t> positions,
                                                           std::size_t block_size, Buffer& out);
 
 /// The position lists of one block of postings, read in posting order (any order works, going
-/// back costs a rescan of the block).
+/// back costs a rescan of the block's table).
 class BlockPositions {
 public:
     BlockPositions() = default;
-    explicit BlockPositions(Bytes block) : block_(block) {}
+    /// A block as encode_positions() wrote it; one whose table does not hold fails every read.
+    explicit BlockPositions(Bytes block);
 
     /// The positions of the block's posting `index`, ascending, into `out`. False when the bytes
-    /// do not hold (cut short, positions not ascending or past 32 bits).
+    /// do not hold (cut short, positions past 32 bits).
     [[nodiscard]] bool read(std::size_t index, std::vector<std::uint32_t>& out);
 
 private:
-    Bytes block_;
-    std::size_t next_index_ = 0;  // the posting whose list starts at next_offset_
+    Bytes table_;
+    Bytes lists_;
+    std::size_t next_index_ = 0;  // the posting whose length starts at next_entry_ in the table
+    std::size_t next_entry_ = 0;  // and whose positions start at next_offset_ in the lists
     std::size_t next_offset_ = 0;
 };
 

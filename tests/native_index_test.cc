@@ -17,6 +17,7 @@
 #include "native/index_builder.h"
 #include "native/index_file.h"
 #include "native/native_index.h"
+#include "native/positions.h"
 #include "tests/native_corpus.h"
 #include "tests/native_reseal.h"
 #include "tests/test_support.h"
@@ -220,6 +221,65 @@ TEST_CASE(
     CHECK_FALSE(index.find_term(""));
     CHECK_FALSE(index.find_term("\xff\xff"));
     CHECK(index.check().empty());
+}
+
+TEST_CASE("position lists read back in any order, and lengths that do not hold are refused",
+          "[native]") {
+    using trouvere::native::BlockPositions;
+    std::mt19937 random(11);
+    std::vector<std::uint32_t> counts;
+    std::vector<std::vector<std::uint32_t>> lists;
+    std::vector<std::uint32_t> positions;
+    for (int k = 0; k < 300; ++k) {
+        // Empty lists, single positions, long lists, and gaps of one to five varint bytes.
+        const std::uint32_t count = k % 7 == 0 ? 0 : random() % (k % 5 == 0 ? 400 : 4) + 1;
+        std::vector<std::uint32_t> list;
+        std::uint32_t position = random() % 3;
+        for (std::uint32_t n = 0; n < count; ++n) {
+            list.push_back(position);
+            const std::uint32_t shift = random() % 29;
+            position += 1 + ((random() % 64 == 0) ? (random() >> shift) % 0x0FFFFFFF : 0);
+        }
+        if (k == 299) list = {0, UINT32_MAX - 1, UINT32_MAX};
+        counts.push_back(static_cast<std::uint32_t>(list.size()));
+        positions.insert(positions.end(), list.begin(), list.end());
+        lists.push_back(std::move(list));
+    }
+    trouvere::native::Buffer bytes;
+    const auto starts = trouvere::native::encode_positions(counts, positions, 128, bytes);
+    REQUIRE(starts.size() == 3);
+    auto block_of = [&](std::size_t block) {
+        const std::size_t end = block + 1 < starts.size() ? starts[block + 1] : bytes.size();
+        return trouvere::native::Bytes(bytes).subspan(starts[block], end - starts[block]);
+    };
+    std::vector<std::uint32_t> out;
+    for (std::size_t block = 0; block < starts.size(); ++block) {
+        BlockPositions reader(block_of(block));
+        const std::size_t size = std::min<std::size_t>(128, lists.size() - 128 * block);
+        // Forwards with gaps, then backwards, then every one.
+        std::vector<std::size_t> order;
+        for (std::size_t k = 0; k < size; k += 3) order.push_back(k);
+        for (std::size_t k = size; k-- > 0;) order.push_back(k);
+        for (std::size_t k = 0; k < size; ++k) order.push_back(k);
+        for (std::size_t index : order) {
+            INFO("block " << block << ", posting " << index);
+            REQUIRE(reader.read(index, out));
+            REQUIRE(out == lists[128 * block + index]);
+        }
+    }
+    // A table past the block, a length past the block, a list cut inside a varint, a position
+    // past 32 bits.
+    const std::uint8_t table_past_the_block[] = {0x09, 0x01};
+    const std::uint8_t past_the_block[] = {0x01, 0x05, 0x01, 0x02};
+    const std::uint8_t cut_inside[] = {0x01, 0x02, 0x01, 0x81};
+    const std::uint8_t too_far[] = {0x01, 0x06, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F};
+    for (trouvere::native::Bytes damaged :
+         {trouvere::native::Bytes(table_past_the_block), trouvere::native::Bytes(past_the_block),
+          trouvere::native::Bytes(cut_inside), trouvere::native::Bytes(too_far)}) {
+        BlockPositions reader(damaged);
+        CHECK_FALSE(reader.read(0, out));
+        CHECK_FALSE(reader.read(1, out));
+    }
 }
 
 TEST_CASE("native postings skip to any docid as walking would reach it, block bounds ahead",
