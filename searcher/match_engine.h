@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -75,9 +76,10 @@ public:
                                                        std::string& buffer) = 0;
     /// How the bodies of the full records read here are to be checked.
     [[nodiscard]] virtual stored::BodyCheck body_check() const = 0;
-    /// The positions of `term` in a document, ascending; empty when it does not hold the term.
-    [[nodiscard]] virtual std::vector<std::uint32_t> positions(DocumentNumber document,
-                                                               const std::string& term) = 0;
+    /// The positions of `term` in each of `documents` (ascending, no repeats): one list per
+    /// document, in their order, each ascending, empty where the document does not hold the term.
+    [[nodiscard]] virtual std::vector<std::vector<std::uint32_t>> positions(
+        const std::string& term, std::span<const DocumentNumber> documents) = 0;
     [[nodiscard]] virtual std::size_t document_count() const = 0;
     /// The state this engine answers from.
     [[nodiscard]] virtual State state() = 0;

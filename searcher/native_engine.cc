@@ -42,15 +42,17 @@ std::string_view NativeEngine::full_record(DocumentNumber document, std::string&
     return index_->full_record(document);
 }
 
-std::vector<std::uint32_t> NativeEngine::positions(DocumentNumber document,
-                                                   const std::string& term) {
-    std::vector<std::uint32_t> found;
+std::vector<std::vector<std::uint32_t>> NativeEngine::positions(
+    const std::string& term, std::span<const DocumentNumber> documents) {
+    std::vector<std::vector<std::uint32_t>> found(documents.size());
     try {
         const auto info = index_->find_term(term);
         if (!info) return found;
         native::PostingCursor cursor = index_->cursor(*info, true);
-        cursor.skip_to(document);
-        if (cursor.doc() == document) cursor.positions(found);
+        for (std::size_t k = 0; k < documents.size(); ++k) {
+            cursor.skip_to(documents[k]);
+            if (cursor.doc() == documents[k]) cursor.positions(found[k]);
+        }
     } catch (const native::Damaged& error) {
         throw native::Damaged(damaged_in(*index_, error));
     }

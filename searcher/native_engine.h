@@ -24,7 +24,9 @@ public:
     [[nodiscard]] stored::BodyCheck body_check() const override {
         return stored::BodyCheck::vouched_for;
     }
-    std::vector<std::uint32_t> positions(DocumentNumber document, const std::string& term) override;
+    /// One lookup of the term and one walk of its list serve every document.
+    std::vector<std::vector<std::uint32_t>> positions(
+        const std::string& term, std::span<const DocumentNumber> documents) override;
     [[nodiscard]] std::size_t document_count() const override;
     State state() override;
     /// The index is immutable: moving on is opening the next one (open_native_engine).

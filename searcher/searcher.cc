@@ -32,15 +32,15 @@ namespace {
 // fail again.
 constexpr int kSearchAttempts = 5;
 
-// The words of a hit's body that `match` names, found from the engine's position lists and the
-// body's stored word offsets rather than by analysing the body again; nullopt when the offsets are
-// missing or damaged, and the body must be analysed.
-std::optional<std::vector<Token>> located_tokens(MatchEngine& engine,
-                                                 MatchEngine::DocumentNumber hit,
-                                                 std::string_view word_offsets,
-                                                 std::string_view body,
-                                                 const searcher::MatchSpec& match) {
-    if (word_offsets.empty()) return std::nullopt;
+// Where each hit of a page holds the terms `match` names: (position, term) pairs, ascending.
+// Each position holds one word, so the lists of distinct terms never share a position.
+using Occurrences = std::vector<std::pair<std::uint32_t, const std::string*>>;
+
+// The occurrences of every hit in `ranked`, asked of the engine term by term for the whole page:
+// one lookup of a term and one walk of its list serve every hit.
+std::vector<Occurrences> page_occurrences(MatchEngine& engine,
+                                          const std::vector<MatchEngine::Match>& ranked,
+                                          const searcher::MatchSpec& match) {
     std::vector<const std::string*> terms;
     for (const std::string& term : match.terms) terms.push_back(&term);
     for (const std::vector<std::string>& phrase : match.phrases) {
@@ -52,14 +52,35 @@ std::optional<std::vector<Token>> located_tokens(MatchEngine& engine,
             }
         }
     }
-    // Each position holds one word, so the lists of distinct terms never share a position.
-    std::vector<std::pair<std::uint32_t, const std::string*>> occurrences;
+    std::vector<std::size_t> by_docid(ranked.size());
+    for (std::size_t k = 0; k < ranked.size(); ++k) by_docid[k] = k;
+    std::sort(by_docid.begin(), by_docid.end(), [&](std::size_t a, std::size_t b) {
+        return ranked[a].document < ranked[b].document;
+    });
+    std::vector<MatchEngine::DocumentNumber> documents(ranked.size());
+    for (std::size_t k = 0; k < ranked.size(); ++k) documents[k] = ranked[by_docid[k]].document;
+
+    std::vector<Occurrences> occurrences(ranked.size());
+    if (ranked.empty()) return occurrences;
     for (const std::string* term : terms) {
-        for (std::uint32_t position : engine.positions(hit, *term)) {
-            occurrences.emplace_back(position, term);
+        const auto lists = engine.positions(*term, documents);
+        for (std::size_t k = 0; k < lists.size(); ++k) {
+            for (std::uint32_t position : lists[k]) {
+                occurrences[by_docid[k]].emplace_back(position, term);
+            }
         }
     }
-    std::sort(occurrences.begin(), occurrences.end());
+    for (Occurrences& each : occurrences) std::sort(each.begin(), each.end());
+    return occurrences;
+}
+
+// The words of a hit's body at `occurrences`, found from the body's stored word offsets rather
+// than by analysing the body again; nullopt when the offsets are missing or damaged, and the body
+// must be analysed.
+std::optional<std::vector<Token>> located_tokens(const Occurrences& occurrences,
+                                                 std::string_view word_offsets,
+                                                 std::string_view body) {
+    if (word_offsets.empty()) return std::nullopt;
     std::vector<std::uint32_t> positions(occurrences.size());
     std::transform(occurrences.begin(), occurrences.end(), positions.begin(),
                    [](const auto& occurrence) { return occurrence.first; });
@@ -144,7 +165,7 @@ struct Searcher::Impl {
     // The snippet of a hit: of its body, or of its title when it has no body. `record` gives
     // where the body's words and sentences are.
     Snippet snippet_of(const Document& document, const stored::FullRecord& record,
-                       MatchEngine::DocumentNumber hit, const searcher::MatchSpec& match,
+                       const Occurrences& occurrences, const searcher::MatchSpec& match,
                        std::size_t max_chars) {
         if (document.body.empty()) {
             return searcher::build_snippet(analyzer, document.title, match, max_chars);
@@ -152,7 +173,7 @@ struct Searcher::Impl {
         // Nothing to mark needs no words at all.
         auto tokens = match.empty()
                           ? std::optional<std::vector<Token>>(std::in_place)
-                          : located_tokens(*engine, hit, record.word_offsets, document.body, match);
+                          : located_tokens(occurrences, record.word_offsets, document.body);
         if (tokens) {
             return searcher::build_snippet(document.body, *tokens, record.sentence_breaks, match,
                                            max_chars);
@@ -217,6 +238,10 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
     }
     results.total_estimate = matches.estimate;
     results.total_exact = matches.exact;
+    const std::vector<Occurrences> occurrences =
+        options.snippets && !translation.match.empty()
+            ? page_occurrences(*engine, matches.ranked, translation.match)
+            : std::vector<Occurrences>(matches.ranked.size());
     for (std::size_t k = 0; k < matches.ranked.size(); ++k) {
         const MatchEngine::Match& match = matches.ranked[k];
         Hit hit;
@@ -243,7 +268,7 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
                                            "' is damaged; index it again");
             }
             hit.snippet = snippet_of(document, record.value_or(stored::FullRecord()),
-                                     match.document, translation.match, options.snippet_chars);
+                                     occurrences[k], translation.match, options.snippet_chars);
         } else {
             document =
                 stored::decode_header(read_record(match.document, buffer, &MatchEngine::header));

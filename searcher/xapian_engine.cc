@@ -109,13 +109,15 @@ public:
         return stored::BodyCheck::own_checksum;
     }
 
-    std::vector<std::uint32_t> positions(DocumentNumber document,
-                                         const std::string& term) override {
+    std::vector<std::vector<std::uint32_t>> positions(
+        const std::string& term, std::span<const DocumentNumber> documents) override {
         return guarded([&] {
-            std::vector<std::uint32_t> found;
-            for (auto position = db_.positionlist_begin(document, term);
-                 position != db_.positionlist_end(document, term); ++position) {
-                found.push_back(*position);
+            std::vector<std::vector<std::uint32_t>> found(documents.size());
+            for (std::size_t k = 0; k < documents.size(); ++k) {
+                for (auto position = db_.positionlist_begin(documents[k], term);
+                     position != db_.positionlist_end(documents[k], term); ++position) {
+                    found[k].push_back(*position);
+                }
             }
             return found;
         });

@@ -262,16 +262,28 @@ TEST_CASE("native engine ranks equal scores in docid order and pages as Xapian",
     }
 }
 
-TEST_CASE("native engine gives each term's positions as Xapian does", "[native][search]") {
+TEST_CASE("native engine gives each term's positions in a set of documents as Xapian does",
+          "[native][search]") {
     TwoEngines engines(100);
     Xapian::Database database(engines.db);
-    for (const char* term : {"de", "le", "arme", "Sarm", "Aarmé"}) {
-        for (Xapian::docid docid = 1; docid <= database.get_lastdocid(); docid += 5) {
-            REQUIRE(engines.native->positions(docid, term) ==
-                    engines.xapian->positions(docid, term));
-        }
+    // Every document (holes included), every fifth, the last alone, and none.
+    std::vector<std::vector<trouvere::searcher::MatchEngine::DocumentNumber>> sets(3);
+    for (Xapian::docid docid = 1; docid <= database.get_lastdocid(); ++docid) {
+        sets[0].push_back(docid);
+        if (docid % 5 == 1) sets[1].push_back(docid);
     }
-    CHECK(engines.native->positions(1, "no such term").empty());
+    sets[2] = {database.get_lastdocid()};
+    for (const char* term : {"de", "le", "arme", "Sarm", "Aarmé", "no such term"}) {
+        for (const auto& documents : sets) {
+            INFO(term << ", " << documents.size() << " documents");
+            const auto expected = engines.xapian->positions(term, documents);
+            REQUIRE(expected.size() == documents.size());
+            REQUIRE(engines.native->positions(term, documents) == expected);
+        }
+        CHECK(engines.native->positions(term, {}).empty());
+    }
+    CHECK(engines.native->positions("no such term", sets[0]) ==
+          std::vector<std::vector<std::uint32_t>>(sets[0].size()));
 }
 
 TEST_CASE("translated queries hold only terms on the optional side of AND_MAYBE",
