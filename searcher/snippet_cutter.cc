@@ -143,25 +143,32 @@ private:
     static constexpr std::size_t kBreakContextBytes = 64;
 
     // Sets the window of the text a passage showing `match` can touch, for the word iterator
-    // when it is needed, and finds the sentence boundaries in it.
+    // when it is needed, and finds the sentence boundaries in it. The window's start, a walk back
+    // over `budget` columns, is found only when the word iterator is needed, which is rarely.
     void focus(Range match, std::size_t budget) {
-        std::size_t begin = columns_before(match.begin, budget);
-        begin = begin > kBreakContextBytes ? begin - kBreakContextBytes : 0;
-        while (begin > 0 && text::is_continuation_byte(text_[begin])) --begin;
         std::size_t end = ColumnWalker(text_, match.end).advance_within(budget + 1, text_.size());
         end = std::min(end + kBreakContextBytes, text_.size());
         while (end < text_.size() && text::is_continuation_byte(text_[end])) ++end;
-        if (begin != window_.begin || end != window_.end) {
+        if (match.begin != focus_begin_ || budget != focus_budget_ || end != window_.end) {
             detach();
-            window_ = {begin, end};
+            focus_begin_ = match.begin;
+            focus_budget_ = budget;
+            window_ = {kNone, end};
         }
         sentences_.reach(end);
     }
 
-    // The word iterator, pointed at the window; made for this thread on first use.
+    // The word iterator, pointed at the window; made for this thread on first use. Offsets go
+    // to and from ICU (to_icu, from_icu) only through it.
     icu::BreakIterator& words() {
         if (attached_) return *words_;
         if (words_ == nullptr) words_ = &thread_word_iterator();
+        if (window_.begin == kNone) {
+            std::size_t begin = columns_before(focus_begin_, focus_budget_);
+            begin = begin > kBreakContextBytes ? begin - kBreakContextBytes : 0;
+            while (begin > 0 && text::is_continuation_byte(text_[begin])) --begin;
+            window_.begin = begin;
+        }
         UErrorCode status = U_ZERO_ERROR;
         utext_openUTF8(&utext_, text_.data() + window_.begin,
                        static_cast<int64_t>(window_.end - window_.begin), &status);
@@ -227,12 +234,14 @@ private:
         std::optional<bool> breaks = analysis::word_break_beside_ascii_space(
             previous_unit(text_, offset, 0).second, next_unit(text_, offset).c);
         if (breaks) return *breaks;
-        return words().isBoundary(to_icu(offset)) != 0;
+        icu::BreakIterator& iterator = words();
+        return iterator.isBoundary(to_icu(offset)) != 0;
     }
 
     std::size_t word_at_or_before(std::size_t offset) {
         if (is_word_boundary(offset)) return offset;
-        return from_icu(words().preceding(to_icu(offset)));
+        icu::BreakIterator& iterator = words();
+        return from_icu(iterator.preceding(to_icu(offset)));
     }
 
     [[nodiscard]] bool before_space(std::size_t offset) const {
@@ -312,7 +321,9 @@ private:
     icu::BreakIterator* words_ = nullptr;  // the thread's, once needed
     UText utext_ = UTEXT_INITIALIZER;
     bool attached_ = false;
-    Range window_;
+    std::size_t focus_begin_ = kNone;  // the match and budget of the last focus()
+    std::size_t focus_budget_ = 0;
+    Range window_;  // its start kNone until words() finds it
 };
 
 }  // namespace
