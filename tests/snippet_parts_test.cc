@@ -44,6 +44,53 @@ TEST_CASE("columns: a walker stops within its budget at the end of a unit", "[sn
     CHECK(snippets::ColumnWalker(accented, 0).advance_within(1, accented.size()) == 2);
 }
 
+TEST_CASE("columns: long runs of plain ASCII count as one unit at a time would count them",
+          "[snippet]") {
+    // One unit at a time, as the snippet renders the text.
+    auto counted_by_units = [](std::string_view text, std::size_t from, std::size_t to) {
+        std::size_t columns = 0;
+        bool in_space = false;
+        while (from < to) {
+            const snippets::Unit unit = snippets::next_unit(text, from);
+            if (!(unit.space && in_space)) ++columns;
+            in_space = unit.space;
+            from = unit.next;
+        }
+        return columns;
+    };
+    // Pieces that make eight-byte steps pass or stop: words, lone and doubled spaces, a tab, a
+    // line break, DEL, a control character, accents, a no-break space after a space.
+    const std::vector<std::string_view> pieces{"mot",  "armistice", " ", "  ",      "\t", "\n",
+                                               "\x7f", "\x01",      "é", " \u00A0", "x",  "."};
+    std::uint32_t state = 7;
+    auto next = [&] {
+        state = state * 1103515245U + 12345U;
+        return (state >> 16) % pieces.size();
+    };
+    for (int round = 0; round < 300; ++round) {
+        std::string text;
+        while (text.size() < 80) text += pieces[next()];
+        INFO("[" << text << "]");
+        for (std::size_t from = 0; from < text.size(); from += 3) {
+            if ((static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) continue;
+            const std::size_t whole = counted_by_units(text, from, text.size());
+            REQUIRE(snippets::count_columns(text, from, text.size()) == whole);
+            for (std::size_t cap : {1, 5, 8, 9, 17, 40}) {
+                const std::size_t capped = snippets::count_columns(text, from, text.size(), cap);
+                CHECK((whole <= cap ? capped == whole : capped > cap));
+                // The walker stops at the end of a unit, within the budget, as far as it fits.
+                const std::size_t end =
+                    snippets::ColumnWalker(text, from).advance_within(cap, text.size());
+                CHECK(counted_by_units(text, from, end) <= cap);
+                if (end < text.size()) {
+                    const std::size_t further = snippets::next_unit(text, end).next;
+                    CHECK(counted_by_units(text, from, further) > cap);
+                }
+            }
+        }
+    }
+}
+
 TEST_CASE("columns: ranges are trimmed of White_Space, and white space between is detected",
           "[snippet]") {
     const std::string_view text = "\u3000 mot\u00A0\n";
