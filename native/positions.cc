@@ -31,18 +31,20 @@ std::vector<std::uint64_t> encode_positions(std::span<const std::uint32_t> count
     return block_starts;
 }
 
-BlockPositions::BlockPositions(Bytes block) {
-    ByteReader reader(block);
+bool BlockPositions::open_table() {
+    ByteReader reader(block_);
     std::uint64_t table_bytes = 0;
-    // A block that does not hold keeps no bytes: every read of it fails.
-    if (!reader.varint(table_bytes) || table_bytes > reader.remaining()) return;
+    if (!reader.varint(table_bytes) || table_bytes > reader.remaining()) return false;
     const auto table_end = reader.position() + static_cast<std::size_t>(table_bytes);
-    table_ = block.subspan(reader.position(), static_cast<std::size_t>(table_bytes));
-    lists_ = block.subspan(table_end);
+    table_ = block_.subspan(reader.position(), static_cast<std::size_t>(table_bytes));
+    lists_ = block_.subspan(table_end);
+    table_open_ = true;
+    return true;
 }
 
 bool BlockPositions::read(std::size_t index, std::vector<std::uint32_t>& out) {
     out.clear();
+    if (!table_open_ && !open_table()) return false;
     if (index < next_index_) {
         next_index_ = 0;
         next_entry_ = 0;

@@ -28,15 +28,21 @@ class BlockPositions {
 public:
     BlockPositions() = default;
     /// A block as encode_positions() wrote it; one whose table does not hold fails every read.
-    explicit BlockPositions(Bytes block);
+    /// The table is read on the first read(): a cursor enters many blocks whose positions no
+    /// phrase or snippet asks for.
+    explicit BlockPositions(Bytes block) : block_(block) {}
 
     /// The positions of the block's posting `index`, ascending, into `out`. False when the bytes
     /// do not hold (cut short, positions past 32 bits).
     [[nodiscard]] bool read(std::size_t index, std::vector<std::uint32_t>& out);
 
 private:
+    bool open_table();
+
+    Bytes block_;
     Bytes table_;
     Bytes lists_;
+    bool table_open_ = false;
     std::size_t next_index_ = 0;  // the posting whose length starts at next_entry_ in the table
     std::size_t next_entry_ = 0;  // and whose positions start at next_offset_ in the lists
     std::size_t next_offset_ = 0;

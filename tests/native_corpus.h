@@ -14,7 +14,10 @@
 #include <string_view>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "trouvere/document.h"
+#include "trouvere/index_writer.h"
 
 namespace trouvere::testing {
 
@@ -101,6 +104,38 @@ inline std::vector<Document> generated_documents(unsigned seed, std::size_t coun
         if (percent(random) < 20) document.source = "source " + std::to_string(percent(random) % 5);
         documents.push_back(std::move(document));
     }
+    return documents;
+}
+
+/// How write_with_holes() changes a corpus in its second commit: every `remove_every`th document
+/// removed, every `replace_every`th from the sixth on replaced by a longer text (0: none of them).
+struct Holes {
+    std::size_t remove_every = 0;
+    std::size_t replace_every = 0;
+};
+
+/// Writes `documents` into the database at `db` in a first commit (two shards), then makes the
+/// changes `holes` says in a second, so that docids have holes and lengths changed, and builds
+/// the native index. Returns the documents as the database holds them (the removed included).
+inline std::vector<Document> write_with_holes(const std::string& db,
+                                              std::vector<Document> documents, Holes holes) {
+    {
+        IndexWriter writer(db, 2);
+        for (const auto& document : documents) writer.add_or_replace(document);
+        writer.commit();
+    }
+    IndexWriter writer(db, 1);
+    for (std::size_t k = 0; holes.remove_every != 0 && k < documents.size();
+         k += holes.remove_every) {
+        writer.remove(documents[k].id);
+    }
+    for (std::size_t k = 5; holes.replace_every != 0 && k < documents.size();
+         k += holes.replace_every) {
+        documents[k].body = "texte remplacé " + documents[k].body;
+        writer.add_or_replace(documents[k]);
+    }
+    writer.commit();
+    REQUIRE(writer.update_native_index());
     return documents;
 }
 

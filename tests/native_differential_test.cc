@@ -187,20 +187,9 @@ std::size_t environment_number(const char* name, std::size_t fallback) {
 // text for the query generator.
 std::vector<std::string> index_generated_corpus_with_holes(const std::string& db,
                                                            std::size_t count) {
-    auto documents = trouvere::testing::generated_documents(43, count);
-    {
-        trouvere::IndexWriter writer(db, 2);
-        for (const auto& document : documents) writer.add_or_replace(document);
-        writer.commit();
-    }
-    trouvere::IndexWriter writer(db, 1);
-    for (std::size_t k = 0; k < documents.size(); k += 13) writer.remove(documents[k].id);
-    for (std::size_t k = 5; k < documents.size(); k += 17) {
-        documents[k].body = "texte remplacé " + documents[k].body;
-        writer.add_or_replace(documents[k]);
-    }
-    writer.commit();
-    REQUIRE(writer.update_native_index());
+    const auto documents =
+        trouvere::testing::write_with_holes(db, trouvere::testing::generated_documents(43, count),
+                                            {.remove_every = 13, .replace_every = 17});
     std::vector<std::string> texts;
     texts.reserve(documents.size());
     for (const auto& document : documents) texts.push_back(document.title + " " + document.body);

@@ -36,16 +36,8 @@ struct TwoEngines {
     std::unique_ptr<trouvere::searcher::NativeEngine> native;
 
     explicit TwoEngines(std::size_t documents) {
-        auto generated = trouvere::testing::generated_documents(21, documents);
-        {
-            trouvere::IndexWriter writer(db, 2);
-            for (const auto& document : generated) writer.add_or_replace(document);
-            writer.commit();
-        }
-        trouvere::IndexWriter writer(db, 1);
-        for (std::size_t k = 0; k < generated.size(); k += 9) writer.remove(generated[k].id);
-        writer.commit();
-        REQUIRE(writer.update_native_index());
+        (void)trouvere::testing::write_with_holes(
+            db, trouvere::testing::generated_documents(21, documents), {.remove_every = 9});
         xapian = trouvere::searcher::open_xapian_engine(db);
         auto opening = trouvere::searcher::open_native_engine(db, *xapian);
         REQUIRE(opening.engine);
