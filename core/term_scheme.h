@@ -15,7 +15,7 @@ namespace trouvere::scheme {
 /// Written at creation; the searcher refuses databases without it (or with another version), so
 /// that a change of scheme is caught instead of silently returning nothing.
 inline constexpr std::string_view kSchemeKey = "trouvere:scheme";
-inline constexpr std::string_view kSchemeVersion = "8";
+inline constexpr std::string_view kSchemeVersion = "9";
 
 /// True when `version` names an older scheme than kSchemeVersion (a database to rebuild).
 [[nodiscard]] bool is_older_version(std::string_view version);
@@ -33,13 +33,17 @@ inline constexpr std::string_view kAccentedPrefix = "A";
 /// document even when there are none, so readers ask this first.
 [[nodiscard]] bool has_positions(std::string_view term);
 
-/// ISO date, so that string order is date order.
+/// The date, `YYYY-MM-DD` (dates::parse_iso_day holds for it), so that string order is date
+/// order: date filters, date sorts and year counts read it. Undated documents have none.
 inline constexpr Xapian::valueno kDateSlot = 0;
 /// Every stored field but the body (stored::encode_header), for hits shown without a snippet.
 inline constexpr Xapian::valueno kHeaderSlot = 1;
 /// The header again, the body's word offsets and sentence breaks, and the body compressed
 /// (stored::encode_full_record): all a hit shown with a snippet reads. The document data is empty.
 inline constexpr Xapian::valueno kFullRecordSlot = 2;
+/// The source as stored in the header, for counting matches by source. Documents without a
+/// source have none.
+inline constexpr Xapian::valueno kSourceSlot = 3;
 
 /// Title words count this many times in the unprefixed family: a word in the title says more
 /// about a news article than the same word once in its body.

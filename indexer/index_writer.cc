@@ -12,6 +12,7 @@
 #include <system_error>
 #include <thread>
 
+#include "core/dates.h"
 #include "core/folder_sync.h"
 #include "core/term_scheme.h"
 #include "core/xapian_errors.h"
@@ -238,6 +239,11 @@ IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
 
 void IndexWriter::add_or_replace(const Document& document) {
     if (document.id.empty()) throw DocumentError("document has an empty id");
+    if (!document.date.empty() && !dates::parse_iso_day(document.date)) {
+        // Filters, sorts and counts by date compare the stored text as a day.
+        throw DocumentError("document '" + document.id + "' has the date '" + document.date +
+                            "', which is not a day written YYYY-MM-DD");
+    }
     if (impl_->bulk) {
         impl_->bulk->add_or_replace(document);
         return;

@@ -48,6 +48,7 @@ Xapian::Document to_xapian_document(Analyzer& analyzer, const Document& document
         stored::encode_full_record(header, word_offsets, sentence_breaks, document.body));
     result.add_value(scheme::kHeaderSlot, header);
     if (!document.date.empty()) result.add_value(scheme::kDateSlot, document.date);
+    if (!document.source.empty()) result.add_value(scheme::kSourceSlot, document.source);
     return result;
 }
 

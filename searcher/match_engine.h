@@ -27,14 +27,44 @@ public:
         double score = 0;
     };
 
+    /// How matches are ranked. Under a date order undated documents come last, and documents of
+    /// the same day (or both undated) rank by score.
+    enum class Order { relevance, newest, oldest };
+
+    /// What to find of a query's matches.
+    struct Request {
+        std::size_t offset = 0;
+        std::size_t limit = 10;
+        /// Matches are counted one by one until this many are; past that, an engine may leave
+        /// out the documents that cannot rank before offset + limit, and estimate the count.
+        /// Under a date order, or when counting by year or source, every match is counted.
+        std::size_t count_at_least = 1000;
+        Order order = Order::relevance;
+        /// Count the matches of each year (from the date) and of each source; undated
+        /// documents and documents without a source are not counted.
+        bool count_years = false;
+        bool count_sources = false;
+    };
+
+    /// How many matches have one value (a year, `2024`, or a source).
+    struct ValueCount {
+        std::string value;
+        std::size_t count = 0;
+        bool operator==(const ValueCount&) const = default;
+    };
+
     struct Matches {
-        /// The matches ranked offset to offset + limit, best first; equal scores in document order.
+        /// The matches ranked offset to offset + limit in the requested order; equal scores in
+        /// document order.
         std::vector<Match> ranked;
         /// An estimate of the number of matching documents, and a bound it cannot exceed.
         std::size_t estimate = 0;
         std::size_t upper_bound = 0;
         /// Whether the estimate is the number of matching documents, counted.
         bool exact = false;
+        /// When requested, each year and each source with matches, once, in no given order.
+        std::vector<ValueCount> years;
+        std::vector<ValueCount> sources;
     };
 
     /// A committed state of the database: its UUID (a new database, a first build's swap
@@ -62,11 +92,8 @@ public:
     // Each call below throws StateOverwritten as above, and DatabaseError naming the database
     // for any other failure to read it.
 
-    /// The documents `query` matches, ranked by BM25. Matches are counted one by one until
-    /// `count_at_least` of them are; past that, an engine may leave out the documents that
-    /// cannot rank before offset + limit, and estimate the count.
-    [[nodiscard]] virtual Matches match(const TermQuery& query, std::size_t offset,
-                                        std::size_t limit, std::size_t count_at_least) = 0;
+    /// The documents `query` matches, ranked by BM25 or by date as `request` says.
+    [[nodiscard]] virtual Matches match(const TermQuery& query, const Request& request) = 0;
     /// The stored header of a document (stored::encode_header): every field but the body. The
     /// bytes are viewed where the engine keeps them, or copied into `buffer`: valid while the
     /// engine and `buffer` are unchanged.

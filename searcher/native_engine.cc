@@ -25,10 +25,9 @@ std::string damaged_in(const native::NativeIndex& index, const native::Damaged& 
 NativeEngine::NativeEngine(std::shared_ptr<const native::NativeIndex> index)
     : index_(std::move(index)) {}
 
-MatchEngine::Matches NativeEngine::match(const TermQuery& query, std::size_t offset,
-                                         std::size_t limit, std::size_t count_at_least) {
+MatchEngine::Matches NativeEngine::match(const TermQuery& query, const Request& request) {
     try {
-        return match_native(*index_, query, offset, limit, count_at_least);
+        return match_native(*index_, query, request);
     } catch (const native::Damaged& error) {
         throw native::Damaged(damaged_in(*index_, error));
     }

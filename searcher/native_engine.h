@@ -16,8 +16,7 @@ class NativeEngine final : public MatchEngine {
 public:
     explicit NativeEngine(std::shared_ptr<const native::NativeIndex> index);
 
-    Matches match(const TermQuery& query, std::size_t offset, std::size_t limit,
-                  std::size_t count_at_least) override;
+    Matches match(const TermQuery& query, const Request& request) override;
     std::string_view header(DocumentNumber document, std::string& buffer) override;
     std::string_view full_record(DocumentNumber document, std::string& buffer) override;
     /// The index's checksums cover the records, whose bodies its builder checked.

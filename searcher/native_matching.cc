@@ -535,7 +535,8 @@ public:
     // `weighted`: whether the node's scores count (not under an exclusion).
     MatcherPtr build(const TermQuery& query, bool weighted) {
         switch (query.op) {
-            case TermQuery::Op::nothing: return nothing();
+            case TermQuery::Op::nothing:
+            case TermQuery::Op::dated: return nothing();
             case TermQuery::Op::everything: return std::make_unique<EverythingMatcher>(index_);
             case TermQuery::Op::term: {
                 auto matcher = term(query.term, weighted, false);
@@ -654,8 +655,10 @@ private:
 }  // namespace
 
 MatchEngine::Matches match_native(const native::NativeIndex& index, const TermQuery& query,
-                                  std::size_t offset, std::size_t limit,
-                                  std::size_t count_at_least) {
+                                  const MatchEngine::Request& request) {
+    const std::size_t offset = request.offset;
+    const std::size_t limit = request.limit;
+    const std::size_t count_at_least = request.count_at_least;
     TreeBuilder builder(index);
     MatcherPtr root = builder.build(query, true);
     const std::uint64_t bound =

@@ -30,7 +30,7 @@ namespace trouvere::searcher {
 /// `count_at_least` matches are counted. Throws native::Damaged when a list read on the way does
 /// not hold.
 [[nodiscard]] MatchEngine::Matches match_native(const native::NativeIndex& index,
-                                                const TermQuery& query, std::size_t offset,
-                                                std::size_t limit, std::size_t count_at_least);
+                                                const TermQuery& query,
+                                                const MatchEngine::Request& request);
 
 }  // namespace trouvere::searcher

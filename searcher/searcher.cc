@@ -228,12 +228,14 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
     if (translation.query.empty()) {
         throw QueryError("nothing to search for in '" + results.query + "'");
     }
-    MatchEngine::Matches matches =
-        engine->match(translation.query, options.offset, options.limit, options.count_at_least);
+    MatchEngine::Request request;
+    request.offset = options.offset;
+    request.limit = options.limit;
+    request.count_at_least = options.count_at_least;
+    MatchEngine::Matches matches = engine->match(translation.query, request);
     if (matches.upper_bound == 0 && translation.can_relax) {
         translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::any);
-        matches =
-            engine->match(translation.query, options.offset, options.limit, options.count_at_least);
+        matches = engine->match(translation.query, request);
         results.fell_back_to_any_word = true;
     }
     results.total_estimate = matches.estimate;

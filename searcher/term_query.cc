@@ -63,9 +63,21 @@ TermQuery and_not(TermQuery required, TermQuery excluded) {
     return {TermQuery::Op::and_not, {}, {std::move(required), std::move(excluded)}};
 }
 
+TermQuery dated_between(dates::DayNumber first_day, dates::DayNumber last_day) {
+    if (first_day > last_day) return {};
+    TermQuery query;
+    query.op = TermQuery::Op::dated;
+    query.first_day = first_day;
+    query.last_day = last_day;
+    return query;
+}
+
 std::string to_string(const TermQuery& query) {
     std::string_view name;
     switch (query.op) {
+        case TermQuery::Op::dated:
+            return "(dated " + dates::iso_day(query.first_day) + ".." +
+                   dates::iso_day(query.last_day) + ")";
         case TermQuery::Op::nothing: return "(nothing)";
         case TermQuery::Op::everything: return "(everything)";
         case TermQuery::Op::term: return query.term;

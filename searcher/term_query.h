@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "core/dates.h"
+
 namespace trouvere::searcher {
 
 /// A query over the terms of the term scheme (core/term_scheme.h), what every matching engine
@@ -23,11 +25,14 @@ struct TermQuery {
         phrase,      ///< every part is a term, and they occur adjacent and in order
         and_maybe,   ///< parts[0] matches; parts[1] only adds its weight where it matches too
         and_not,     ///< parts[0] matches and parts[1] does not; only parts[0] weighs
+        dated,       ///< the documents dated first_day to last_day (inclusive), weight 0
     };
 
     Op op = Op::nothing;
     std::string term;
     std::vector<TermQuery> parts;
+    dates::DayNumber first_day = dates::kNoDay;
+    dates::DayNumber last_day = dates::kNoDay;
 
     [[nodiscard]] bool empty() const { return op == Op::nothing; }
     bool operator==(const TermQuery&) const = default;
@@ -47,7 +52,12 @@ struct TermQuery {
 /// `required` without what `excluded` matches; `required` alone when `excluded` is empty.
 [[nodiscard]] TermQuery and_not(TermQuery required, TermQuery excluded);
 
-/// A compact rendering for tests and debugging: `(and_maybe (phrase a b) (any Ax Ay))`.
+/// The documents dated `first_day` to `last_day`, both included (kFirstDay to kLastDay for any
+/// date); empty when the range holds no day.
+[[nodiscard]] TermQuery dated_between(dates::DayNumber first_day, dates::DayNumber last_day);
+
+/// A compact rendering for tests and debugging: `(and_maybe (phrase a b) (any Ax Ay))`; a
+/// date range is `(dated 2024-01-01..2024-06-30)`.
 [[nodiscard]] std::string to_string(const TermQuery& query);
 
 }  // namespace trouvere::searcher

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/dates.h"
 #include "core/term_scheme.h"
 #include "core/xapian_errors.h"
 #include "trouvere/error.h"
@@ -40,9 +41,22 @@ Xapian::Query::op xapian_op(TermQuery::Op op) {
         case TermQuery::Op::and_not: return Xapian::Query::OP_AND_NOT;
         case TermQuery::Op::nothing:
         case TermQuery::Op::everything:
-        case TermQuery::Op::term: break;
+        case TermQuery::Op::term:
+        case TermQuery::Op::dated: break;
     }
     return Xapian::Query::OP_INVALID;
+}
+
+// The counts of `dates`, a spy on the date slot, added up by year.
+std::vector<MatchEngine::ValueCount> years_of(const Xapian::ValueCountMatchSpy& dates) {
+    std::vector<MatchEngine::ValueCount> years;
+    for (auto value = dates.values_begin(); value != dates.values_end(); ++value) {
+        // Values come in ascending order, so a year's days are together.
+        const std::string year = (*value).substr(0, 4);
+        if (years.empty() || years.back().value != year) years.push_back({year, 0});
+        years.back().count += value.get_termfreq();
+    }
+    return years;
 }
 
 class XapianEngine final : public MatchEngine {
@@ -68,19 +82,32 @@ public:
     }
 
     // Counts every match, whatever `count_at_least` allows.
-    Matches match(const TermQuery& query, std::size_t offset, std::size_t limit,
-                  std::size_t /*count_at_least*/) override {
+    Matches match(const TermQuery& query, const Request& request) override {
         return guarded([&] {
             Xapian::Enquire enquire(db_);
             enquire.set_weighting_scheme(Xapian::BM25Weight());
             enquire.set_query(to_xapian_query(query));
+            // Undated documents have no value: the default key puts them after every date.
+            Xapian::MultiValueKeyMaker by_date;
+            if (request.order == Order::newest) {
+                by_date.add_value(scheme::kDateSlot);
+                enquire.set_sort_by_key_then_relevance(&by_date, true);
+            } else if (request.order == Order::oldest) {
+                by_date.add_value(scheme::kDateSlot, false, "\xff");
+                enquire.set_sort_by_key_then_relevance(&by_date, false);
+            }
+            Xapian::ValueCountMatchSpy dates(scheme::kDateSlot);
+            Xapian::ValueCountMatchSpy sources(scheme::kSourceSlot);
+            if (request.count_years) enquire.add_matchspy(&dates);
+            if (request.count_sources) enquire.add_matchspy(&sources);
             // Every match is checked: Xapian 1.4.22's pruning by weight can leave out of the top
             // k a document that scores above some it returns (`(a OR b) c`, `"a b" OR c` on
             // some databases; tests/native_differential_test.cc found them), and it prunes only
-            // once this many documents have been checked. The count is then exact.
-            Xapian::MSet mset =
-                enquire.get_mset(static_cast<Xapian::doccount>(offset),
-                                 static_cast<Xapian::doccount>(limit), db_.get_doccount());
+            // once this many documents have been checked. The count, and the spies' counts, are
+            // then exact.
+            Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                                 static_cast<Xapian::doccount>(request.limit),
+                                                 db_.get_doccount());
             Matches matches;
             matches.estimate = mset.get_matches_estimated();
             matches.upper_bound = mset.get_matches_upper_bound();
@@ -88,6 +115,12 @@ public:
             matches.ranked.reserve(mset.size());
             for (auto item = mset.begin(); item != mset.end(); ++item) {
                 matches.ranked.push_back({*item, item.get_weight()});
+            }
+            if (request.count_years) matches.years = years_of(dates);
+            if (request.count_sources) {
+                for (auto value = sources.values_begin(); value != sources.values_end(); ++value) {
+                    matches.sources.push_back({*value, value.get_termfreq()});
+                }
             }
             return matches;
         });
@@ -187,6 +220,9 @@ Xapian::Query to_xapian_query(const TermQuery& query) {
         case TermQuery::Op::nothing: return {};
         case TermQuery::Op::everything: return Xapian::Query::MatchAll;
         case TermQuery::Op::term: return {query.term};
+        case TermQuery::Op::dated:
+            return {Xapian::Query::OP_VALUE_RANGE, scheme::kDateSlot,
+                    dates::iso_day(query.first_day), dates::iso_day(query.last_day)};
         case TermQuery::Op::all:
         case TermQuery::Op::any:
         case TermQuery::Op::phrase:

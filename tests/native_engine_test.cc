@@ -54,8 +54,8 @@ bool close_enough(double a, double b, double tolerance) {
 void require_same_matches(TwoEngines& engines, const TermQuery& query, double tolerance) {
     INFO("query: " << trouvere::searcher::to_string(query));
     const std::size_t all = engines.xapian->document_count() + 1;
-    auto expected = engines.xapian->match(query, 0, all, SIZE_MAX);
-    auto got = engines.native->match(query, 0, all, SIZE_MAX);
+    auto expected = engines.xapian->match(query, {0, all, SIZE_MAX});
+    auto got = engines.native->match(query, {0, all, SIZE_MAX});
     std::map<std::uint32_t, double> expected_scores;
     for (const auto& match : expected.ranked) expected_scores[match.document] = match.score;
     std::map<std::uint32_t, double> got_scores;
@@ -87,8 +87,8 @@ void require_same_page(TwoEngines& engines, const TermQuery& query, std::size_t 
                        std::size_t limit, double tolerance) {
     INFO("query: " << trouvere::searcher::to_string(query) << ", offset " << offset << ", limit "
                    << limit);
-    auto expected = engines.xapian->match(query, offset, limit, SIZE_MAX);
-    auto got = engines.native->match(query, offset, limit, 0);
+    auto expected = engines.xapian->match(query, {offset, limit, SIZE_MAX});
+    auto got = engines.native->match(query, {offset, limit, 0});
     REQUIRE(got.ranked.size() == expected.ranked.size());
     auto tied = [&](std::size_t k) {
         const auto& ranked = expected.ranked;
@@ -231,8 +231,8 @@ TEST_CASE("native engine ranks equal scores in docid order and pages as Xapian",
         // Every document of `everything` weighs 0: the order is the docids'.
         for (std::size_t offset : {0, 1, 7, 100, 1000}) {
             for (std::size_t limit : {1, 5, 40}) {
-                auto expected = engines.xapian->match(match_everything(), offset, limit, SIZE_MAX);
-                auto got = engines.native->match(match_everything(), offset, limit, count_at_least);
+                auto expected = engines.xapian->match(match_everything(), {offset, limit, SIZE_MAX});
+                auto got = engines.native->match(match_everything(), {offset, limit, count_at_least});
                 REQUIRE(got.ranked.size() == expected.ranked.size());
                 for (std::size_t k = 0; k < got.ranked.size(); ++k) {
                     REQUIRE(got.ranked[k].document == expected.ranked[k].document);
@@ -242,8 +242,8 @@ TEST_CASE("native engine ranks equal scores in docid order and pages as Xapian",
         }
         for (const char* term : {"de", "le", "arme", "chevau"}) {
             for (std::size_t offset : {0, 3, 50}) {
-                auto expected = engines.xapian->match(term_query(term), offset, 10, SIZE_MAX);
-                auto got = engines.native->match(term_query(term), offset, 10, count_at_least);
+                auto expected = engines.xapian->match(term_query(term), {offset, 10, SIZE_MAX});
+                auto got = engines.native->match(term_query(term), {offset, 10, count_at_least});
                 REQUIRE(got.ranked.size() == expected.ranked.size());
                 for (std::size_t k = 0; k < got.ranked.size(); ++k) {
                     REQUIRE(got.ranked[k].document == expected.ranked[k].document);

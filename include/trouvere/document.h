@@ -13,7 +13,7 @@ struct Document {
     std::string title;
     /// Plain text, paragraphs separated by blank lines; stored for snippets.
     std::string body;
-    /// ISO 8601 date (`2024-11-22`) or empty when unknown.
+    /// The day of publication, `YYYY-MM-DD` (`2024-11-22`), or empty when unknown.
     std::string date;
     /// Publisher or site name, empty when unknown.
     std::string source;

@@ -45,7 +45,8 @@ public:
     IndexWriter& operator=(const IndexWriter&) = delete;
 
     /// Analyses and adds `document`, replacing any document with the same id.
-    /// Throws DocumentError if the id is empty, DatabaseError if the database fails.
+    /// Throws DocumentError if the id is empty or the date is neither empty nor an existing day
+    /// written `YYYY-MM-DD`, DatabaseError if the database fails.
     void add_or_replace(const Document& document);
 
     /// Deletes the document with this id; returns false if there was none.
