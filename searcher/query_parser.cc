@@ -8,7 +8,8 @@
 //   group    := item+                           a `group` of juxtaposed items
 //   item     := prefix* atom
 //   prefix   := "NOT" | "+" | "-" | FIELD ":"
-//   atom     := "(" or_expr ")" | quoted phrase | word
+//   atom     := "(" or_expr ")" | quoted phrase | date | word
+//   date     := "date:" VALUE
 //
 // - AND, OR and NOT are operators only in upper case and as whole words. `et`, `ou`, `and`, `Not`
 //   are words, and so is an operator glued to a sign or a field (`-AND`, `title:OR`).
@@ -18,6 +19,10 @@
 // - FIELD is `title` or `titre`, in any case, at the start of a word; spaces may follow the colon.
 //   It applies to every word and phrase of its atom, parenthesised ones included. Any other
 //   `name:` (`http://x`, `foo:bar`, `12:30`) is part of a word.
+// - `date:`, in any case, at the start of a word, takes as its value what follows the colon (after
+//   any spaces) up to the next space or parenthesis: `date:2024-07`, `date:2024-01..2024-06`. The
+//   parser keeps the value as typed; the searcher reads it as dates and refuses a malformed one.
+//   A `date:` without a value is dropped with a warning.
 // - A phrase is delimited by "…", « … » or “ … ”; its text is what lies between, trimmed.
 // - Space is Unicode's White_Space (text/white_space.h): ASCII's, the no-break and typographic
 //   spaces French puts inside « guillemets » and numbers, the ideographic space and the rest.
@@ -83,15 +88,21 @@ const Quote* quote_at(std::string_view text, std::size_t i) {
 /// Field prefixes, in lower case; `titre:` is the French spelling of `title:`.
 inline constexpr std::array<std::string_view, 2> kTitlePrefixes{"title:", "titre:"};
 
+inline constexpr std::string_view kDatePrefix = "date:";
+
+/// Whether `prefix` (in lower case) starts at `i`, in any case.
+bool prefix_at(std::string_view text, std::size_t i, std::string_view prefix) {
+    if (text.size() - i < prefix.size()) return false;
+    for (std::size_t k = 0; k < prefix.size(); ++k) {
+        if (text::lower_ascii(text[i + k]) != prefix[k]) return false;
+    }
+    return true;
+}
+
 /// The title prefix starting at `i`, in lower case, or an empty view.
 std::string_view title_prefix_at(std::string_view text, std::size_t i) {
     for (std::string_view prefix : kTitlePrefixes) {
-        if (text.size() - i < prefix.size()) continue;
-        bool same = true;
-        for (std::size_t k = 0; k < prefix.size() && same; ++k) {
-            same = text::lower_ascii(text[i + k]) == prefix[k];
-        }
-        if (same) return prefix;
+        if (prefix_at(text, i, prefix)) return prefix;
     }
     return {};
 }
@@ -104,6 +115,7 @@ enum class LexemeKind {
     plus,
     minus,
     field,
+    date,
     op_and,
     op_or,
     op_not,
@@ -116,7 +128,8 @@ struct Lexeme {
     /// Byte range of the whole lexeme in the cleaned input.
     std::size_t begin = 0;
     std::size_t end = 0;
-    /// A word as typed, a phrase's trimmed content, or a field prefix in lower case.
+    /// A word as typed, a phrase's trimmed content, a field prefix in lower case, or a date's
+    /// value.
     std::string_view text;
     /// Rank in the lexed sequence. Lexemes dropped while lexing leave a gap in the ranks, which
     /// keeps the words on either side from being merged as if they were juxtaposed.
@@ -126,7 +139,8 @@ struct Lexeme {
 };
 
 bool starts_atom(LexemeKind kind) {
-    return kind == LexemeKind::word || kind == LexemeKind::phrase || kind == LexemeKind::open_paren;
+    return kind == LexemeKind::word || kind == LexemeKind::phrase ||
+           kind == LexemeKind::open_paren || kind == LexemeKind::date;
 }
 
 void set_field(QueryNode& node, Field field) {
@@ -232,18 +246,26 @@ private:
                 const std::size_t content_end = lexeme.closed ? close : input.size();
                 lexeme.text = text::trim_white_space(input.substr(content, content_end - content));
                 lexeme.end = lexeme.closed ? close + quote->close.size() : input.size();
+            } else if (prefix_at(input, i, kDatePrefix)) {
+                lexeme.kind = LexemeKind::date;
+                std::size_t value = i + kDatePrefix.size();
+                while (const std::size_t length = text::white_space_length(input, value)) {
+                    value += length;
+                }
+                lexeme.end = word_end(input, value);
+                lexeme.text = input.substr(value, lexeme.end - value);
+                if (lexeme.text.empty()) {
+                    warn("'date:' with nothing after it ignored");
+                    i = lexeme.end;
+                    continue;
+                }
             } else if (const std::string_view prefix = title_prefix_at(input, i); !prefix.empty()) {
                 lexeme.kind = LexemeKind::field;
                 lexeme.text = prefix;
                 lexeme.end = i + prefix.size();
             } else {
-                std::size_t end = i + 1;
-                while (end < input.size() && text::white_space_length(input, end) == 0 &&
-                       input[end] != '(' && input[end] != ')' && quote_at(input, end) == nullptr) {
-                    ++end;
-                }
-                lexeme.end = end;
-                lexeme.text = input.substr(i, end - i);
+                lexeme.end = word_end(input, i + 1);
+                lexeme.text = input.substr(i, lexeme.end - i);
                 lexeme.kind = word_kind(lexeme);
             }
             i = lexeme.end;
@@ -264,6 +286,15 @@ private:
             }
             lexemes_.push_back(lexeme);
         }
+    }
+
+    /// Where a word that goes on at `i` ends: at a space, a parenthesis or a quote.
+    static std::size_t word_end(std::string_view input, std::size_t i) {
+        while (i < input.size() && text::white_space_length(input, i) == 0 && input[i] != '(' &&
+               input[i] != ')' && quote_at(input, i) == nullptr) {
+            ++i;
+        }
+        return i;
     }
 
     /// AND, OR and NOT are operators only as whole upper-case words, not glued to a sign or field.
@@ -405,6 +436,10 @@ private:
                 node.kind = QueryNode::Kind::words;
                 node.text = lexeme.text;
                 return node;
+            case LexemeKind::date:
+                node.kind = QueryNode::Kind::date;
+                node.text = lexeme.text;
+                return node;
             case LexemeKind::phrase:
                 if (lexeme.text.empty()) {
                     warn(lexeme.closed ? "empty phrase ignored" : "unbalanced quote ignored");
@@ -467,6 +502,11 @@ void append_node(std::string& out, const QueryNode& node) {
         case QueryNode::Kind::words: append_quoted(out, node.text); return;
         case QueryNode::Kind::phrase:
             out += "(phrase ";
+            append_quoted(out, node.text);
+            out += ')';
+            return;
+        case QueryNode::Kind::date:
+            out += "(date ";
             append_quoted(out, node.text);
             out += ')';
             return;

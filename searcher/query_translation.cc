@@ -6,6 +6,7 @@
 
 #include "core/limits.h"
 #include "core/term_scheme.h"
+#include "searcher/date_range.h"
 #include "trouvere/error.h"
 
 namespace trouvere::searcher {
@@ -36,6 +37,7 @@ public:
                 collect(node, negated, parts);
                 return build(parts);
             }
+            case QueryNode::Kind::date: return dated(node);
         }
         return {};
     }
@@ -68,6 +70,16 @@ private:
             queries = word_units(child, excluded);
         } else if (child.kind == QueryNode::Kind::phrase) {
             queries.push_back(phrase(analyze(child.text), child.field, excluded));
+        } else if (child.kind == QueryNode::Kind::date) {
+            // A date filters: beside free words it is required, and it never becomes one of
+            // the words that any may match.
+            TermQuery filter = dated(child);
+            if (child.occur == Occur::must_not) {
+                parts.must_not.push_back(std::move(filter));
+            } else {
+                parts.must.push_back(std::move(filter));
+            }
+            return;
         } else {
             queries.push_back(translate(child, excluded));
         }
@@ -121,6 +133,11 @@ private:
             queries.push_back(phrase(unit, node.field, excluded));
         }
         return queries;
+    }
+
+    static TermQuery dated(const QueryNode& node) {
+        const DayRange days = parse_date_range(node.text, "date:" + node.text);
+        return dated_between(days.first, days.last);
     }
 
     // Every word of the query is analysed here, which is where their number is bounded.

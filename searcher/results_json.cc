@@ -59,6 +59,15 @@ std::string to_json(const SearchResults& results) {
                                {"fell_back_to_any_word", results.fell_back_to_any_word},
                                {"warnings", results.warnings},
                                {"hits", hits}};
+    nlohmann::ordered_json facets = nlohmann::ordered_json::object();
+    for (const FacetCounts& counts : results.facets) {
+        nlohmann::ordered_json values = nlohmann::ordered_json::array();
+        for (const FacetValue& value : counts.values) {
+            values.push_back({{"value", value.value}, {"count", value.count}});
+        }
+        facets[std::string(facet_name(counts.facet))] = std::move(values);
+    }
+    out["facets"] = std::move(facets);
     return escape_remaining_controls(
         out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <iomanip>
@@ -70,6 +72,32 @@ void print_for_people(const trouvere::SearchResults& results, const Style& style
                   << (results.total_exact ? " of " : " of about ") << results.total_estimate
                   << " matching documents" << style.reset << '\n';
     }
+    for (const trouvere::FacetCounts& counts : results.facets) {
+        std::cout << "\n" << style.bold << "By " << trouvere::facet_name(counts.facet) << ":"
+                  << style.reset;
+        if (counts.values.empty()) std::cout << " none";
+        for (const trouvere::FacetValue& value : counts.values) {
+            std::cout << "\n   " << terminal_safe(value.value) << style.dim << " · " << value.count
+                      << style.reset;
+        }
+        std::cout << '\n';
+    }
+}
+
+// The facets named in `names` (each may list several, comma-separated), or a usage error.
+std::vector<trouvere::Facet> facets_named(const std::vector<std::string>& names) {
+    std::vector<trouvere::Facet> facets;
+    for (const std::string& name : names) {
+        auto facet = trouvere::facet_named(name);
+        if (!facet) {
+            throw CLI::ValidationError("--facets", "unknown facet '" + name +
+                                                       "': choose among year and source");
+        }
+        if (std::find(facets.begin(), facets.end(), *facet) == facets.end()) {
+            facets.push_back(*facet);
+        }
+    }
+    return facets;
 }
 
 }  // namespace
@@ -78,7 +106,9 @@ int main(int argc, char** argv) try {
     CLI::App app{
         "Search a trouvere index of French text.\n"
         "Query syntax: words, \"a phrase\", AND, OR, NOT, +required, -excluded, (groups), "
-        "title:word.\nQuote a query that starts a word with '-', or put -- before it.",
+        "title:word, date:2024-07 (also date:2024, date:2024-07-04, date:2024-01..2024-06, "
+        "date:2024-06.., date:..2023).\nQuote a query that starts a word with '-', or put -- "
+        "before it.",
         "search"};
     app.set_version_flag("--version", "search (trouvere) " + std::string(trouvere::version()));
     std::vector<std::string> words;
@@ -88,6 +118,9 @@ int main(int argc, char** argv) try {
     bool no_snippets = false;
     std::string colour = "auto";
     std::string engine = "auto";
+    std::string sort = "relevance";
+    std::vector<std::string> facet_names;
+    bool count_only = false;
     app.add_option("query", words, "The query; several arguments are joined with spaces")
         ->required();
     app.add_option("--db", db, "Database folder (default: $SEARCH_DB, else the per-user index)");
@@ -103,13 +136,34 @@ int main(int argc, char** argv) try {
                    "Index that answers: auto (trouvere's own when up to date, else Xapian), "
                    "native or xapian")
         ->check(CLI::IsMember({"auto", "native", "xapian"}));
+    app.add_option("--since", options.since,
+                   "Only documents dated on or after DATE: 2024, 2024-07 or 2024-07-04");
+    app.add_option("--until", options.until,
+                   "Only documents dated on or before DATE: 2024, 2024-07 or 2024-07-04");
+    app.add_option("--sort", sort,
+                   "Order of the hits: relevance, newest or oldest (undated documents last)")
+        ->check(CLI::IsMember({"relevance", "newest", "oldest"}));
+    app.add_option("--facets", facet_names,
+                   "Count every match by year and/or source (comma-separated: year,source)")
+        ->delimiter(',');
+    app.add_flag("--count", count_only,
+                 "Print only the exact number of matching documents (with --json: no hits)");
     try {
         app.parse(argc, argv);
+        options.facets = facets_named(facet_names);
     } catch (const CLI::ParseError& error) {
         int code = app.exit(error);
         return code == 0 ? 0 : kTrouble;
     }
-    options.snippets = !no_snippets;
+    options.sort = sort == "newest"   ? trouvere::SortOrder::newest
+                   : sort == "oldest" ? trouvere::SortOrder::oldest
+                                      : trouvere::SortOrder::relevance;
+    if (count_only) {
+        options.limit = 0;
+        options.snippets = false;
+        options.count_at_least = SIZE_MAX;
+    }
+    options.snippets = options.snippets && !no_snippets;
     options.engine = engine == "native"   ? trouvere::SearchEngine::native
                      : engine == "xapian" ? trouvere::SearchEngine::xapian
                                           : trouvere::SearchEngine::automatic;
@@ -121,6 +175,10 @@ int main(int argc, char** argv) try {
         auto results = searcher.search(query, options);
         for (const auto& warning : results.warnings)
             std::cerr << "search: note: " << warning << '\n';
+        if (count_only && !json) {
+            std::cout << results.total_estimate << '\n';
+            return results.total_estimate == 0 ? kNoHit : kHit;
+        }
         if (json) {
             std::cout << trouvere::to_json(results) << '\n';
         } else {

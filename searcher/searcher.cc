@@ -12,6 +12,7 @@
 #include "core/limits.h"
 #include "core/stored_document.h"
 #include "native/damaged.h"
+#include "searcher/date_range.h"
 #include "searcher/match_engine.h"
 #include "searcher/native_engine.h"
 #include "searcher/query_translation.h"
@@ -100,7 +101,60 @@ std::optional<std::vector<Token>> located_tokens(const Occurrences& occurrences,
     return tokens;
 }
 
+// The date bounds of `options` as a filter, empty when there is none.
+searcher::TermQuery date_bounds(const SearchOptions& options) {
+    if (options.since.empty() && options.until.empty()) return {};
+    searcher::DayRange days;
+    if (!options.since.empty()) {
+        days.first = searcher::parse_date_range(options.since, "since " + options.since).first;
+    }
+    if (!options.until.empty()) {
+        days.last = searcher::parse_date_range(options.until, "until " + options.until).last;
+    }
+    if (days.first > days.last) {
+        throw QueryError("no day is both since " + options.since + " and until " +
+                         options.until);
+    }
+    return searcher::dated_between(days.first, days.last);
+}
+
+// `values`, most frequent first, equal counts in byte order.
+std::vector<FacetValue> ranked_values(const std::vector<MatchEngine::ValueCount>& values) {
+    std::vector<FacetValue> ranked;
+    ranked.reserve(values.size());
+    for (const auto& value : values) ranked.push_back({value.value, value.count});
+    std::sort(ranked.begin(), ranked.end(), [](const FacetValue& a, const FacetValue& b) {
+        return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+    return ranked;
+}
+
+MatchEngine::Request match_request(const SearchOptions& options) {
+    MatchEngine::Request request;
+    request.offset = options.offset;
+    request.limit = options.limit;
+    request.count_at_least = options.count_at_least;
+    request.order = options.sort == SortOrder::newest   ? MatchEngine::Order::newest
+                    : options.sort == SortOrder::oldest ? MatchEngine::Order::oldest
+                                                        : MatchEngine::Order::relevance;
+    for (Facet facet : options.facets) {
+        (facet == Facet::year ? request.count_years : request.count_sources) = true;
+    }
+    return request;
+}
+
 }  // namespace
+
+std::string_view facet_name(Facet facet) {
+    return facet == Facet::year ? "year" : "source";
+}
+
+std::optional<Facet> facet_named(std::string_view name) {
+    for (Facet facet : {Facet::year, Facet::source}) {
+        if (facet_name(facet) == name) return facet;
+    }
+    return std::nullopt;
+}
 
 struct Searcher::Impl {
     std::string path;
@@ -224,19 +278,26 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
     results.warnings = std::move(parsed.warnings);
     choose_engine(options, results);
 
+    const searcher::TermQuery bounds = date_bounds(options);
+    // The bounds filter what the query matches, or everything when it is only bounds.
+    auto bounded = [&](searcher::TermQuery query) {
+        if (bounds.empty()) return query;
+        return query.empty() ? bounds : searcher::all_of({std::move(query), bounds});
+    };
     auto translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::all);
-    if (translation.query.empty()) {
+    if (translation.query.empty() && bounds.empty()) {
         throw QueryError("nothing to search for in '" + results.query + "'");
     }
-    MatchEngine::Request request;
-    request.offset = options.offset;
-    request.limit = options.limit;
-    request.count_at_least = options.count_at_least;
-    MatchEngine::Matches matches = engine->match(translation.query, request);
+    const MatchEngine::Request request = match_request(options);
+    MatchEngine::Matches matches = engine->match(bounded(translation.query), request);
     if (matches.upper_bound == 0 && translation.can_relax) {
         translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::any);
-        matches = engine->match(translation.query, request);
+        matches = engine->match(bounded(translation.query), request);
         results.fell_back_to_any_word = true;
+    }
+    for (Facet facet : options.facets) {
+        results.facets.push_back(
+            {facet, ranked_values(facet == Facet::year ? matches.years : matches.sources)});
     }
     results.total_estimate = matches.estimate;
     results.total_exact = matches.exact;

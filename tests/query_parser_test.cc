@@ -416,6 +416,9 @@ namespace {
 void check_shape(const QueryNode& node, bool is_root, bool in_group) {
     if (!in_group) CHECK(node.occur == Occur::should);
     switch (node.kind) {
+        case QueryNode::Kind::date:
+            CHECK(node.field == Field::any);
+            [[fallthrough]];
         case QueryNode::Kind::words:
         case QueryNode::Kind::phrase:
             CHECK(node.children.empty());
@@ -451,6 +454,7 @@ TEST_CASE("pseudo-random input never throws and always gives a well-formed tree"
     static constexpr std::string_view kPieces[] = {
         "(",     ")",      "+", "-", ":",  " ", " ", "  ", "\"", "AND",    "OR",       "NOT",
         "title", "titre:", "a", "é", "l'", "«", "»", "“",  "”",  "25 000", "\xC2\xA0",
+        "date:", "DATE:", "2024", "..", "-07",
     };
     constexpr std::size_t kPieceCount = std::size(kPieces);
     // A fixed linear congruential generator: the same strings on every platform and run.

@@ -26,6 +26,7 @@ struct QueryNode {
         group,   ///< juxtaposed `children`, each with its own `occur`
         all,     ///< explicit `AND` of `children`
         any,     ///< explicit `OR` of `children`
+        date,    ///< `date:` and its value as typed (`2024-07`, `2024-01..2024-06`): a filter
     };
 
     Kind kind = Kind::group;
@@ -42,13 +43,15 @@ struct ParsedQuery {
 };
 
 /// Parses the query syntax (README, "Query syntax"): words, `"phrases"`, `AND`, `OR`, `NOT`
-/// (upper case), `+word`, `-word`, parentheses and `title:`. Never throws on malformed input:
+/// (upper case), `+word`, `-word`, parentheses, `title:` and `date:`. A `date:` value is kept as
+/// typed; the search checks it (a malformed date is a QueryError). Never throws on malformed input:
 /// it repairs what it can and says so in `warnings`; what it cannot use is dropped. The result may
 /// be an empty group, which the searcher rejects with QueryError.
 [[nodiscard]] TROUVERE_EXPORT ParsedQuery parse_query(std::string_view input);
 
 /// A compact, stable rendering of the tree, for tests and debugging: `(group "kidal" -"lavrov")`.
-/// A `words` node is its text in double quotes; a `phrase` is `(phrase "text")`; `group`, `all` and
+/// A `words` node is its text in double quotes; a `phrase` is `(phrase "text")`, a `date` is
+/// `(date "value")`; `group`, `all` and
 /// `any` are `(group …)`, `(all …)` and `(any …)` with their children after the name, separated by
 /// spaces. Occur and field prefix a node in that order: `+`, `-`, then `title:`, as in
 /// `-title:(phrase "chemin de fer")`. Inside quotes `"` and `\` are escaped with a backslash, and

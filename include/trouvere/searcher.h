@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,21 @@ enum class SearchEngine {
     native,
 };
 
+/// How hits are ordered. Under a date order, undated documents come last and documents of the
+/// same day rank by relevance.
+enum class SortOrder { relevance, newest, oldest };
+
+/// What the matches of a query can be counted by (SearchOptions::facets).
+enum class Facet {
+    year,    ///< the year of the document's date; undated documents are not counted
+    source,  ///< the source as indexed; documents without one are not counted
+};
+
+/// `year` or `source`.
+[[nodiscard]] TROUVERE_EXPORT std::string_view facet_name(Facet facet);
+/// The facet of that name (facet_name), or nullopt.
+[[nodiscard]] TROUVERE_EXPORT std::optional<Facet> facet_named(std::string_view name);
+
 struct SearchOptions {
     std::size_t limit = 10;
     std::size_t offset = 0;
@@ -37,6 +53,29 @@ struct SearchOptions {
     /// out the documents that cannot rank in the page, and total_estimate is an estimate.
     /// SIZE_MAX counts every match (slower for frequent words).
     std::size_t count_at_least = 1000;
+    /// Only documents dated from `since` on and up to `until`, both included, each a year
+    /// (`2024`), a month (`2024-07`) or a day (`2024-07-04`) covering its whole period, as the
+    /// query syntax's `date:` takes them; empty for no bound. Undated documents never pass a
+    /// bound. A malformed date is a QueryError.
+    std::string since;
+    std::string until;
+    SortOrder sort = SortOrder::relevance;
+    /// Count every match (not only the page) by each of these, into SearchResults::facets.
+    /// Under a date order or with facets, every match is counted, and the total is exact.
+    std::vector<Facet> facets;
+};
+
+struct FacetValue {
+    std::string value;
+    std::size_t count = 0;
+    bool operator==(const FacetValue&) const = default;
+};
+
+/// The matches counted by one facet: each value with its count, most frequent first, equal
+/// counts in byte order of the value.
+struct FacetCounts {
+    Facet facet = Facet::year;
+    std::vector<FacetValue> values;
 };
 
 struct Hit {
@@ -66,6 +105,8 @@ struct SearchResults {
     /// Repairs made to a malformed query, and damaged stored records met, to show the user.
     std::vector<std::string> warnings;
     std::vector<Hit> hits;
+    /// The facets asked for, in the order asked.
+    std::vector<FacetCounts> facets;
 };
 
 /// Answers queries over a trouvere database. Opening is cheap; keep one Searcher per thread
@@ -107,7 +148,8 @@ private:
 /// `results` as one line of JSON (without a newline), the format of `search --json`: `query`,
 /// `engine`, `total_estimate`, `total_exact`, `fell_back_to_any_word`, `warnings`, then `hits`,
 /// each with `rank`, `id`, `title`, `score`, `date`, `source`, `url`, `path` (null when unknown)
-/// and `snippet` (to_html). Every control character is escaped, DEL and C1 included, so that a
+/// and `snippet` (to_html), then `facets`, an object with a member per facet asked for, by name,
+/// each an array of `{"value": …, "count": …}`. Every control character is escaped, DEL and C1 included, so that a
 /// program printing a field to a terminal cannot pass one on; text is otherwise as indexed.
 [[nodiscard]] TROUVERE_EXPORT std::string to_json(const SearchResults& results);
 
