@@ -14,7 +14,7 @@ namespace trouvere::dates {
 using DayNumber = std::uint32_t;
 
 inline constexpr DayNumber kNoDay = 0;
-inline constexpr DayNumber kFirstDay = 10101;     // 0001-01-01
+inline constexpr DayNumber kFirstDay = 10101;    // 0001-01-01
 inline constexpr DayNumber kLastDay = 99991231;  // 9999-12-31
 
 /// The number of days of `month` (1 to 12) in `year`, leap years counted as the Gregorian

@@ -60,7 +60,8 @@ DayRange parse_date_range(std::string_view value, std::string_view shown) {
     }
     const std::string_view from = value.substr(0, dots);
     const std::string_view to = value.substr(dots + 2);
-    if (from.empty() && to.empty()) throw refuse("a range needs a date on one side of '..' at least");
+    if (from.empty() && to.empty())
+        throw refuse("a range needs a date on one side of '..' at least");
     DayRange range;
     if (!from.empty()) {
         auto days = period(from, why);

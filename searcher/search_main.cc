@@ -73,7 +73,8 @@ void print_for_people(const trouvere::SearchResults& results, const Style& style
                   << " matching documents" << style.reset << '\n';
     }
     for (const trouvere::FacetCounts& counts : results.facets) {
-        std::cout << "\n" << style.bold << "By " << trouvere::facet_name(counts.facet) << ":"
+        std::cout << "\n"
+                  << style.bold << "By " << trouvere::facet_name(counts.facet) << ":"
                   << style.reset;
         if (counts.values.empty()) std::cout << " none";
         for (const trouvere::FacetValue& value : counts.values) {
@@ -90,8 +91,8 @@ std::vector<trouvere::Facet> facets_named(const std::vector<std::string>& names)
     for (const std::string& name : names) {
         auto facet = trouvere::facet_named(name);
         if (!facet) {
-            throw CLI::ValidationError("--facets", "unknown facet '" + name +
-                                                       "': choose among year and source");
+            throw CLI::ValidationError(
+                "--facets", "unknown facet '" + name + "': choose among year and source");
         }
         if (std::find(facets.begin(), facets.end(), *facet) == facets.end()) {
             facets.push_back(*facet);

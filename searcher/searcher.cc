@@ -112,8 +112,7 @@ searcher::TermQuery date_bounds(const SearchOptions& options) {
         days.last = searcher::parse_date_range(options.until, "until " + options.until).last;
     }
     if (days.first > days.last) {
-        throw QueryError("no day is both since " + options.since + " and until " +
-                         options.until);
+        throw QueryError("no day is both since " + options.since + " and until " + options.until);
     }
     return searcher::dated_between(days.first, days.last);
 }

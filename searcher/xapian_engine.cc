@@ -105,9 +105,9 @@ public:
             // some databases; tests/native_differential_test.cc found them), and it prunes only
             // once this many documents have been checked. The count, and the spies' counts, are
             // then exact.
-            Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                                 static_cast<Xapian::doccount>(request.limit),
-                                                 db_.get_doccount());
+            Xapian::MSet mset =
+                enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                 static_cast<Xapian::doccount>(request.limit), db_.get_doccount());
             Matches matches;
             matches.estimate = mset.get_matches_estimated();
             matches.upper_bound = mset.get_matches_upper_bound();

@@ -99,7 +99,9 @@ void compare(trouvere::Searcher& searcher, const std::string& query, const Searc
              Tally& tally) {
     INFO("query: " << query << " (offset " << options.offset << ", limit " << options.limit
                    << ", snippets " << options.snippets << " of " << options.snippet_chars
-                   << ", count at least " << options.count_at_least << ")");
+                   << ", count at least " << options.count_at_least << ", sort "
+                   << static_cast<int>(options.sort) << ", since '" << options.since << "', until '"
+                   << options.until << "', " << options.facets.size() << " facets)");
     const Outcome xapian = run(searcher, query, options, SearchEngine::xapian);
     const Outcome native = run(searcher, query, options, SearchEngine::native);
     REQUIRE(native.error == xapian.error);
@@ -112,6 +114,7 @@ void compare(trouvere::Searcher& searcher, const std::string& query, const Searc
     REQUIRE(got.fell_back_to_any_word == expected.fell_back_to_any_word);
     REQUIRE(got.warnings == expected.warnings);
     REQUIRE(got.hits.size() == expected.hits.size());
+    REQUIRE(got.facets == expected.facets);
     REQUIRE(expected.total_exact);
     if (got.total_exact) REQUIRE(got.total_estimate == expected.total_estimate);
     tally.hits += got.hits.size();
@@ -120,14 +123,18 @@ void compare(trouvere::Searcher& searcher, const std::string& query, const Searc
                      << expected.hits[k].score << ", native " << got.hits[k].id << " "
                      << got.hits[k].score);
         REQUIRE(got.hits[k].rank == expected.hits[k].rank);
+        REQUIRE(got.hits[k].date == expected.hits[k].date);
         REQUIRE(close_enough(got.hits[k].score, expected.hits[k].score));
     }
-    // Identical ids in order, except among equal scores, where the same set.
+    // Identical ids in order, except among equal scores (of the same date, under a date order),
+    // where the same set.
     const bool page_holds_the_rest = expected.hits.size() < options.limit;
+    const bool by_date = options.sort != trouvere::SortOrder::relevance;
     for (std::size_t begin = 0; begin < got.hits.size();) {
         std::size_t end = begin + 1;
         while (end < got.hits.size() &&
-               close_enough(expected.hits[end].score, expected.hits[end - 1].score)) {
+               close_enough(expected.hits[end].score, expected.hits[end - 1].score) &&
+               (!by_date || expected.hits[end].date == expected.hits[end - 1].date)) {
             ++end;
         }
         if (end - begin == 1) {
@@ -157,7 +164,33 @@ SearchOptions random_options(trouvere::testing::QueryGenerator& generator) {
     // or never.
     const std::size_t counts[] = {0, 10, 1000, SIZE_MAX};
     options.count_at_least = counts[generator.roll(4)];
+    const trouvere::SortOrder orders[] = {trouvere::SortOrder::relevance,
+                                          trouvere::SortOrder::newest, trouvere::SortOrder::oldest};
+    options.sort = generator.roll(4) == 0 ? orders[1 + generator.roll(2)] : orders[0];
+    // The generated corpora are dated in 2024, from January to September.
+    const char* const bounds[] = {"", "", "", "", "2024-03", "2024-06-15", "2024", "2023"};
+    options.since = bounds[generator.roll(8)];
+    options.until = bounds[generator.roll(8)];
+    if (generator.roll(4) == 0) options.facets.push_back(trouvere::Facet::year);
+    if (generator.roll(4) == 0) options.facets.push_back(trouvere::Facet::source);
     return options;
+}
+
+// `query` with, one time in four, a date filter beside it, excluded or inside an OR, some of them
+// malformed so that both engines refuse them alike.
+std::string with_dates(std::string query, trouvere::testing::QueryGenerator& generator) {
+    if (generator.roll(4) != 0) return query;
+    const char* const filters[] = {
+        "date:2024",       "date:2024-03",      "date:2024-03-15", "date:2024-02..2024-05",
+        "date:2024-06..",  "date:..2024-04-12", "date:2023",       "date:2024-13",
+        "date:2024-02-30", "date:hier",         "date:2024..2023"};
+    const std::string filter = filters[generator.roll(std::size(filters))];
+    switch (generator.roll(4)) {
+        case 0: return filter + " " + query;
+        case 1: return query + " -" + filter;
+        case 2: return "(" + query + ") OR " + filter;
+        default: return filter;
+    }
 }
 
 Tally compare_engines(const std::string& db, const std::vector<std::string>& texts,
@@ -169,10 +202,11 @@ Tally compare_engines(const std::string& db, const std::vector<std::string>& tex
     trouvere::testing::QueryGenerator generator(texts, seed);
     for (const std::string& query : benchmark_queries()) {
         compare(searcher, query, SearchOptions{}, tally);
-        compare(searcher, query, random_options(generator), tally);
+        compare(searcher, with_dates(query, generator), random_options(generator), tally);
     }
     for (std::size_t n = 0; n < generated; ++n) {
-        compare(searcher, generator.next(), random_options(generator), tally);
+        compare(searcher, with_dates(generator.next(), generator), random_options(generator),
+                tally);
     }
     return tally;
 }

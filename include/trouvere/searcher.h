@@ -76,6 +76,7 @@ struct FacetValue {
 struct FacetCounts {
     Facet facet = Facet::year;
     std::vector<FacetValue> values;
+    bool operator==(const FacetCounts&) const = default;
 };
 
 struct Hit {
@@ -149,8 +150,9 @@ private:
 /// `engine`, `total_estimate`, `total_exact`, `fell_back_to_any_word`, `warnings`, then `hits`,
 /// each with `rank`, `id`, `title`, `score`, `date`, `source`, `url`, `path` (null when unknown)
 /// and `snippet` (to_html), then `facets`, an object with a member per facet asked for, by name,
-/// each an array of `{"value": …, "count": …}`. Every control character is escaped, DEL and C1 included, so that a
-/// program printing a field to a terminal cannot pass one on; text is otherwise as indexed.
+/// each an array of `{"value": …, "count": …}`. Every control character is escaped, DEL and C1
+/// included, so that a program printing a field to a terminal cannot pass one on; text is otherwise
+/// as indexed.
 [[nodiscard]] TROUVERE_EXPORT std::string to_json(const SearchResults& results);
 
 }  // namespace trouvere
