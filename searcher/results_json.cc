@@ -37,6 +37,12 @@ std::string escape_remaining_controls(const std::string& json) {
     return out;
 }
 
+// `json` on one line, invalid UTF-8 replaced, every control character escaped.
+std::string dumped(const nlohmann::ordered_json& json) {
+    return escape_remaining_controls(
+        json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 }  // namespace
 
 std::string to_json(const SearchResults& results) {
@@ -68,8 +74,23 @@ std::string to_json(const SearchResults& results) {
         facets[std::string(facet_name(counts.facet))] = std::move(values);
     }
     out["facets"] = std::move(facets);
-    return escape_remaining_controls(
-        out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return dumped(out);
+}
+
+std::string to_json(const QueryExplanation& explanation) {
+    nlohmann::ordered_json words = nlohmann::ordered_json::array();
+    for (const auto& word : explanation.words) {
+        words.push_back({{"text", word.text},
+                         {"stem", word.stem},
+                         {"accented_stem", or_null(word.accented_stem)},
+                         {"stopword", word.stopword}});
+    }
+    nlohmann::ordered_json out{
+        {"tree", explanation.tree},        {"words", words},
+        {"filters", explanation.filters},  {"matching", explanation.matching},
+        {"engine", explanation.engine},    {"engine_reason", or_null(explanation.engine_reason)},
+        {"warnings", explanation.warnings}};
+    return dumped(out);
 }
 
 }  // namespace trouvere

@@ -85,6 +85,38 @@ void print_for_people(const trouvere::SearchResults& results, const Style& style
     }
 }
 
+void print_explanation(const trouvere::QueryExplanation& explanation, const Style& style) {
+    using trouvere::terminal_safe;
+    std::cout << style.bold << "parsed:   " << style.reset << terminal_safe(explanation.tree)
+              << '\n';
+    std::cout << style.bold << "words:" << style.reset;
+    if (explanation.words.empty()) std::cout << "    none\n";
+    for (std::size_t k = 0; k < explanation.words.size(); ++k) {
+        const auto& word = explanation.words[k];
+        std::cout << (k == 0 ? "    " : "          ") << terminal_safe(word.text) << " → stem "
+                  << terminal_safe(word.stem);
+        if (!word.accented_stem.empty()) {
+            std::cout << ", accented stem " << terminal_safe(word.accented_stem);
+        }
+        if (word.stopword) std::cout << style.dim << " (stopword)" << style.reset;
+        std::cout << '\n';
+    }
+    std::cout << style.bold << "filters:" << style.reset;
+    if (explanation.filters.empty()) std::cout << "  none";
+    for (std::size_t k = 0; k < explanation.filters.size(); ++k) {
+        std::cout << (k == 0 ? "  " : ", ") << explanation.filters[k];
+    }
+    std::cout << '\n'
+              << style.bold << "matching: " << style.reset << terminal_safe(explanation.matching)
+              << '\n'
+              << style.bold << "engine:   " << style.reset << explanation.engine;
+    if (!explanation.engine_reason.empty()) {
+        std::cout << style.dim << " (" << terminal_safe(explanation.engine_reason) << ")"
+                  << style.reset;
+    }
+    std::cout << '\n';
+}
+
 // The facets named in `names` (each may list several, comma-separated), or a usage error.
 std::vector<trouvere::Facet> facets_named(const std::vector<std::string>& names) {
     std::vector<trouvere::Facet> facets;
@@ -122,6 +154,7 @@ int main(int argc, char** argv) try {
     std::string sort = "relevance";
     std::vector<std::string> facet_names;
     bool count_only = false;
+    bool explain = false;
     app.add_option("query", words, "The query; several arguments are joined with spaces")
         ->required();
     app.add_option("--db", db, "Database folder (default: $SEARCH_DB, else the per-user index)");
@@ -147,6 +180,8 @@ int main(int argc, char** argv) try {
     app.add_option("--facets", facet_names,
                    "Count every match by year and/or source (comma-separated: year,source)")
         ->delimiter(',');
+    app.add_flag("--explain", explain,
+                 "Print how the query is read (tree, terms, filters, engine) instead of searching");
     app.add_flag("--count", count_only,
                  "Print only the exact number of matching documents (with --json: no hits)");
     try {
@@ -173,6 +208,17 @@ int main(int argc, char** argv) try {
     for (const auto& word : words) query += (query.empty() ? "" : " ") + word;
     try {
         trouvere::Searcher searcher(trouvere::resolve_database_path(db));
+        if (explain) {
+            const auto explanation = searcher.explain(query, options);
+            for (const auto& warning : explanation.warnings)
+                std::cerr << "search: note: " << warning << '\n';
+            if (json) {
+                std::cout << trouvere::to_json(explanation) << '\n';
+            } else {
+                print_explanation(explanation, make_style(colour));
+            }
+            return kHit;
+        }
         auto results = searcher.search(query, options);
         for (const auto& warning : results.warnings)
             std::cerr << "search: note: " << warning << '\n';

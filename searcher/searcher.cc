@@ -9,8 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/dates.h"
 #include "core/limits.h"
 #include "core/stored_document.h"
+#include "core/term_scheme.h"
 #include "native/damaged.h"
 #include "searcher/date_range.h"
 #include "searcher/match_engine.h"
@@ -117,6 +119,12 @@ searcher::TermQuery date_bounds(const SearchOptions& options) {
     return searcher::dated_between(days.first, days.last);
 }
 
+// `query` within the date `bounds`, or the bounds alone when the query is only them.
+searcher::TermQuery bounded(searcher::TermQuery query, const searcher::TermQuery& bounds) {
+    if (bounds.empty()) return query;
+    return query.empty() ? bounds : searcher::all_of({std::move(query), bounds});
+}
+
 // `values`, most frequent first, equal counts in byte order.
 std::vector<FacetValue> ranked_values(const std::vector<MatchEngine::ValueCount>& values) {
     std::vector<FacetValue> ranked;
@@ -167,8 +175,15 @@ struct Searcher::Impl {
     MatchEngine* engine = nullptr;
     Analyzer analyzer;
 
-    [[nodiscard]] SearchResults search_once(std::string_view query_text,
+    [[nodiscard]] SearchResults search_once(const ParsedQuery& parsed, std::string_view shown,
                                             const SearchOptions& options);
+
+    void reopen();
+
+    // `run` once, and again on the latest state while writers overwrite the one it reads, or
+    // with Xapian when the native index turns out damaged.
+    template <typename Run>
+    auto with_retries(const SearchOptions& options, Run run) -> decltype(run());
 
     // Opens the native index of the state `xapian` has open, keeping the one already open when
     // it is still that state's.
@@ -245,53 +260,156 @@ Searcher::~Searcher() = default;
 Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
-SearchResults Searcher::search(std::string_view query_text, const SearchOptions& options) {
-    if (query_text.size() > limits::kMaxQueryBytes) {
-        throw QueryError("query of " + std::to_string(query_text.size()) +
-                         " bytes is longer than the limit of " +
-                         std::to_string(limits::kMaxQueryBytes));
-    }
+template <typename Run>
+auto Searcher::Impl::with_retries(const SearchOptions& options, Run run) -> decltype(run()) {
     for (int attempt = 1;; ++attempt) {
         try {
-            return impl_->search_once(query_text, options);
+            return run();
         } catch (const MatchEngine::StateOverwritten& error) {
             if (attempt == kSearchAttempts) {
-                throw DatabaseError("database " + impl_->path + ": " + error.what());
+                throw DatabaseError("database " + path + ": " + error.what());
             }
             reopen();
         } catch (const native::Damaged& error) {
             // Damage found as a query reads it: Xapian answers this search and the next ones.
             if (options.engine != SearchEngine::automatic) throw;
-            impl_->native.reset();
-            impl_->native_unusable = error.what();
-            impl_->native_worth_a_warning = true;
+            native.reset();
+            native_unusable = error.what();
+            native_worth_a_warning = true;
         }
     }
 }
 
-SearchResults Searcher::Impl::search_once(std::string_view query_text,
+namespace {
+
+void check_query_size(std::string_view query_text) {
+    if (query_text.size() > limits::kMaxQueryBytes) {
+        throw QueryError("query of " + std::to_string(query_text.size()) +
+                         " bytes is longer than the limit of " +
+                         std::to_string(limits::kMaxQueryBytes));
+    }
+}
+
+}  // namespace
+
+SearchResults Searcher::search(std::string_view query_text, const SearchOptions& options) {
+    check_query_size(query_text);
+    const ParsedQuery parsed = parse_query(query_text);
+    return impl_->with_retries(options,
+                               [&] { return impl_->search_once(parsed, query_text, options); });
+}
+
+SearchResults Searcher::search(const QueryNode& query, const SearchOptions& options) {
+    const ParsedQuery parsed{query, {}};
+    const std::string shown = to_string(query);
+    return impl_->with_retries(options, [&] { return impl_->search_once(parsed, shown, options); });
+}
+
+namespace {
+
+// `first..last`, an open end left empty.
+std::string days_text(dates::DayNumber first, dates::DayNumber last) {
+    return (first == dates::kFirstDay ? "" : dates::iso_day(first)) + ".." +
+           (last == dates::kLastDay ? "" : dates::iso_day(last));
+}
+
+// The words of every words and phrase node under `node`, and its date filters, in query order.
+void explain_node(const QueryNode& node, Analyzer& analyzer, QueryExplanation& explanation) {
+    switch (node.kind) {
+        case QueryNode::Kind::words:
+        case QueryNode::Kind::phrase:
+            for (const Token& token : analyzer.analyze(node.text)) {
+                explanation.words.push_back(
+                    {node.text.substr(token.begin, token.end - token.begin), token.term,
+                     token.accented_term,
+                     token.is_stopword && node.kind == QueryNode::Kind::words});
+            }
+            return;
+        case QueryNode::Kind::date: {
+            const auto days = searcher::parse_date_range(node.text, "date:" + node.text);
+            explanation.filters.push_back((node.occur == Occur::must_not ? "not " : "") +
+                                          days_text(days.first, days.last));
+            return;
+        }
+        case QueryNode::Kind::group:
+        case QueryNode::Kind::all:
+        case QueryNode::Kind::any:
+            for (const QueryNode& child : node.children) explain_node(child, analyzer, explanation);
+            return;
+    }
+}
+
+}  // namespace
+
+QueryExplanation Searcher::explain(std::string_view query_text, const SearchOptions& options) {
+    check_query_size(query_text);
+    ParsedQuery parsed = parse_query(query_text);
+    QueryExplanation explanation;
+    explanation.tree = to_string(parsed.root);
+    explanation.warnings = std::move(parsed.warnings);
+    explain_node(parsed.root, impl_->analyzer, explanation);
+    const searcher::TermQuery bounds = date_bounds(options);
+    if (!bounds.empty()) {
+        explanation.filters.push_back(days_text(bounds.first_day, bounds.last_day));
+    }
+    auto translation = searcher::translate(parsed.root, impl_->analyzer, searcher::FreeWords::all);
+    if (translation.query.empty() && bounds.empty()) {
+        throw QueryError("nothing to search for in '" + std::string(query_text) + "'");
+    }
+    explanation.matching = searcher::to_string(bounded(std::move(translation.query), bounds));
+    SearchResults chosen;
+    impl_->choose_engine(options, chosen);
+    explanation.engine = chosen.engine;
+    if (chosen.engine == "xapian") {
+        explanation.engine_reason =
+            options.engine == SearchEngine::xapian ? "asked for" : impl_->native_unusable;
+    }
+    return explanation;
+}
+
+std::optional<Document> Searcher::document(std::string_view id) {
+    return impl_->with_retries({}, [&]() -> std::optional<Document> {
+        SearchResults unused;
+        impl_->choose_engine({}, unused);
+        MatchEngine& engine = *impl_->engine;
+        MatchEngine::Request request;
+        request.limit = 1;
+        const auto matches = engine.match(searcher::term_query(scheme::id_term(id)), request);
+        if (matches.ranked.empty()) return std::nullopt;
+        const MatchEngine::DocumentNumber number = matches.ranked.front().document;
+        std::string buffer;
+        auto record = stored::split_full_record(
+            impl_->read_record(number, buffer, &MatchEngine::full_record));
+        if (!record)
+            throw DatabaseError("the stored record of document '" + std::string(id) +
+                                "' is damaged; index it again");
+        Document document = stored::decode_header(record->header);
+        auto body = stored::decompress_body(record->stored_body, engine.body_check());
+        if (!body)
+            throw DatabaseError("the stored text of document '" + std::string(id) +
+                                "' is damaged; index it again");
+        document.body = std::move(*body);
+        return document;
+    });
+}
+
+SearchResults Searcher::Impl::search_once(const ParsedQuery& parsed, std::string_view shown,
                                           const SearchOptions& options) {
     SearchResults results;
-    results.query = std::string(query_text);
-    ParsedQuery parsed = parse_query(query_text);
-    results.warnings = std::move(parsed.warnings);
+    results.query = std::string(shown);
+    results.warnings = parsed.warnings;
     choose_engine(options, results);
 
     const searcher::TermQuery bounds = date_bounds(options);
-    // The bounds filter what the query matches, or everything when it is only bounds.
-    auto bounded = [&](searcher::TermQuery query) {
-        if (bounds.empty()) return query;
-        return query.empty() ? bounds : searcher::all_of({std::move(query), bounds});
-    };
     auto translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::all);
     if (translation.query.empty() && bounds.empty()) {
         throw QueryError("nothing to search for in '" + results.query + "'");
     }
     const MatchEngine::Request request = match_request(options);
-    MatchEngine::Matches matches = engine->match(bounded(translation.query), request);
+    MatchEngine::Matches matches = engine->match(bounded(translation.query, bounds), request);
     if (matches.upper_bound == 0 && translation.can_relax) {
         translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::any);
-        matches = engine->match(bounded(translation.query), request);
+        matches = engine->match(bounded(translation.query, bounds), request);
         results.fell_back_to_any_word = true;
     }
     for (Facet facet : options.facets) {
@@ -346,13 +464,17 @@ SearchResults Searcher::Impl::search_once(std::string_view query_text,
     return results;
 }
 
-void Searcher::reopen() {
+void Searcher::Impl::reopen() {
     try {
-        impl_->xapian->move_to_latest();
-        impl_->open_native();
+        xapian->move_to_latest();
+        open_native();
     } catch (const MatchEngine::StateOverwritten& error) {
-        throw DatabaseError("database " + impl_->path + ": " + error.what());
+        throw DatabaseError("database " + path + ": " + error.what());
     }
+}
+
+void Searcher::reopen() {
+    impl_->reopen();
 }
 
 std::size_t Searcher::document_count() const {

@@ -159,3 +159,87 @@ TEST_CASE("the embedding example indexes and finds through the public API", "[cl
     CHECK(result.exit_code == 0);
     CHECK_THAT(result.out, Catch::Contains("[armée]"));
 }
+
+TEST_CASE("search filters by date, sorts newest first and counts by year", "[cli][dates]") {
+    auto newest = search({"--sort", "newest", "--no-snippets", "--facets", "year,source", "Mali"});
+    REQUIRE(newest.exit_code == 0);
+    // The two dated articles first, newest first; the undated ones after them.
+    const auto first = newest.out.find("000_dbeda49fb9d40084.txt · 2024-11-22");
+    const auto second = newest.out.find("002_5f84a0241843eefe.txt · 2024-07-04");
+    REQUIRE(first != std::string::npos);
+    REQUIRE(second != std::string::npos);
+    CHECK(first < second);
+    CHECK(newest.out.find("3. ") > second);
+    CHECK_THAT(newest.out, Catch::EndsWith("By year:\n   2024 · 2\n\nBy source: none\n"));
+
+    auto filtered = search({"--json", "--since", "2024-07", "--until", "2024-07-31", "Mali"});
+    REQUIRE(filtered.exit_code == 0);
+    auto json = nlohmann::json::parse(filtered.out);
+    REQUIRE(json["hits"].size() == 1);
+    CHECK(json["hits"][0]["id"] == "002_5f84a0241843eefe.txt");
+    CHECK(json["facets"] == nlohmann::json::object());
+
+    auto in_query = search({"--json", "--facets", "year", "date:2024-11 OR date:2024-07-04"});
+    REQUIRE(in_query.exit_code == 0);
+    CHECK(nlohmann::json::parse(in_query.out)["facets"] ==
+          nlohmann::json::parse(R"({"year": [{"value": "2024", "count": 2}]})"));
+}
+
+TEST_CASE("search refuses a malformed date, an unknown sort and an unknown facet with status 2",
+          "[cli][dates]") {
+    auto month = search({"accord date:2024-13"});
+    CHECK(month.exit_code == 2);
+    CHECK(month.err == "search: malformed date 'date:2024-13': there is no month 13\n");
+    auto since = search({"--since", "hier", "accord"});
+    CHECK(since.exit_code == 2);
+    CHECK_THAT(since.err, Catch::StartsWith("search: malformed date 'since hier'"));
+    auto sort = search({"--sort", "popular", "accord"});
+    CHECK(sort.exit_code == 2);
+    CHECK_THAT(sort.err, Catch::Contains("--sort"));
+    auto facet = search({"--facets", "year,auteur", "accord"});
+    CHECK(facet.exit_code == 2);
+    CHECK_THAT(facet.err, Catch::Contains("unknown facet 'auteur': choose among year and source"));
+}
+
+TEST_CASE("search --count prints the exact number of matches", "[cli]") {
+    auto count = search({"--count", "Mali"});
+    CHECK(count.exit_code == 0);
+    CHECK(count.out == "5\n");
+    auto none = search({"--count", "chevaux"});
+    CHECK(none.exit_code == 1);
+    CHECK(none.out == "0\n");
+    auto json = search({"--count", "--json", "accord militaire"});
+    REQUIRE(json.exit_code == 0);
+    auto parsed = nlohmann::json::parse(json.out);
+    CHECK(parsed["total_estimate"] == 3);
+    CHECK(parsed["total_exact"] == true);
+    CHECK(parsed["hits"].empty());
+}
+
+TEST_CASE("search --explain shows the tree, the terms, the filters and the engine", "[cli]") {
+    auto explain =
+        search({"--explain", "--since", "2024", "L'armée -date:2024-07 \"chemin de fer\""});
+    REQUIRE(explain.exit_code == 0);
+    CHECK(explain.out ==
+          "parsed:   (group \"L'armée\" -(date \"2024-07\") (phrase \"chemin de fer\"))\n"
+          "words:    armée → stem arme, accented stem armé\n"
+          "          chemin → stem chemin\n"
+          "          de → stem de\n"
+          "          fer → stem fer\n"
+          "filters:  not 2024-07-01..2024-07-31, 2024-01-01..\n"
+          "matching: (all (and_not (all (and_maybe arme Aarmé) (phrase chemin de fer)) (dated "
+          "2024-07-01..2024-07-31)) (dated 2024-01-01..9999-12-31))\n"
+          "engine:   native\n");
+    auto json = search({"--explain", "--json", "--engine", "xapian", "les armées"});
+    REQUIRE(json.exit_code == 0);
+    CHECK(nlohmann::json::parse(json.out) == nlohmann::json::parse(R"json({
+        "tree": "\"les armées\"",
+        "words": [
+            {"text": "les", "stem": "le", "accented_stem": null, "stopword": true},
+            {"text": "armées", "stem": "arme", "accented_stem": "armé", "stopword": false}],
+        "filters": [],
+        "matching": "(and_maybe arme Aarmé)",
+        "engine": "xapian",
+        "engine_reason": "asked for",
+        "warnings": []})json"));
+}

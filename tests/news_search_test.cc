@@ -224,3 +224,58 @@ TEST_CASE("indexing refuses a date that is not a day written YYYY-MM-DD", "[inde
     }
     CHECK_NOTHROW(writer.add_or_replace({.id = "a", .date = "2024-02-29"}));
 }
+
+TEST_CASE("a query tree built in code answers as the same query typed", "[search]") {
+    trouvere::QueryNode accord{.kind = trouvere::QueryNode::Kind::words, .text = "accord"};
+    trouvere::QueryNode in_july{.kind = trouvere::QueryNode::Kind::date, .text = "2024-07"};
+    trouvere::QueryNode not_paix{.kind = trouvere::QueryNode::Kind::words,
+                                 .occur = trouvere::Occur::must_not,
+                                 .text = "paix"};
+    trouvere::QueryNode group{.kind = trouvere::QueryNode::Kind::group,
+                              .children = {accord, in_july, not_paix}};
+    for (SearchEngine engine : kEngines) {
+        trouvere::Searcher searcher(news_db());
+        const auto built = searcher.search(group, {.engine = engine});
+        CHECK(built.query == R"((group "accord" (date "2024-07") -"paix"))");
+        CHECK(ids(built) == Ids{"doublon", "mali"});
+        CHECK(ids(built) == ids(searcher.search("accord date:2024-07 -paix", {.engine = engine})));
+    }
+}
+
+TEST_CASE("one stored document is given by its id, body included", "[search]") {
+    for (SearchEngine engine : kEngines) {
+        trouvere::Searcher searcher(news_db());
+        // The engine answering is the native one when its index is current.
+        CHECK(searcher.search("accord", {.engine = engine}).engine ==
+              (engine == SearchEngine::native ? "native" : "xapian"));
+        const auto mali = searcher.document("mali");
+        REQUIRE(mali);
+        CHECK(mali->id == "mali");
+        CHECK(mali->title == "mali");
+        CHECK(mali->body == "accord militaire entre le Mali et la Russie");
+        CHECK(mali->date == "2024-07-04");
+        CHECK(mali->source == "Le Monde");
+        CHECK_FALSE(searcher.document("retire"));
+        CHECK_FALSE(searcher.document("absent"));
+    }
+}
+
+TEST_CASE("explain says what each word became, the filters and the matching query", "[search]") {
+    trouvere::Searcher searcher(news_db());
+    const auto explanation = searcher.explain("Armées date:2024..2024-06",
+                                              {.engine = SearchEngine::xapian, .until = "2024-03"});
+    CHECK(explanation.tree == R"((group "Armées" (date "2024..2024-06")))");
+    REQUIRE(explanation.words.size() == 1);
+    CHECK(explanation.words[0].text == "Armées");
+    CHECK(explanation.words[0].stem == "arme");
+    CHECK(explanation.words[0].accented_stem == "armé");
+    CHECK(explanation.filters ==
+          std::vector<std::string>{"2024-01-01..2024-06-30", "..2024-03-31"});
+    CHECK(explanation.matching ==
+          "(all (all (dated 2024-01-01..2024-06-30) (and_maybe arme Aarmé)) (dated "
+          "0001-01-01..2024-03-31))");
+    CHECK(explanation.engine == "xapian");
+    CHECK(explanation.engine_reason == "asked for");
+    CHECK(searcher.explain("accord").engine == "native");
+    CHECK_THROWS_AS(searcher.explain("date:2024-00"), trouvere::QueryError);
+}

@@ -7,7 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "trouvere/document.h"
 #include "trouvere/export.h"
+#include "trouvere/query.h"
 #include "trouvere/snippet.h"
 
 namespace trouvere {
@@ -110,6 +112,35 @@ struct SearchResults {
     std::vector<FacetCounts> facets;
 };
 
+/// How a query is read: what search --explain prints.
+struct QueryExplanation {
+    /// The parsed tree, as to_string(const QueryNode&) renders it.
+    std::string tree;
+    /// What each word of the query became, in query order.
+    struct Word {
+        std::string text;
+        /// The folded stem, the term that matches (`arme` for `armées`).
+        std::string stem;
+        /// The stem with accents, which ranks the documents spelling the word as typed first;
+        /// empty when the word has no accent.
+        std::string accented_stem;
+        /// Left out of free words when other words are there (not of phrases).
+        bool stopword = false;
+    };
+    std::vector<Word> words;
+    /// The date filters of the query, then the options', as `2024-01-01..2024-06-30`, an open
+    /// end left empty (`2024-06-01..`), an excluded range after `not `.
+    std::vector<std::string> filters;
+    /// The query over the index's terms that the engine evaluates first (all free words
+    /// required), in a compact prefix notation: `(and_maybe arme Aarmé)`.
+    std::string matching;
+    /// "native" or "xapian", the index that answers.
+    std::string engine;
+    /// Why, when the native index is not the one answering.
+    std::string engine_reason;
+    std::vector<std::string> warnings;
+};
+
 /// Answers queries over a trouvere database. Opening is cheap; keep one Searcher per thread
 /// (not thread-safe). It sees the database as of opening; reopen() to see later commits.
 /// A writer may work meanwhile: every answer comes from one committed state of the database.
@@ -135,6 +166,19 @@ public:
     /// or when SearchEngine::native is asked for and the native index cannot answer.
     [[nodiscard]] SearchResults search(std::string_view query, const SearchOptions& options = {});
 
+    /// As search(), for a query tree built in code rather than parsed (its `text`s are analysed
+    /// as typed words are); SearchResults::query is to_string(query).
+    [[nodiscard]] SearchResults search(const QueryNode& query, const SearchOptions& options = {});
+
+    /// How `query` is read and answered, without searching: search --explain. Throws as
+    /// search() does for a query it would refuse.
+    [[nodiscard]] QueryExplanation explain(std::string_view query,
+                                           const SearchOptions& options = {});
+
+    /// The stored document with this id, body included, or nullopt when there is none. Throws
+    /// DatabaseError when its stored record is damaged or the database fails.
+    [[nodiscard]] std::optional<Document> document(std::string_view id);
+
     /// Moves to the latest committed state of the database, opening the new folder when a first
     /// build has replaced the one this Searcher had open.
     void reopen();
@@ -154,5 +198,10 @@ private:
 /// included, so that a program printing a field to a terminal cannot pass one on; text is otherwise
 /// as indexed.
 [[nodiscard]] TROUVERE_EXPORT std::string to_json(const SearchResults& results);
+
+/// `explanation` as one line of JSON: `tree`, `words` (each with `text`, `stem`,
+/// `accented_stem` (null when none) and `stopword`), `filters`, `matching`, `engine`,
+/// `engine_reason` (null when none) and `warnings`.
+[[nodiscard]] TROUVERE_EXPORT std::string to_json(const QueryExplanation& explanation);
 
 }  // namespace trouvere
