@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/dates.h"
 #include "text/folding.h"
 #include "text/white_space.h"
 
@@ -74,23 +75,13 @@ bool is_weekday(std::string_view word) {
     return std::find(kWeekdays.begin(), kWeekdays.end(), word) != kWeekdays.end();
 }
 
-int days_in_month(int year, int month) {
-    constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : kDays[static_cast<std::size_t>(month - 1)];
-}
-
 std::optional<std::string> iso_date(int year, int month, int day) {
     if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 ||
-        day > days_in_month(year, month)) {
+        day > static_cast<int>(dates::days_in_month(static_cast<unsigned>(year),
+                                                    static_cast<unsigned>(month)))) {
         return std::nullopt;
     }
-    // The year has four digits, checked above; month and day get a leading zero.
-    auto two_digits = [](int value) {
-        return std::string{static_cast<char>('0' + value / 10),
-                           static_cast<char>('0' + value % 10)};
-    };
-    return std::to_string(year) + '-' + two_digits(month) + '-' + two_digits(day);
+    return dates::iso_day(static_cast<dates::DayNumber>(year * 10000 + month * 100 + day));
 }
 
 // A word of a folded date line and the punctuation before it, spaces removed.
