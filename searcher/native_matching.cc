@@ -674,8 +674,7 @@ std::uint32_t date_key(dates::DayNumber day, MatchEngine::Order order) {
     return order == MatchEngine::Order::newest ? UINT32_MAX - day : day;
 }
 
-// The `wanted` best matches so far as `Before` ranks them, the worst on top of the heap. Matches
-// are offered in docid order.
+// The `wanted` best matches so far as `Before` ranks them, the worst on top of the heap.
 template <typename Ranked, typename Before>
 class TopMatches {
 public:
