@@ -9,12 +9,14 @@
 #include <thread>
 #include <vector>
 
+#include "core/dates.h"
 #include "core/stored_document.h"
 #include "core/term_scheme.h"
 #include "native/bm25.h"
 #include "native/collection_stats.h"
 #include "native/document_records.h"
 #include "native/document_table.h"
+#include "native/document_values.h"
 #include "native/native_index.h"
 #include "native/positions.h"
 #include "native/postings.h"
@@ -155,6 +157,27 @@ void read_records(const Xapian::Database& db, DocumentRecordsWriter& records) {
     }
 }
 
+// Each document's day and source, from their value slots as read_records reads the records.
+// IndexWriter stores only days that exist: a date that is not one was written by something else,
+// and fails the build rather than leave the document out of every date filter unnoticed.
+void read_values(const Xapian::Database& db, const std::string& folder,
+                 DocumentValuesWriter& values) {
+    for (auto date = db.valuestream_begin(scheme::kDateSlot);
+         date != db.valuestream_end(scheme::kDateSlot); ++date) {
+        const auto day = dates::parse_iso_day(*date);
+        if (!day) {
+            throw DatabaseError("database " + folder + ": document " +
+                                std::to_string(date.get_docid()) + " has the date '" + *date +
+                                "', which is not a day written YYYY-MM-DD");
+        }
+        values.set_day(date.get_docid(), *day);
+    }
+    for (auto source = db.valuestream_begin(scheme::kSourceSlot);
+         source != db.valuestream_end(scheme::kSourceSlot); ++source) {
+        values.set_source(source.get_docid(), *source);
+    }
+}
+
 // Splits the terms into `count` ranges of about the same number of postings.
 std::vector<std::size_t> split_points(std::span<const std::uint32_t> frequencies, unsigned count) {
     std::uint64_t total = 0;
@@ -215,10 +238,11 @@ std::vector<SectionBytes> build_sections(Xapian::Database& db, const std::string
             build_shard(reader, stats.has_positions, bm25, lengths, shards[k]);
         }
     };
-    // This thread first copies the stored records, then reads terms with the others, each
-    // thread through a database of its own.
+    // This thread first copies the stored records and values, then reads terms with the others,
+    // each thread through a database of its own.
     std::vector<std::exception_ptr> failures(thread_count);
     DocumentRecordsWriter records(stats.last_docid);
+    DocumentValuesWriter values(stats.last_docid);
     {
         std::vector<std::jthread> workers;
         for (unsigned k = 1; k < thread_count; ++k) {
@@ -235,6 +259,7 @@ std::vector<SectionBytes> build_sections(Xapian::Database& db, const std::string
         }
         try {
             read_records(db, records);
+            read_values(db, folder, values);
             build_shards(db);
         } catch (...) {
             failures[0] = std::current_exception();
@@ -263,6 +288,8 @@ std::vector<SectionBytes> build_sections(Xapian::Database& db, const std::string
     std::vector<SectionBytes> sections;
     sections.push_back({SectionId::stats, encode_stats(stats)});
     sections.push_back({SectionId::documents, encode_document_table(lengths)});
+    // Beside the document table, the other small section read whole when the file is opened.
+    sections.push_back({SectionId::values, values.bytes()});
     sections.push_back({SectionId::term_index, dictionary.index_bytes()});
     sections.push_back({SectionId::term_blocks, dictionary.block_bytes()});
     sections.push_back({SectionId::postings, std::move(postings)});

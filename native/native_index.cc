@@ -13,7 +13,8 @@ NativeIndex::Opened NativeIndex::open(const std::filesystem::path& path) {
     std::shared_ptr<NativeIndex> index(new NativeIndex());
     const IndexFile& file = *opened.file;
     // The small sections every query reads are checked whole now; the others as they are read.
-    for (SectionId id : {SectionId::stats, SectionId::documents, SectionId::term_index}) {
+    for (SectionId id :
+         {SectionId::stats, SectionId::documents, SectionId::term_index, SectionId::values}) {
         if (!file.verify(id, 0, file.section(id).size())) {
             return refuse("a checksum does not match");
         }
@@ -28,6 +29,9 @@ NativeIndex::Opened NativeIndex::open(const std::filesystem::path& path) {
         DocumentRecords::open(file.section(SectionId::record_table), stats->last_docid);
     if (!index->records_) return refuse("its record table does not match its document table");
     std::string why;
+    index->values_ =
+        DocumentValues::open(file.section(SectionId::values), *documents, stats->last_docid, why);
+    if (!index->values_) return refuse(why);
     index->dictionary_ = TermDictionary::open(file.section(SectionId::term_index),
                                               file.section(SectionId::term_blocks), why);
     if (!index->dictionary_) return refuse(why);
@@ -114,9 +118,9 @@ std::string_view NativeIndex::stored(std::uint32_t docid,
 }
 
 std::string NativeIndex::check() const {
-    for (SectionId id :
-         {SectionId::stats, SectionId::documents, SectionId::term_index, SectionId::term_blocks,
-          SectionId::postings, SectionId::positions, SectionId::record_table, SectionId::records}) {
+    for (SectionId id : {SectionId::stats, SectionId::documents, SectionId::term_index,
+                         SectionId::term_blocks, SectionId::postings, SectionId::positions,
+                         SectionId::record_table, SectionId::records, SectionId::values}) {
         if (!file_->verify(id, 0, file_->section(id).size())) {
             return "native index " + file_->path().string() + ": a checksum does not match";
         }

@@ -12,6 +12,7 @@
 #include "native/damaged.h"
 #include "native/document_records.h"
 #include "native/document_table.h"
+#include "native/document_values.h"
 #include "native/index_file.h"
 #include "native/postings.h"
 #include "native/term_dictionary.h"
@@ -35,6 +36,8 @@ public:
     [[nodiscard]] const IndexFile& file() const { return *file_; }
     [[nodiscard]] const CollectionStats& stats() const { return stats_; }
     [[nodiscard]] const DocumentTable& documents() const { return documents_; }
+    /// Each document's day and source, checked whole when the index was opened.
+    [[nodiscard]] const DocumentValues& values() const { return *values_; }
 
     /// Where `term`'s lists are; nullopt when no document has it. Throws Damaged.
     [[nodiscard]] std::optional<TermInfo> find_term(std::string_view term) const;
@@ -66,6 +69,7 @@ private:
     DocumentTable documents_;
     std::optional<TermDictionary> dictionary_;
     std::optional<DocumentRecords> records_;
+    std::optional<DocumentValues> values_;
 };
 
 }  // namespace trouvere::native

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/dates.h"
 #include "native/bm25.h"
 
 namespace trouvere::searcher {
@@ -119,6 +120,40 @@ public:
 
 private:
     const native::DocumentTable& documents_;
+    std::uint64_t count_;
+};
+
+// The documents dated from `first_day` to `last_day`, weighing nothing, as Xapian's value range
+// over the date slot. Its size is counted once, so that an AND is led by a rarer part when there
+// is one; moving on passes runs of docids whose days all lie outside the range a summary at a
+// time.
+class DatedMatcher final : public Matcher {
+public:
+    DatedMatcher(const native::DocumentValues& values, dates::DayNumber first_day,
+                 dates::DayNumber last_day)
+        : values_(values),
+          first_day_(first_day),
+          last_day_(last_day),
+          count_(values.count_dated(first_day, last_day)) {
+        stand_on(values_.next_dated(1, first_day_, last_day_));
+    }
+    void next() override {
+        if (doc() != kEndOfList) stand_on(values_.next_dated(doc() + 1, first_day_, last_day_));
+    }
+    void skip_to(DocId target) override {
+        if (target > doc()) stand_on(values_.next_dated(target, first_day_, last_day_));
+    }
+    double score() override { return 0; }
+    [[nodiscard]] std::uint64_t bound() const override { return count_; }
+    double block_bound(DocId /*target*/, DocId& until) override {
+        until = kEndOfList;
+        return 0;
+    }
+
+private:
+    const native::DocumentValues& values_;
+    dates::DayNumber first_day_;
+    dates::DayNumber last_day_;
     std::uint64_t count_;
 };
 
@@ -535,8 +570,10 @@ public:
     // `weighted`: whether the node's scores count (not under an exclusion).
     MatcherPtr build(const TermQuery& query, bool weighted) {
         switch (query.op) {
-            case TermQuery::Op::nothing:
-            case TermQuery::Op::dated: return nothing();
+            case TermQuery::Op::nothing: return nothing();
+            case TermQuery::Op::dated:
+                return std::make_unique<DatedMatcher>(index_.values(), query.first_day,
+                                                      query.last_day);
             case TermQuery::Op::everything: return std::make_unique<EverythingMatcher>(index_);
             case TermQuery::Op::term: {
                 auto matcher = term(query.term, weighted, false);
@@ -611,78 +648,98 @@ private:
 };
 
 // Xapian's order: score descending, then docid ascending.
-bool ranks_before(const MatchEngine::Match& a, const MatchEngine::Match& b) {
-    return a.score != b.score ? a.score > b.score : a.document < b.document;
+struct ByRelevance {
+    bool operator()(const MatchEngine::Match& a, const MatchEngine::Match& b) const {
+        return a.score != b.score ? a.score > b.score : a.document < b.document;
+    }
+};
+
+// A match under a date order: `key` is where its day ranks, lowest first (date_key).
+struct DatedMatch {
+    std::uint32_t key = 0;
+    MatchEngine::Match match;
+};
+
+// Xapian's set_sort_by_key_then_relevance as xapian_engine.cc sets it up: the day, then the
+// score descending, then the docid ascending.
+struct ByDate {
+    bool operator()(const DatedMatch& a, const DatedMatch& b) const {
+        return a.key != b.key ? a.key < b.key : ByRelevance()(a.match, b.match);
+    }
+};
+
+// Where a day ranks under a date order, lowest first; undated documents last in both orders.
+std::uint32_t date_key(dates::DayNumber day, MatchEngine::Order order) {
+    if (day == dates::kNoDay) return UINT32_MAX;
+    return order == MatchEngine::Order::newest ? UINT32_MAX - day : day;
 }
 
-// The `wanted` best matches so far, the worst on top of the heap.
+// The `wanted` best matches so far as `Before` ranks them, the worst on top of the heap.
+template <typename Ranked, typename Before>
 class TopMatches {
 public:
     explicit TopMatches(std::size_t wanted) : wanted_(wanted) {}
 
     [[nodiscard]] bool full() const { return wanted_ > 0 && best_.size() == wanted_; }
-    /// The score a match must pass to enter, once full.
-    [[nodiscard]] double lowest() const { return best_.front().score; }
+    /// The match a new one must rank before to enter, once full.
+    [[nodiscard]] const Ranked& worst() const { return best_.front(); }
 
     /// Whether `match` entered.
-    bool offer(const MatchEngine::Match& match) {
+    bool offer(const Ranked& match) {
         if (wanted_ == 0) return false;
         if (best_.size() < wanted_) {
             best_.push_back(match);
-            std::push_heap(best_.begin(), best_.end(), ranks_before);
+            std::push_heap(best_.begin(), best_.end(), Before());
             return true;
         }
-        // Matches come in docid order, so an equal score never ranks before.
-        if (match.score <= best_.front().score) return false;
-        std::pop_heap(best_.begin(), best_.end(), ranks_before);
+        if (!Before()(match, best_.front())) return false;
+        std::pop_heap(best_.begin(), best_.end(), Before());
         best_.back() = match;
-        std::push_heap(best_.begin(), best_.end(), ranks_before);
+        std::push_heap(best_.begin(), best_.end(), Before());
         return true;
     }
 
     /// The matches from rank `offset` on, best first.
-    [[nodiscard]] std::vector<MatchEngine::Match> ranked(std::size_t offset) {
-        std::sort(best_.begin(), best_.end(), ranks_before);
+    [[nodiscard]] std::vector<Ranked> ranked(std::size_t offset) {
+        std::sort(best_.begin(), best_.end(), Before());
         if (offset >= best_.size()) return {};
         return {best_.begin() + static_cast<long>(offset), best_.end()};
     }
 
 private:
     std::size_t wanted_;
-    std::vector<MatchEngine::Match> best_;
+    std::vector<Ranked> best_;
 };
 
-}  // namespace
+std::size_t ranks_wanted(const MatchEngine::Request& request) {
+    const std::size_t wanted = request.offset + request.limit;
+    return wanted < request.offset ? SIZE_MAX : wanted;
+}
 
-MatchEngine::Matches match_native(const native::NativeIndex& index, const TermQuery& query,
-                                  const MatchEngine::Request& request) {
-    const std::size_t offset = request.offset;
-    const std::size_t limit = request.limit;
-    const std::size_t count_at_least = request.count_at_least;
-    TreeBuilder builder(index);
-    MatcherPtr root = builder.build(query, true);
-    const std::uint64_t bound =
-        std::min<std::uint64_t>(root->bound(), index.stats().document_count);
-    TopMatches top(offset + limit < offset ? SIZE_MAX : offset + limit);
+// Ranked by BM25, leaving out what cannot enter the page once count_at_least matches are counted.
+MatchEngine::Matches ranked_by_relevance(const native::NativeIndex& index, Matcher& root,
+                                         const MatchEngine::Request& request) {
+    const std::uint64_t bound = std::min<std::uint64_t>(root.bound(), index.stats().document_count);
+    TopMatches<MatchEngine::Match, ByRelevance> top(ranks_wanted(request));
     std::size_t count = 0;
     // Where leaving documents out started: the matches counted by then, and the docid reached.
     std::size_t counted_in_full = 0;
     DocId pruned_from = 0;
-    for (; root->doc() != kEndOfList; root->next()) {
+    for (; root.doc() != kEndOfList; root.next()) {
         ++count;
-        const bool entered = top.offer({root->doc(), root->score()});
-        const bool starts = pruned_from == 0 && count >= count_at_least && top.full();
+        const bool entered = top.offer({root.doc(), root.score()});
+        const bool starts = pruned_from == 0 && count >= request.count_at_least && top.full();
         if (starts) {
             counted_in_full = count;
-            pruned_from = root->doc();
+            pruned_from = root.doc();
         }
         if (starts || (pruned_from != 0 && entered)) {
-            const double lowest = top.lowest();
-            root->raise_threshold(lowest - std::fabs(lowest) * kThresholdMargin);
+            const double lowest = top.worst().score;
+            root.raise_threshold(lowest - std::fabs(lowest) * kThresholdMargin);
         }
     }
     MatchEngine::Matches matches;
-    matches.ranked = top.ranked(offset);
+    matches.ranked = top.ranked(request.offset);
     matches.exact = pruned_from == 0;
     const std::uint64_t upper_bound = matches.exact ? count : std::max<std::uint64_t>(bound, count);
     matches.upper_bound = upper_bound;
@@ -697,6 +754,101 @@ MatchEngine::Matches match_native(const native::NativeIndex& index, const TermQu
         matches.estimate = std::clamp<std::uint64_t>(extrapolated, count, upper_bound);
     }
     return matches;
+}
+
+// The matches of each year and of each source, as they are walked.
+class ValueCounter {
+public:
+    ValueCounter(const native::DocumentValues& values, const MatchEngine::Request& request)
+        : values_(values),
+          count_years_(request.count_years),
+          count_sources_(request.count_sources),
+          by_year_(count_years_ && values.last_year() != 0
+                       ? values.last_year() - values.first_year() + 1
+                       : 0),
+          by_source_(count_sources_ ? values.source_count() + std::size_t{1} : 0) {}
+
+    void add(DocId document, dates::DayNumber day) {
+        if (count_years_ && day != dates::kNoDay) ++by_year_[day / 10000 - values_.first_year()];
+        if (count_sources_) {
+            const std::uint32_t source = values_.source(document);
+            if (source != native::kNoSource) ++by_source_[source];
+        }
+    }
+
+    void give(MatchEngine::Matches& matches) const {
+        for (std::size_t k = 0; k < by_year_.size(); ++k) {
+            if (by_year_[k] == 0) continue;
+            // A year as the first four characters of its days.
+            const auto year = static_cast<dates::DayNumber>(values_.first_year() + k);
+            matches.years.push_back({dates::iso_day(year * 10000 + 101).substr(0, 4), by_year_[k]});
+        }
+        for (std::uint32_t source = 1; source < by_source_.size(); ++source) {
+            if (by_source_[source] == 0) continue;
+            matches.sources.push_back(
+                {std::string(values_.source_name(source)), by_source_[source]});
+        }
+    }
+
+private:
+    const native::DocumentValues& values_;
+    bool count_years_;
+    bool count_sources_;
+    std::vector<std::size_t> by_year_;    // from the first year the index holds
+    std::vector<std::size_t> by_source_;  // by ordinal
+};
+
+// Every match walked: ranked by relevance or by date, counted exactly, and by year and source
+// when asked.
+MatchEngine::Matches walked_in_full(const native::NativeIndex& index, Matcher& root,
+                                    const MatchEngine::Request& request) {
+    const native::DocumentValues& values = index.values();
+    ValueCounter counter(values, request);
+    const bool by_date = request.order != MatchEngine::Order::relevance;
+    TopMatches<MatchEngine::Match, ByRelevance> top_by_relevance(by_date ? 0
+                                                                         : ranks_wanted(request));
+    TopMatches<DatedMatch, ByDate> top_by_date(by_date ? ranks_wanted(request) : 0);
+    std::size_t count = 0;
+    for (; root.doc() != kEndOfList; root.next()) {
+        ++count;
+        const DocId document = root.doc();
+        const dates::DayNumber day = values.day(document);
+        counter.add(document, day);
+        if (!by_date) {
+            top_by_relevance.offer({document, root.score()});
+            continue;
+        }
+        const std::uint32_t key = date_key(day, request.order);
+        // A later day than every page's match cannot enter: its score is not needed.
+        if (top_by_date.full() && key > top_by_date.worst().key) continue;
+        top_by_date.offer({key, {document, root.score()}});
+    }
+    MatchEngine::Matches matches;
+    if (by_date) {
+        for (const DatedMatch& dated : top_by_date.ranked(request.offset)) {
+            matches.ranked.push_back(dated.match);
+        }
+    } else {
+        matches.ranked = top_by_relevance.ranked(request.offset);
+    }
+    matches.estimate = count;
+    matches.upper_bound = count;
+    matches.exact = true;
+    counter.give(matches);
+    return matches;
+}
+
+}  // namespace
+
+MatchEngine::Matches match_native(const native::NativeIndex& index, const TermQuery& query,
+                                  const MatchEngine::Request& request) {
+    TreeBuilder builder(index);
+    MatcherPtr root = builder.build(query, true);
+    if (request.order == MatchEngine::Order::relevance && !request.count_years &&
+        !request.count_sources) {
+        return ranked_by_relevance(index, *root, request);
+    }
+    return walked_in_full(index, *root, request);
 }
 
 }  // namespace trouvere::searcher

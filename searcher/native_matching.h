@@ -16,6 +16,10 @@
 // - an AND_MAYBE whose required part alone cannot pass the threshold becomes an AND.
 // A document left out scores at most the threshold, so the top k is the one a full walk gives;
 // the count is then a lower bound, and the estimate extrapolates it.
+//
+// Under a date order, or when counting by year or source, nothing is left out: every match is
+// walked, counted by its day and source (native/document_values.h), and the page kept in a heap
+// of offset + limit, by day, then score, then docid.
 
 #include <cstddef>
 
@@ -25,10 +29,11 @@
 
 namespace trouvere::searcher {
 
-/// The documents `query` matches in `index`, ranked offset to offset + limit by BM25 with
-/// Xapian's order (score descending, then docid ascending); documents are left out once
-/// `count_at_least` matches are counted. Throws native::Damaged when a list read on the way does
-/// not hold.
+/// The documents `query` matches in `index`, ranked offset to offset + limit as `request` says,
+/// in Xapian's order: by relevance, score descending then docid ascending; by date, the day
+/// (undated documents last), then score descending, then docid ascending. By relevance without
+/// counts by value, documents are left out once `count_at_least` matches are counted; otherwise
+/// every match is counted. Throws native::Damaged when a list read on the way does not hold.
 [[nodiscard]] MatchEngine::Matches match_native(const native::NativeIndex& index,
                                                 const TermQuery& query,
                                                 const MatchEngine::Request& request);

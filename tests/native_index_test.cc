@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/dates.h"
 #include "core/term_scheme.h"
 #include "native/bit_packing.h"
 #include "native/bm25.h"
@@ -14,6 +15,8 @@
 #include "native/checksum.h"
 #include "native/damaged.h"
 #include "native/document_records.h"
+#include "native/document_table.h"
+#include "native/document_values.h"
 #include "native/index_builder.h"
 #include "native/index_file.h"
 #include "native/native_index.h"
@@ -148,7 +151,7 @@ TEST_CASE("varint reader refuses cut and overlong varints", "[native]") {
 
 TEST_CASE(
     "native index holds exactly what Xapian holds: terms, postings, wdfs, positions, lengths, "
-    "stored records",
+    "stored records, days and sources",
     "[native]") {
     GeneratedDatabase database(400);
     auto opened = NativeIndex::open(database.file());
@@ -164,6 +167,8 @@ TEST_CASE(
     REQUIRE(db.get_doccount() < db.get_lastdocid());  // the removals left holes
 
     std::uint64_t record_bytes = 0;
+    std::size_t dated = 0;
+    std::size_t with_source = 0;
     for (Xapian::docid docid = 1; docid <= db.get_lastdocid(); ++docid) {
         bool exists = true;
         Xapian::termcount length = 0;
@@ -174,6 +179,8 @@ TEST_CASE(
         }
         REQUIRE(index.documents().exists(docid) == exists);
         if (!exists) {
+            CHECK(index.values().day(docid) == trouvere::dates::kNoDay);
+            CHECK(index.values().source(docid) == trouvere::native::kNoSource);
             CHECK_THROWS_AS(index.header(docid), trouvere::DatabaseError);
             CHECK_THROWS_AS(index.full_record(docid), trouvere::DatabaseError);
             continue;
@@ -186,7 +193,18 @@ TEST_CASE(
         REQUIRE(index.header(docid) == header);
         REQUIRE(index.full_record(docid) == full_record);
         record_bytes += full_record.size();
+        const std::string date = document.get_value(trouvere::scheme::kDateSlot);
+        REQUIRE(index.values().day(docid) ==
+                (date.empty() ? trouvere::dates::kNoDay : *trouvere::dates::parse_iso_day(date)));
+        const std::string source = document.get_value(trouvere::scheme::kSourceSlot);
+        const std::uint32_t ordinal = index.values().source(docid);
+        REQUIRE((ordinal == trouvere::native::kNoSource) == source.empty());
+        if (!source.empty()) REQUIRE(index.values().source_name(ordinal) == source);
+        dated += date.empty() ? 0 : 1;
+        with_source += source.empty() ? 0 : 1;
     }
+    CHECK(dated > 0);
+    CHECK(with_source > 0);
     // Each full record holds its header: no header is stored a second time.
     CHECK(index.file().section(SectionId::records).size() == record_bytes);
     CHECK_THROWS_AS(index.header(0), trouvere::DatabaseError);
@@ -520,7 +538,7 @@ TEST_CASE("a native index naming documents its database lacks is damaged, and Xa
         REQUIRE(writer.update_native_index());
     }
     const std::string newer = bytes_of(database.file());
-    for (SectionId id : {SectionId::stats, SectionId::documents}) {
+    for (SectionId id : {SectionId::stats, SectionId::documents, SectionId::values}) {
         const auto [offset, length] = trouvere::testing::native_section(bytes, id);
         const auto [newer_offset, newer_length] = trouvere::testing::native_section(newer, id);
         REQUIRE(length == newer_length);
@@ -547,4 +565,246 @@ TEST_CASE("a native index naming documents its database lacks is damaged, and Xa
     CHECK_THAT(answer.warnings[0], Catch::Contains(database.file().string()));
     CHECK(answer.hits.size() == expected.hits.size());
     CHECK(answer.total_estimate == expected.total_estimate);
+}
+
+namespace {
+
+// A document table of `lengths` (kNoDocument for a docid no document has) and statistics that
+// agree with it, for the readers that check against it. Its table views `bytes`: not moved.
+struct DocumentsOf {
+    trouvere::native::CollectionStats stats;
+    Buffer bytes;
+    std::optional<trouvere::native::DocumentTable> table;
+
+    explicit DocumentsOf(const std::vector<std::uint32_t>& lengths)
+        : bytes(trouvere::native::encode_document_table(lengths)) {
+        stats.last_docid = static_cast<std::uint32_t>(lengths.size());
+        for (std::uint32_t length : lengths) {
+            if (length == trouvere::native::kNoDocument) continue;
+            ++stats.document_count;
+            stats.total_length += length;
+        }
+        table = trouvere::native::DocumentTable::open(bytes, stats);
+        REQUIRE(table);
+    }
+    DocumentsOf(const DocumentsOf&) = delete;
+    DocumentsOf& operator=(const DocumentsOf&) = delete;
+
+    [[nodiscard]] std::optional<trouvere::native::DocumentValues> values(Bytes section,
+                                                                         std::string& why) const {
+        return trouvere::native::DocumentValues::open(section, *table, stats.last_docid, why);
+    }
+};
+
+// Seven docids, the fourth a hole: days at both ends of the calendar and a 29 February shared by
+// two documents, sources that differ only by case.
+Buffer seven_documents_values() {
+    trouvere::native::DocumentValuesWriter writer(7);
+    writer.set_day(1, 20240229);
+    writer.set_day(3, 19991231);
+    writer.set_day(5, 20240229);
+    writer.set_day(6, 10101);
+    writer.set_day(7, 99991231);
+    writer.set_source(1, "le monde");
+    writer.set_source(2, "Le Monde");
+    writer.set_source(5, "Libération");
+    writer.set_source(6, "le monde");
+    writer.set_source(7, "LE MONDE");
+    return writer.bytes();
+}
+
+const std::vector<std::uint32_t> kSevenLengths = {3, 1, 4, trouvere::native::kNoDocument, 5, 9, 2};
+
+}  // namespace
+
+TEST_CASE("document values read back each day and source, the sources numbered in byte order",
+          "[native]") {
+    using trouvere::native::kNoSource;
+    const DocumentsOf documents(kSevenLengths);
+    const Buffer bytes = seven_documents_values();
+    // Seven days, seven ordinals, four sources and where each ends, then their bytes.
+    const std::string names = "LE MONDELe MondeLibérationle monde";
+    REQUIRE(bytes.size() == 4 * 7 + 4 * 7 + 4 + 4 * 4 + names.size());
+    CHECK(trouvere::native::load<std::uint32_t>(bytes.data()) == 20240229);
+    CHECK(trouvere::native::load<std::uint32_t>(bytes.data() + 28) == 4);
+    CHECK(trouvere::native::load<std::uint32_t>(bytes.data() + 56) == 4);
+    CHECK(trouvere::native::load<std::uint32_t>(bytes.data() + 60) == 8);
+    CHECK(trouvere::native::load<std::uint32_t>(bytes.data() + 72) == names.size());
+    CHECK(std::string(bytes.end() - static_cast<long>(names.size()), bytes.end()) == names);
+
+    std::string why;
+    const auto values = documents.values(bytes, why);
+    REQUIRE(values);
+    CHECK(why.empty());
+    const std::vector<trouvere::dates::DayNumber> days = {20240229, 0,     19991231, 0,
+                                                          20240229, 10101, 99991231};
+    const std::vector<std::uint32_t> sources = {4, 2, kNoSource, kNoSource, 3, 4, 1};
+    for (std::uint32_t docid = 1; docid <= 7; ++docid) {
+        INFO("docid " << docid);
+        CHECK(values->day(docid) == days[docid - 1]);
+        CHECK(values->source(docid) == sources[docid - 1]);
+    }
+    REQUIRE(values->source_count() == 4);
+    CHECK(values->source_name(1) == "LE MONDE");
+    CHECK(values->source_name(2) == "Le Monde");
+    CHECK(values->source_name(3) == "Libération");
+    CHECK(values->source_name(4) == "le monde");
+    CHECK(values->first_year() == 1);
+    CHECK(values->last_year() == 9999);
+
+    CHECK(values->next_dated(1, 20240101, 20241231) == 1);
+    CHECK(values->next_dated(2, 20240101, 20241231) == 5);
+    CHECK(values->next_dated(6, 20240101, 20241231) == UINT32_MAX);
+    CHECK(values->next_dated(0, 20240229, 20240229) == 1);
+    CHECK(values->next_dated(2, 0, 19991231) == 3);
+    CHECK(values->count_dated(20240101, 20241231) == 2);
+    CHECK(values->count_dated(trouvere::dates::kFirstDay, trouvere::dates::kLastDay) == 5);
+    // Undated documents are never in a range, even one that starts at day 0.
+    CHECK(values->count_dated(0, trouvere::dates::kLastDay) == 5);
+    CHECK(values->count_dated(20250101, 99991230) == 0);
+}
+
+TEST_CASE("an index without dates or sources has document values of zeros and no sources",
+          "[native]") {
+    const DocumentsOf documents({2, trouvere::native::kNoDocument, 3});
+    const Buffer bytes = trouvere::native::DocumentValuesWriter(3).bytes();
+    CHECK(bytes == Buffer(4 * 3 + 4 * 3 + 4, 0));
+    std::string why;
+    const auto values = documents.values(bytes, why);
+    REQUIRE(values);
+    CHECK(values->source_count() == 0);
+    CHECK(values->first_year() == 0);
+    CHECK(values->last_year() == 0);
+    CHECK(values->next_dated(1, trouvere::dates::kFirstDay, trouvere::dates::kLastDay) ==
+          UINT32_MAX);
+    CHECK(values->count_dated(trouvere::dates::kFirstDay, trouvere::dates::kLastDay) == 0);
+}
+
+TEST_CASE("document values find the documents of a range as a scan of every docid does",
+          "[native]") {
+    std::mt19937 random(23);
+    const std::uint32_t last_docid = 2000;
+    std::vector<std::uint32_t> lengths(last_docid, 1);
+    trouvere::native::DocumentValuesWriter writer(last_docid);
+    std::vector<trouvere::dates::DayNumber> days(last_docid + 1, trouvere::dates::kNoDay);
+    for (std::uint32_t docid = 1; docid <= last_docid; ++docid) {
+        // Holes, undated runs, and days that mostly rise with the docids, as documents indexed
+        // as they are published, with some older ones among them.
+        if (random() % 10 == 0 || (docid > 600 && docid < 900)) {
+            if (random() % 2 == 0) lengths[docid - 1] = trouvere::native::kNoDocument;
+            continue;
+        }
+        const std::uint32_t year = random() % 8 == 0 ? 1990 + random() % 10 : 2000 + docid / 100;
+        days[docid] = year * 10000 + (1 + random() % 12) * 100 + 1 + random() % 28;
+        writer.set_day(docid, days[docid]);
+    }
+    const DocumentsOf documents(lengths);
+    const Buffer bytes = writer.bytes();
+    std::string why;
+    const auto values = documents.values(bytes, why);
+    REQUIRE(values);
+    CHECK(values->first_year() == 1990);
+    CHECK(values->last_year() == 2020);
+    for (int trial = 0; trial < 200; ++trial) {
+        trouvere::dates::DayNumber first_day = 19900101 + (random() % 30) * 10000;
+        trouvere::dates::DayNumber last_day = first_day + (random() % 4) * 10000 + random() % 1200;
+        if (trial % 10 == 0) first_day = last_day = days[1 + random() % last_docid];
+        INFO(first_day << " to " << last_day);
+        std::uint64_t expected_count = 0;
+        for (std::uint32_t docid = 1; docid <= last_docid; ++docid) {
+            const auto day = days[docid];
+            if (day != 0 && day >= first_day && day <= last_day) ++expected_count;
+        }
+        REQUIRE(values->count_dated(first_day, last_day) == expected_count);
+        for (std::uint32_t from = 0; from <= last_docid + 1; from += 1 + random() % 97) {
+            std::uint32_t expected = UINT32_MAX;
+            for (std::uint32_t docid = std::max<std::uint32_t>(from, 1); docid <= last_docid;
+                 ++docid) {
+                if (days[docid] != 0 && days[docid] >= first_day && days[docid] <= last_day) {
+                    expected = docid;
+                    break;
+                }
+            }
+            REQUIRE(values->next_dated(from, first_day, last_day) == expected);
+        }
+    }
+}
+
+TEST_CASE("document values that do not hold are refused with their reason", "[native][hostile]") {
+    const DocumentsOf documents(kSevenLengths);
+    const Buffer sound = seven_documents_values();
+    constexpr std::size_t kOrdinals = 28;
+    constexpr std::size_t kCount = 56;
+    constexpr std::size_t kEnds = 60;
+    auto with_u32 = [&](std::size_t at, std::uint32_t value) {
+        Buffer bytes = sound;
+        trouvere::native::store<std::uint32_t>(bytes, at, value);
+        return bytes;
+    };
+    struct Case {
+        const char* what;
+        Buffer bytes;
+        const char* reason;
+    };
+    const std::size_t strings = sound.size() - 35;
+    Buffer out_of_order = sound;
+    out_of_order[strings] = 'z';  // "zE MONDE" before "Le Monde"
+    Buffer twice = sound;
+    for (std::size_t at : {1, 4, 5, 6, 7}) twice[strings + 8 + at] = sound[strings + at];
+    const std::vector<Case> cases = {
+        {"an ordinal past the table", with_u32(kOrdinals, 5), "past its table"},
+        {"29 February of a common year", with_u32(0, 20230229), "day does not exist"},
+        {"a thirteenth month", with_u32(0, 20241301), "day does not exist"},
+        {"day 0 of a month", with_u32(0, 20240100), "day does not exist"},
+        {"year 0", with_u32(0, 101), "day does not exist"},
+        {"past year 9999", with_u32(0, 100000101), "day does not exist"},
+        {"a day for a docid no document has", with_u32(4 * 3, 20240101), "a docid no document"},
+        {"a source for a docid no document has", with_u32(kOrdinals + 4 * 3, 1),
+         "a docid no document"},
+        {"a source no document has", with_u32(kOrdinals + 4, 1), "names a source no document"},
+        {"an empty source", with_u32(kEnds + 4, 8), "empty or past"},
+        {"a source ending past the strings", with_u32(kEnds + 4, 1000), "empty or past"},
+        {"sources out of byte order", out_of_order, "byte order"},
+        {"the same source twice", twice, "not distinct"},
+        {"more sources than the section holds", with_u32(kCount, 1000), "cut short"},
+        {"strings longer than the section", with_u32(kEnds + 12, 1000), "does not end"},
+        {"the table cut by a byte", Buffer(sound.begin(), sound.end() - 1), "does not end"},
+        {"the table cut after the ordinals", Buffer(sound.begin(), sound.begin() + kCount),
+         "cut short"},
+        {"the ordinals cut short", Buffer(sound.begin(), sound.begin() + kOrdinals + 3),
+         "cut short"},
+        {"a byte too many",
+         [&] {
+             Buffer longer = sound;
+             longer.push_back('x');
+             return longer;
+         }(),
+         "does not end"},
+    };
+    for (const Case& bad : cases) {
+        INFO(bad.what);
+        std::string why;
+        CHECK_FALSE(documents.values(bad.bytes, why));
+        CHECK_THAT(why, Catch::Contains(bad.reason));
+    }
+}
+
+TEST_CASE("a date that is not a day fails the native build, naming it, and leaves no index",
+          "[native]") {
+    TempDir dir;
+    const fs::path db = dir.path() / "db";
+    {
+        Xapian::WritableDatabase writable(db.string(), Xapian::DB_CREATE);
+        for (const char* date : {"2024-02-29", "2023-02-29"}) {
+            Xapian::Document document;
+            document.add_posting("mot", 1);
+            document.add_value(trouvere::scheme::kDateSlot, date);
+            writable.add_document(document);
+        }
+        writable.commit();
+    }
+    CHECK_THROWS_WITH(trouvere::native::build_native_index(db, 1),
+                      Catch::Contains("document 2") && Catch::Contains("'2023-02-29'"));
+    CHECK(NativeIndex::open(db / std::string(trouvere::native::kFileName)).refusal ==
+          Refusal::missing);
 }

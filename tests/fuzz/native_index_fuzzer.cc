@@ -12,6 +12,10 @@
 // - NativeIndex::open never throws; a refusal names the file; check() never throws;
 // - a file that opens either passes check() or names the file in what check() says;
 // - a file equal to the target's own index passes check(), and answers as Xapian does;
+// - asked date ranges, date orders and counts by year and source directly (match_native, as the
+//   searcher's options do not reach them yet), an index that opens answers or throws
+//   native::Damaged, one that passes check() answers, and the target's own index answers as
+//   Xapian's engine does;
 // - through a Searcher, engine native answers or throws DatabaseError naming the file; engine
 //   automatic always answers, with Xapian's hits whenever Xapian answers, and a raw file (whose
 //   checksums cannot be forged) never changes its answers.
@@ -29,17 +33,27 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/term_scheme.h"
+#include "native/damaged.h"
 #include "native/native_index.h"
+#include "searcher/match_engine.h"
+#include "searcher/native_matching.h"
+#include "searcher/query_translation.h"
+#include "searcher/term_query.h"
+#include "searcher/xapian_engine.h"
 #include "tests/fuzz/fuzz_support.h"
 #include "tests/native_reseal.h"
+#include "trouvere/analyzer.h"
 #include "trouvere/document.h"
 #include "trouvere/error.h"
 #include "trouvere/index_writer.h"
+#include "trouvere/query.h"
 #include "trouvere/searcher.h"
 
 namespace {
@@ -47,6 +61,8 @@ namespace {
 namespace fs = std::filesystem;
 namespace native = trouvere::native;
 using trouvere::fuzz::check;
+using trouvere::searcher::MatchEngine;
+using trouvere::searcher::TermQuery;
 
 // Enough for a word in every document to fill two postings blocks (128 postings each).
 constexpr std::size_t kDocuments = 160;
@@ -61,6 +77,21 @@ const char* const kQueries[] = {
 
 const char* const kWords[] = {"rivière", "montagne", "forêt",  "désert", "vieille", "ville",
                               "armée",   "pont",     "chemin", "moulin", "prairie", "source"};
+
+// Days over several years, a 29 February among them, a seventh of the documents undated; sources
+// that differ only by case, a fourth of the documents without one: the document values section
+// holds every case its reader checks.
+std::string date_of(std::size_t n) {
+    if (n % 7 == 0) return {};
+    if (n % 11 == 0) return "2024-02-29";
+    return std::to_string(2019 + n % 5) + "-0" + std::to_string(1 + n % 9) + "-1" +
+           std::to_string(n % 10);
+}
+
+std::string source_of(std::size_t n) {
+    const char* const sources[] = {"Le Monde", "le monde", "Libération"};
+    return n % 4 == 0 ? std::string() : sources[n % 3];
+}
 
 std::string body_of(std::size_t n) {
     std::string body = "commun";
@@ -109,7 +140,9 @@ public:
             for (std::size_t n = 0; n < kDocuments; ++n) {
                 writer.add_or_replace({.id = "d" + std::to_string(n),
                                        .title = n % 3 == 0 ? "Notice " + std::to_string(n) : "",
-                                       .body = body_of(n)});
+                                       .body = body_of(n),
+                                       .date = date_of(n),
+                                       .source = source_of(n)});
             }
             writer.commit();
         }
@@ -160,8 +193,8 @@ private:
 };
 
 struct Checked {
-    bool opened = false;
-    bool sound = false;  // and passed check()
+    std::shared_ptr<const native::NativeIndex> index;  // when it opened
+    bool sound = false;                                // and passed check()
 };
 
 // Opens the installed file on its own: a refusal or a sound index, and check() never throws.
@@ -177,9 +210,80 @@ Checked open_and_check(const fs::path& path) {
         std::string problem = opened.index->check();
         check(problem.empty() || problem.find(path.string()) != std::string::npos,
               "check() names the file", [&] { return problem; });
-        return {true, problem.empty()};
+        return {opened.index, problem.empty()};
     } catch (const std::exception& error) {
         trouvere::fuzz::fail("opening and checking never throw", error.what());
+    }
+}
+
+// The date queries: a range alone, a word within a range, a word outside one, everything; each
+// ranked newest first, oldest first from an offset, and by relevance with counts by year and
+// source.
+struct DatedAsk {
+    TermQuery query;
+    MatchEngine::Request request;
+};
+
+std::vector<DatedAsk> dated_asks() {
+    using namespace trouvere::searcher;
+    trouvere::Analyzer analyzer;
+    const TermQuery word =
+        translate(trouvere::parse_query("commun").root, analyzer, FreeWords::all).query;
+    const TermQuery years = dated_between(20200101, 20221231);
+    std::vector<DatedAsk> asks;
+    for (const TermQuery& query : {years, all_of({word, years}), and_not(word, years),
+                                   dated_between(20240229, 20240229), match_everything()}) {
+        asks.push_back({query, {0, kDocuments, 0, MatchEngine::Order::newest}});
+        asks.push_back({query, {7, kDocuments, 0, MatchEngine::Order::oldest, true}});
+        asks.push_back({query, {0, 10, 0, MatchEngine::Order::relevance, true, true}});
+    }
+    return asks;
+}
+
+// What an answer must agree on with Xapian's: the count, the counts by year and source, and the
+// page's documents with their dates in rank order (a single word, and parts that weigh nothing,
+// score to the last bit in both engines, so that equal scores rank alike).
+std::string summary_of(const MatchEngine::Matches& matches, const Xapian::Database& db) {
+    std::string out = std::to_string(matches.estimate) + (matches.exact ? " exact:" : ":");
+    for (const auto& match : matches.ranked) {
+        out += ' ' + std::to_string(match.document) + '@' +
+               db.get_document(match.document).get_value(trouvere::scheme::kDateSlot);
+    }
+    auto counts = [&](std::vector<MatchEngine::ValueCount> values) {
+        std::sort(values.begin(), values.end(),
+                  [](const auto& a, const auto& b) { return a.value < b.value; });
+        for (const auto& value : values)
+            out += ' ' + value.value + '=' + std::to_string(value.count);
+    };
+    out += " | years";
+    counts(matches.years);
+    out += " | sources";
+    counts(matches.sources);
+    return out;
+}
+
+// The date queries asked of an index that opened, straight through the native matcher.
+void ask_dates(const native::NativeIndex& index, const Checked& checked, bool own,
+               const std::vector<DatedAsk>& asks, const std::vector<std::string>& expected,
+               const Xapian::Database& db) {
+    for (std::size_t k = 0; k < asks.size(); ++k) {
+        const auto shown = [&] { return trouvere::searcher::to_string(asks[k].query); };
+        try {
+            const auto matches =
+                trouvere::searcher::match_native(index, asks[k].query, asks[k].request);
+            if (own) {
+                check(summary_of(matches, db) == expected[k],
+                      "the target's own index answers date queries as Xapian", [&] {
+                          return shown() + ": " + summary_of(matches, db) + " against " +
+                                 expected[k];
+                      });
+            }
+        } catch (const native::Damaged& error) {
+            check(!checked.sound, "an index that passes check() answers date queries",
+                  [&] { return shown() + ": " + error.what(); });
+        } catch (const std::exception& error) {
+            trouvere::fuzz::fail("date queries fail only with native::Damaged", error.what());
+        }
     }
 }
 
@@ -212,6 +316,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         return answers;
     }();
+    static const Xapian::Database database(scratch.path());
+    static const std::vector<DatedAsk> asks = dated_asks();
+    static const std::vector<std::string> dated_expected = [] {
+        const auto xapian = trouvere::searcher::open_xapian_engine(scratch.path());
+        std::vector<std::string> answers;
+        for (const DatedAsk& ask : asks) {
+            answers.push_back(summary_of(xapian->match(ask.query, ask.request), database));
+        }
+        return answers;
+    }();
     static const bool seeds_written = write_seeds(scratch);
     static_cast<void>(seeds_written);
     if (size == 0) return 0;
@@ -224,10 +338,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const fs::path path = scratch.native_path();
     const Checked checked = open_and_check(path);
     check(!own || checked.sound, "the target's own index passes check()");
+    if (checked.index) ask_dates(*checked.index, checked, own, asks, dated_expected, database);
 
     searcher.reopen();
     // A refused file is refused before any query reads it: one query shows what searches do.
-    const std::size_t queries = checked.opened ? std::size(kQueries) : 1;
+    const std::size_t queries = checked.index ? std::size(kQueries) : 1;
     for (std::size_t k = 0; k < queries; ++k) {
         const std::string_view query = kQueries[k];
         const auto& [all_hits, top_hits] = expected[k];
