@@ -24,16 +24,22 @@ unsigned days_in_month(unsigned year, unsigned month) {
     return month == 2 && leap ? 29 : kDays.at(month - 1);
 }
 
+bool is_day(DayNumber day) {
+    const unsigned year = day / 10000;
+    const unsigned month = day / 100 % 100;
+    const unsigned day_of_month = day % 100;
+    return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day_of_month >= 1 &&
+           day_of_month <= days_in_month(year, month);
+}
+
 std::optional<DayNumber> parse_iso_day(std::string_view iso) {
     if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return std::nullopt;
     auto year = digits(iso.substr(0, 4));
     auto month = digits(iso.substr(5, 2));
     auto day = digits(iso.substr(8, 2));
-    if (!year || !month || !day || *year == 0 || *month < 1 || *month > 12 || *day < 1 ||
-        *day > days_in_month(*year, *month)) {
-        return std::nullopt;
-    }
-    return *year * 10000 + *month * 100 + *day;
+    if (!year || !month || !day) return std::nullopt;
+    const DayNumber number = *year * 10000 + *month * 100 + *day;
+    return is_day(number) ? std::optional(number) : std::nullopt;
 }
 
 std::string iso_day(DayNumber day) {

@@ -21,6 +21,9 @@ inline constexpr DayNumber kLastDay = 99991231;  // 9999-12-31
 /// calendar counts them.
 [[nodiscard]] unsigned days_in_month(unsigned year, unsigned month);
 
+/// Whether `day` names a day that exists, from kFirstDay to kLastDay.
+[[nodiscard]] bool is_day(DayNumber day);
+
 /// The day `iso` names when it is exactly `YYYY-MM-DD` and such a day exists (years 0001 to
 /// 9999); nullopt otherwise.
 [[nodiscard]] std::optional<DayNumber> parse_iso_day(std::string_view iso);

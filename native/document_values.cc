@@ -12,15 +12,6 @@ namespace {
 // Docids per summary of days: a run whose days all lie outside a range costs one comparison.
 constexpr std::uint32_t kDocidsPerSummary = 128;
 
-// Whether `day` names a day that exists, as dates::parse_iso_day gives them.
-bool is_day(dates::DayNumber day) {
-    const std::uint32_t year = day / 10000;
-    const std::uint32_t month = day / 100 % 100;
-    const std::uint32_t day_of_month = day % 100;
-    return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day_of_month >= 1 &&
-           day_of_month <= dates::days_in_month(year, month);
-}
-
 bool in_range(dates::DayNumber day, dates::DayNumber first_day, dates::DayNumber last_day) {
     return day != dates::kNoDay && day >= first_day && day <= last_day;
 }
@@ -38,7 +29,7 @@ void DocumentValuesWriter::check_docid(std::uint32_t docid) const {
 
 void DocumentValuesWriter::set_day(std::uint32_t docid, dates::DayNumber day) {
     check_docid(docid);
-    if (!is_day(day)) throw std::logic_error("a document's day must exist");
+    if (!dates::is_day(day)) throw std::logic_error("a document's day must exist");
     days_[docid - 1] = day;
 }
 
@@ -131,7 +122,7 @@ std::optional<DocumentValues> DocumentValues::open(Bytes bytes, const DocumentTa
         }
         used[source] = true;
         if (day == dates::kNoDay) continue;
-        if (!is_day(day)) {
+        if (!dates::is_day(day)) {
             why = "a document's day does not exist";
             return std::nullopt;
         }

@@ -234,7 +234,8 @@ int main(int argc, char** argv) try {
                 std::cerr << "search: no match for " << trouvere::terminal_safe(query) << '\n';
             }
         }
-        return results.hits.empty() ? kNoHit : kHit;
+        const bool found = count_only ? results.total_estimate > 0 : !results.hits.empty();
+        return found ? kHit : kNoHit;
     } catch (const std::exception& error) {
         // A trouvere::Error, or what the library does not translate (memory exhausted, say).
         // Messages may quote the query or a path.

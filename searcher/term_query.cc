@@ -64,6 +64,9 @@ TermQuery and_not(TermQuery required, TermQuery excluded) {
 }
 
 TermQuery dated_between(dates::DayNumber first_day, dates::DayNumber last_day) {
+    // Both engines compare within the days that exist: Xapian compares them written YYYY-MM-DD.
+    first_day = std::max(first_day, dates::kFirstDay);
+    last_day = std::min(last_day, dates::kLastDay);
     if (first_day > last_day) return {};
     TermQuery query;
     query.op = TermQuery::Op::dated;

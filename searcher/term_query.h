@@ -52,8 +52,8 @@ struct TermQuery {
 /// `required` without what `excluded` matches; `required` alone when `excluded` is empty.
 [[nodiscard]] TermQuery and_not(TermQuery required, TermQuery excluded);
 
-/// The documents dated `first_day` to `last_day`, both included (kFirstDay to kLastDay for any
-/// date); empty when the range holds no day.
+/// The documents dated `first_day` to `last_day`, both included, the range kept within kFirstDay
+/// to kLastDay; empty when it holds no day.
 [[nodiscard]] TermQuery dated_between(dates::DayNumber first_day, dates::DayNumber last_day);
 
 /// A compact rendering for tests and debugging: `(and_maybe (phrase a b) (any Ax Ay))`; a

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 #include <vector>
@@ -59,6 +60,46 @@ std::vector<MatchEngine::ValueCount> years_of(const Xapian::ValueCountMatchSpy& 
     return years;
 }
 
+// The date ranges that every match of a query must be in, taken out of it. Xapian 1.4.22 scores
+// some phrases under an OR as if they occurred once a value range sits beside them in an AND (the
+// OR, advanced with a minimum weight, turns into an AND_MAYBE that does not check the phrase on
+// its optional side); a range applied as a match decider leaves the tree, and its scores, as
+// without it.
+class DateRanges final : public Xapian::MatchDecider {
+public:
+    // `query` without the date ranges found down its chain of ANDs and required sides of
+    // AND_NOTs, which every match must satisfy; those are kept here.
+    TermQuery take_from(const TermQuery& query) {
+        switch (query.op) {
+            case TermQuery::Op::dated: ranges_.push_back(query); return match_everything();
+            case TermQuery::Op::all: {
+                std::vector<TermQuery> rest;
+                for (const TermQuery& part : query.parts) {
+                    if (part.op == TermQuery::Op::dated) {
+                        ranges_.push_back(part);
+                    } else {
+                        rest.push_back(take_from(part));
+                    }
+                }
+                return rest.empty() ? match_everything() : all_of(std::move(rest));
+            }
+            case TermQuery::Op::and_not: return and_not(take_from(query.parts[0]), query.parts[1]);
+            default: return query;
+        }
+    }
+    [[nodiscard]] bool empty() const { return ranges_.empty(); }
+
+    bool operator()(const Xapian::Document& document) const override {
+        const auto day = dates::parse_iso_day(document.get_value(scheme::kDateSlot));
+        return day && std::all_of(ranges_.begin(), ranges_.end(), [&](const TermQuery& range) {
+                   return *day >= range.first_day && *day <= range.last_day;
+               });
+    }
+
+private:
+    std::vector<TermQuery> ranges_;
+};
+
 class XapianEngine final : public MatchEngine {
 public:
     explicit XapianEngine(std::string path) : path_(std::move(path)) {}
@@ -86,7 +127,8 @@ public:
         return guarded([&] {
             Xapian::Enquire enquire(db_);
             enquire.set_weighting_scheme(Xapian::BM25Weight());
-            enquire.set_query(to_xapian_query(query));
+            DateRanges filters;
+            enquire.set_query(to_xapian_query(filters.take_from(query)));
             // Undated documents have no value: the default key puts them after every date.
             Xapian::MultiValueKeyMaker by_date;
             if (request.order == Order::newest) {
@@ -107,7 +149,8 @@ public:
             // then exact.
             Xapian::MSet mset =
                 enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                 static_cast<Xapian::doccount>(request.limit), db_.get_doccount());
+                                 static_cast<Xapian::doccount>(request.limit), db_.get_doccount(),
+                                 nullptr, filters.empty() ? nullptr : &filters);
             Matches matches;
             matches.estimate = mset.get_matches_estimated();
             matches.upper_bound = mset.get_matches_upper_bound();

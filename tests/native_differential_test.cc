@@ -176,8 +176,9 @@ SearchOptions random_options(trouvere::testing::QueryGenerator& generator) {
     return options;
 }
 
-// `query` with, one time in four, a date filter beside it, excluded or inside an OR, some of them
-// malformed so that both engines refuse them alike.
+// `query` with, one time in four, a date filter beside it or excluded, some of them malformed so
+// that both engines refuse them alike. Not inside an OR: there Xapian 1.4.22 can add the weight
+// of a phrase that does not occur (docs/DESIGN.md, "The native index").
 std::string with_dates(std::string query, trouvere::testing::QueryGenerator& generator) {
     if (generator.roll(4) != 0) return query;
     const char* const filters[] = {
@@ -185,10 +186,9 @@ std::string with_dates(std::string query, trouvere::testing::QueryGenerator& gen
         "date:2024-06..",  "date:..2024-04-12", "date:2023",       "date:2024-13",
         "date:2024-02-30", "date:hier",         "date:2024..2023"};
     const std::string filter = filters[generator.roll(std::size(filters))];
-    switch (generator.roll(4)) {
+    switch (generator.roll(3)) {
         case 0: return filter + " " + query;
         case 1: return query + " -" + filter;
-        case 2: return "(" + query + ") OR " + filter;
         default: return filter;
     }
 }
