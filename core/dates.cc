@@ -44,8 +44,8 @@ std::optional<DayNumber> parse_iso_day(std::string_view iso) {
 
 std::string iso_day(DayNumber day) {
     std::array<char, 16> text{};
-    std::snprintf(text.data(), text.size(), "%04u-%02u-%02u", day / 10000, day / 100 % 100,
-                  day % 100);
+    (void)std::snprintf(text.data(), text.size(), "%04u-%02u-%02u", day / 10000, day / 100 % 100,
+                        day % 100);
     return text.data();
 }
 

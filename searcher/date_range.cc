@@ -49,7 +49,7 @@ std::optional<DayRange> period(std::string_view date, std::string& why) {
 }  // namespace
 
 DayRange parse_date_range(std::string_view value, std::string_view shown) {
-    auto refuse = [&](const std::string& why) -> QueryError {
+    auto refuse = [&](const std::string& why) {
         return QueryError("malformed date '" + std::string(shown) + "': " + why);
     };
     const std::size_t dots = value.find("..");
