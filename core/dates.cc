@@ -5,9 +5,8 @@
 
 namespace trouvere::dates {
 
-namespace {
-
 std::optional<unsigned> digits(std::string_view text) {
+    if (text.empty() || text.size() > 9) return std::nullopt;
     unsigned value = 0;
     for (char c : text) {
         if (c < '0' || c > '9') return std::nullopt;
@@ -15,8 +14,6 @@ std::optional<unsigned> digits(std::string_view text) {
     }
     return value;
 }
-
-}  // namespace
 
 unsigned days_in_month(unsigned year, unsigned month) {
     constexpr std::array<unsigned, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
