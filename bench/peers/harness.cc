@@ -51,6 +51,45 @@ std::vector<Query> read_queries(const std::string& path) {
     return queries;
 }
 
+// One known-item case: a query and the documents it should find at the top.
+struct KnownItem {
+    std::string kind;
+    std::string query;
+    std::vector<std::string> ids;
+};
+
+// `kind<TAB>query<TAB>id,id…` lines (scripts/make-queries --known-items); blank lines and lines
+// starting with # are skipped.
+std::vector<KnownItem> read_known_items(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot open " + path);
+    std::vector<KnownItem> cases;
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty() || line.front() == '#') continue;
+        const auto first_tab = line.find('\t');
+        const auto second_tab =
+            first_tab == std::string::npos ? first_tab : line.find('\t', first_tab + 1);
+        if (first_tab == 0 || second_tab == std::string::npos || second_tab == first_tab + 1 ||
+            second_tab + 1 == line.size()) {
+            throw std::runtime_error(path + ":" + std::to_string(number) +
+                                     ": expected kind<TAB>query<TAB>ids");
+        }
+        KnownItem item{
+            line.substr(0, first_tab), line.substr(first_tab + 1, second_tab - first_tab - 1), {}};
+        std::string_view ids = std::string_view(line).substr(second_tab + 1);
+        while (!ids.empty()) {
+            const auto comma = ids.find(',');
+            item.ids.emplace_back(ids.substr(0, comma));
+            ids = comma == std::string_view::npos ? std::string_view() : ids.substr(comma + 1);
+        }
+        cases.push_back(std::move(item));
+    }
+    if (cases.empty()) throw std::runtime_error(path + ": no cases");
+    return cases;
+}
+
 double megabytes(double bytes) {
     return bytes / 1e6;
 }
@@ -185,6 +224,69 @@ Json run_probe(const std::string& name, Peer& peer, const std::string& location)
     return out;
 }
 
+// Searches each known-item case once (after a warm-up pass) and scores where the first document
+// it should find comes: success@1 and success@3 (the share of cases found at rank 1, at rank 3 or
+// better) and MRR@10 (the mean of 1/rank, 0 past rank 10), per kind.
+Json run_known_items(const std::string& name, Peer& peer, const std::string& location,
+                     const std::string& cases_path) {
+    const auto cases = read_known_items(cases_path);
+    peer.open(location);
+    for (const auto& item : cases) (void)peer.search(item.query, false);
+
+    struct Scores {
+        std::size_t cases = 0;
+        std::size_t at_1 = 0;
+        std::size_t at_3 = 0;
+        double reciprocal_ranks = 0;
+        std::vector<double> samples_ms;
+    };
+    std::vector<std::string> kind_order;
+    std::map<std::string, Scores> by_kind;
+    Json per_case = Json::array();
+    for (const auto& item : cases) {
+        const auto start = Clock::now();
+        const Results results = peer.search(item.query, false);
+        const double elapsed =
+            std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        const auto found =
+            std::find_if(results.hits.begin(), results.hits.end(), [&](const Hit& hit) {
+                return std::find(item.ids.begin(), item.ids.end(), hit.id) != item.ids.end();
+            });
+        const std::size_t rank = found == results.hits.end()
+                                     ? 0
+                                     : static_cast<std::size_t>(found - results.hits.begin()) + 1;
+        if (!by_kind.contains(item.kind)) kind_order.push_back(item.kind);
+        Scores& scores = by_kind[item.kind];
+        ++scores.cases;
+        scores.at_1 += rank == 1 ? 1 : 0;
+        scores.at_3 += rank >= 1 && rank <= 3 ? 1 : 0;
+        scores.reciprocal_ranks += rank == 0 ? 0.0 : 1.0 / static_cast<double>(rank);
+        scores.samples_ms.push_back(elapsed);
+        Json entry{{"kind", item.kind}, {"query", item.query}, {"rank", nullptr}, {"top", nullptr}};
+        if (rank != 0) entry["rank"] = rank;
+        if (!results.hits.empty()) entry["top"] = results.hits.front().title;
+        per_case.push_back(std::move(entry));
+    }
+
+    const auto share = [](double part, std::size_t whole) {
+        return std::round(part / static_cast<double>(whole) * 1000.0) / 1000.0;
+    };
+    Json kinds = Json::object();
+    for (const auto& kind : kind_order) {
+        Scores& scores = by_kind[kind];
+        kinds[kind] = {{"cases", scores.cases},
+                       {"success_at_1", share(static_cast<double>(scores.at_1), scores.cases)},
+                       {"success_at_3", share(static_cast<double>(scores.at_3), scores.cases)},
+                       {"mrr_at_10", share(scores.reciprocal_ranks, scores.cases)},
+                       {"latency_ms", summarize(std::move(scores.samples_ms))}};
+    }
+    Json out = header(name, "known-items", peer);
+    out["cases_file"] = cases_path;
+    out["kinds"] = std::move(kinds);
+    out["per_case"] = std::move(per_case);
+    return out;
+}
+
 // A field that is missing, null or not a string reads as empty.
 std::string string_field(const Json& object, const char* key) {
     const auto field = object.find(key);
@@ -194,7 +296,8 @@ std::string string_field(const Json& object, const char* key) {
 int usage(const std::string& name) {
     std::cerr << "usage: " << name << " index DB JSONL\n"
               << "       " << name << " query DB QUERIES.tsv [--snippets] [--repeat N]\n"
-              << "       " << name << " probe DB\n";
+              << "       " << name << " probe DB\n"
+              << "       " << name << " known-items DB CASES.tsv\n";
     return 2;
 }
 
@@ -265,6 +368,8 @@ int run(int argc, char** argv, const std::string& name, Peer& peer) {
             out = run_queries(name, peer, location, args[2], snippets, repeat);
         } else if (command == "probe" && args.size() == 2) {
             out = run_probe(name, peer, location);
+        } else if (command == "known-items" && args.size() == 3) {
+            out = run_known_items(name, peer, location, args[2]);
         } else {
             return usage(name);
         }

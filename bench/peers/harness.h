@@ -3,6 +3,7 @@
 //   PEER index DB JSONL
 //   PEER query DB QUERIES.tsv [--snippets] [--repeat N]
 //   PEER probe DB
+//   PEER known-items DB CASES.tsv
 // so that every engine is measured by the same loop, the same clock and the same statistics.
 
 #pragma once
