@@ -203,12 +203,23 @@ double sum_of_max_scores(const std::vector<MatcherPtr>& parts) {
     return sum;
 }
 
+// `part`'s block bound from `target` on, for a part moved to `target` or before: it matches
+// nothing before the document it stands on, which the bound of a block (or of a term's single
+// posting) would not tell.
+double bound_ahead(Matcher& part, DocId target, DocId& until) {
+    if (target < part.doc()) {
+        until = part.doc() - 1;
+        return 0;
+    }
+    return part.block_bound(target, until);
+}
+
 double sum_of_block_bounds(const std::vector<MatcherPtr>& parts, DocId target, DocId& until) {
     double sum = 0;
     until = kEndOfList;
     for (const MatcherPtr& part : parts) {
         DocId part_until = kEndOfList;
-        sum += part->block_bound(target, part_until);
+        sum += bound_ahead(*part, target, part_until);
         until = std::min(until, part_until);
     }
     return sum;
@@ -425,7 +436,7 @@ private:
         double rest = 0;
         for (std::size_t k = 0; k < first_essential_; ++k) {
             DocId until = kEndOfList;
-            block_bounds_[k] = parts_[k]->block_bound(candidate, until);
+            block_bounds_[k] = bound_ahead(*parts_[k], candidate, until);
             rest += block_bounds_[k];
         }
         for (std::size_t k = first_essential_; k-- > 0;) {
@@ -468,7 +479,10 @@ private:
 };
 
 // What `required` matches, with the weight of `optional` added where it matches too. Once the
-// required part alone cannot pass the threshold, only documents both match can: an AND.
+// required part alone cannot pass the threshold, only documents both match can: an AND. Runs of
+// documents whose blocks' bounds cannot pass the threshold are skipped, as an AND skips them: an
+// optional part that matches a few documents (a whole title) would otherwise keep its full bound
+// on every document, and leave the required part unpruned.
 class AndMaybeMatcher final : public RequiredLedMatcher {
 public:
     AndMaybeMatcher(MatcherPtr required, MatcherPtr optional)
@@ -479,8 +493,8 @@ public:
     double score() override { return score_; }
     double block_bound(DocId target, DocId& until) override {
         DocId optional_until = kEndOfList;
-        const double sum =
-            required().block_bound(target, until) + optional_->block_bound(target, optional_until);
+        const double sum = bound_ahead(required(), target, until) +
+                           bound_ahead(*optional_, target, optional_until);
         until = std::min(until, optional_until);
         return sum;
     }
@@ -495,15 +509,31 @@ private:
         const bool both_needed = required().max_score() <= threshold();
         for (DocId candidate = required().doc(); candidate != kEndOfList;
              candidate = required().doc()) {
-            optional_->skip_to(candidate);
-            const bool optional_matches = optional_->doc() == candidate;
-            if (both_needed && !optional_matches) {
-                if (optional_->doc() == kEndOfList) break;
-                required().skip_to(optional_->doc());
-                continue;
+            if (pruning() && candidate > bound_checked_until_) {
+                DocId until = kEndOfList;
+                if (block_bound(candidate, until) <= threshold()) {
+                    if (until == kEndOfList) break;
+                    required().skip_to(until + 1);
+                    continue;
+                }
+                bound_checked_until_ = until;
+            }
+            if (both_needed) {
+                optional_->skip_to(candidate);
+                if (optional_->doc() != candidate) {
+                    if (optional_->doc() == kEndOfList) break;
+                    required().skip_to(optional_->doc());
+                    continue;
+                }
             }
             score_ = required().score();
-            if (optional_matches) score_ += optional_->score();
+            // The optional part is looked into only where it can lift the score enough.
+            DocId optional_until = kEndOfList;
+            if (!pruning() ||
+                score_ + bound_ahead(*optional_, candidate, optional_until) > threshold()) {
+                optional_->skip_to(candidate);
+                if (optional_->doc() == candidate) score_ += optional_->score();
+            }
             if (score_ > threshold()) {
                 stand_on(candidate);
                 return;
@@ -515,6 +545,8 @@ private:
 
     MatcherPtr optional_;
     double score_ = 0;
+    // As AllMatcher's: blocks up to here let documents through.
+    DocId bound_checked_until_ = 0;
 };
 
 // What `required` matches and `excluded` does not; `excluded` weighs nothing, and is never
@@ -528,7 +560,7 @@ public:
     }
     double score() override { return required().score(); }
     double block_bound(DocId target, DocId& until) override {
-        return required().block_bound(target, until);
+        return bound_ahead(required(), target, until);
     }
 
 private:

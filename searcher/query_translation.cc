@@ -155,6 +155,7 @@ private:
     // accents add their accented stem as an optional extra, so `armée` ranks the army above
     // `arme` (weapon), which it still matches. A single word also adds the word as typed (with
     // its accents when typed with them): the whole stem family matches, the word itself first.
+    // An excluded word weighs nothing: it takes no such boost.
     TermQuery phrase(std::span<const Token> tokens, Field field, bool excluded) {
         if (tokens.empty()) return {};
         std::string prefix = field_prefix(field);
@@ -169,7 +170,7 @@ private:
                     term_query(std::string(scheme::kAccentedPrefix) + token.accented_term));
             }
         }
-        if (tokens.size() == 1 && field == Field::any && !tokens[0].is_stopword) {
+        if (tokens.size() == 1 && field == Field::any && !tokens[0].is_stopword && !excluded) {
             const Token& token = tokens[0];
             if (!token.accented_word.empty()) {
                 accented.push_back(

@@ -314,13 +314,24 @@ std::string days_text(dates::DayNumber first, dates::DayNumber last) {
 }
 
 // The words of every words and phrase node under `node`, and its date filters, in query order.
-void explain_node(const QueryNode& node, Analyzer& analyzer, QueryExplanation& explanation) {
+// `excluded`: whether the node is under an exclusion.
+void explain_node(const QueryNode& node, Analyzer& analyzer, QueryExplanation& explanation,
+                  bool excluded) {
+    excluded = excluded || node.occur == Occur::must_not;
     switch (node.kind) {
         case QueryNode::Kind::words:
-        case QueryNode::Kind::phrase:
-            for (const Token& token : analyzer.analyze(node.text)) {
+        case QueryNode::Kind::phrase: {
+            const std::vector<Token> tokens = analyzer.analyze(node.text);
+            for (std::size_t k = 0; k < tokens.size(); ++k) {
+                const Token& token = tokens[k];
                 const bool free_word = node.kind == QueryNode::Kind::words;
-                const bool boosted = free_word && node.field == Field::any && !token.is_stopword;
+                // As the translation gives it: the word alone, neither a phrase's nor joined by a
+                // hyphen, of any field, not excluded and not a stopword.
+                const bool hyphenated =
+                    token.hyphenated_to_previous ||
+                    (k + 1 < tokens.size() && tokens[k + 1].hyphenated_to_previous);
+                const bool boosted = free_word && !hyphenated && node.field == Field::any &&
+                                     !excluded && !token.is_stopword;
                 explanation.words.push_back(
                     {node.text.substr(token.begin, token.end - token.begin), token.term,
                      token.accented_term,
@@ -329,6 +340,7 @@ void explain_node(const QueryNode& node, Analyzer& analyzer, QueryExplanation& e
                      token.is_stopword && free_word});
             }
             return;
+        }
         case QueryNode::Kind::date: {
             const auto days = searcher::parse_date_range(node.text, "date:" + node.text);
             explanation.filters.push_back((node.occur == Occur::must_not ? "not " : "") +
@@ -338,7 +350,9 @@ void explain_node(const QueryNode& node, Analyzer& analyzer, QueryExplanation& e
         case QueryNode::Kind::group:
         case QueryNode::Kind::all:
         case QueryNode::Kind::any:
-            for (const QueryNode& child : node.children) explain_node(child, analyzer, explanation);
+            for (const QueryNode& child : node.children) {
+                explain_node(child, analyzer, explanation, excluded);
+            }
             return;
     }
 }
@@ -351,7 +365,7 @@ QueryExplanation Searcher::explain(std::string_view query_text, const SearchOpti
     QueryExplanation explanation;
     explanation.tree = to_string(parsed.root);
     explanation.warnings = std::move(parsed.warnings);
-    explain_node(parsed.root, impl_->analyzer, explanation);
+    explain_node(parsed.root, impl_->analyzer, explanation, false);
     const searcher::TermQuery bounds = date_bounds(options);
     if (!bounds.empty()) {
         explanation.filters.push_back(days_text(bounds.first_day, bounds.last_day));

@@ -220,25 +220,28 @@ TEST_CASE("search --explain shows the tree, the terms, the filters and the engin
     auto explain =
         search({"--explain", "--since", "2024", "L'armée -date:2024-07 \"chemin de fer\""});
     REQUIRE(explain.exit_code == 0);
-    CHECK(explain.out ==
-          "parsed:   (group \"L'armée\" -(date \"2024-07\") (phrase \"chemin de fer\"))\n"
-          "words:    armée → stem arme, accented stem armé\n"
-          "          chemin → stem chemin\n"
-          "          de → stem de\n"
-          "          fer → stem fer\n"
-          "filters:  not 2024-07-01..2024-07-31, 2024-01-01..\n"
-          "matching: (all (and_not (all (and_maybe arme Aarmé) (phrase chemin de fer)) (dated "
-          "2024-07-01..2024-07-31)) (dated 2024-01-01..9999-12-31))\n"
-          "engine:   native\n");
+    CHECK(
+        explain.out ==
+        "parsed:   (group \"L'armée\" -(date \"2024-07\") (phrase \"chemin de fer\"))\n"
+        "words:    armée → stem arme, accented stem armé, as typed armée\n"
+        "          chemin → stem chemin\n"
+        "          de → stem de\n"
+        "          fer → stem fer\n"
+        "filters:  not 2024-07-01..2024-07-31, 2024-01-01..\n"
+        "matching: (all (and_not (all (and_maybe arme (any Aarmé Earmée)) (phrase chemin de fer)) "
+        "(dated "
+        "2024-07-01..2024-07-31)) (dated 2024-01-01..9999-12-31))\n"
+        "engine:   native\n");
     auto json = search({"--explain", "--json", "--engine", "xapian", "les armées"});
     REQUIRE(json.exit_code == 0);
     CHECK(nlohmann::json::parse(json.out) == nlohmann::json::parse(R"json({
         "tree": "\"les armées\"",
         "words": [
-            {"text": "les", "stem": "le", "accented_stem": null, "stopword": true},
-            {"text": "armées", "stem": "arme", "accented_stem": "armé", "stopword": false}],
+            {"text": "les", "stem": "le", "accented_stem": null, "exact": null, "stopword": true},
+            {"text": "armées", "stem": "arme", "accented_stem": "armé", "exact": "armées",
+             "stopword": false}],
         "filters": [],
-        "matching": "(and_maybe arme Aarmé)",
+        "matching": "(and_maybe (and_maybe arme (any Aarmé Earmées)) Tles armees)",
         "engine": "xapian",
         "engine_reason": "asked for",
         "warnings": []})json"));

@@ -108,6 +108,15 @@ TEST_CASE("search answers from the native index search-index builds, and --engin
     CHECK(native["engine"] == "native");
     CHECK(xapian["engine"] == "xapian");
     CHECK(native["total_estimate"] == xapian["total_estimate"]);
+    // The same hits, scores aside: each engine sums a document's term weights in its own order,
+    // which may change their last bits.
+    REQUIRE(native["hits"].size() == xapian["hits"].size());
+    for (std::size_t k = 0; k < native["hits"].size(); ++k) {
+        CHECK(native["hits"][k]["score"].get<double>() ==
+              Approx(xapian["hits"][k]["score"].get<double>()));
+        native["hits"][k].erase("score");
+        xapian["hits"][k].erase("score");
+    }
     CHECK(native["hits"] == xapian["hits"]);
     CHECK(automatic["warnings"].empty());
     auto refused = search(db, {"--engine", "lucene", "Kidal"});

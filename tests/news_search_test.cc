@@ -269,11 +269,12 @@ TEST_CASE("explain says what each word became, the filters and the matching quer
     CHECK(explanation.words[0].text == "Armées");
     CHECK(explanation.words[0].stem == "arme");
     CHECK(explanation.words[0].accented_stem == "armé");
+    CHECK(explanation.words[0].exact == "armées");
     CHECK(explanation.filters ==
           std::vector<std::string>{"2024-01-01..2024-06-30", "..2024-03-31"});
     CHECK(explanation.matching ==
-          "(all (all (dated 2024-01-01..2024-06-30) (and_maybe arme Aarmé)) (dated "
-          "0001-01-01..2024-03-31))");
+          "(all (all (dated 2024-01-01..2024-06-30) (and_maybe arme (any Aarmé Earmées))) "
+          "(dated 0001-01-01..2024-03-31))");
     CHECK(explanation.engine == "xapian");
     CHECK(explanation.engine_reason == "asked for");
     CHECK(searcher.explain("accord").engine == "native");

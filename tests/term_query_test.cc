@@ -83,23 +83,31 @@ TEST_CASE("user queries translate into term queries over the term scheme", "[sea
         std::string_view query;
         std::string_view terms;
     };
+    // A free word adds the word as typed (`W`, or `E` with the accents it was typed with); a query
+    // of free words only adds the whole title it would be (`T`). Neither for an excluded word, a
+    // phrase's words, words joined by a hyphen or a field's words.
     const std::vector<Case> cases{
-        {"Kidal", "kidal"},
-        {"accord militaire", "(all accord militair)"},
-        {"Kidal -Lavrov", "(and_not kidal lavrov)"},
+        {"Kidal", "(and_maybe (and_maybe kidal Wkidal) Tkidal)"},
+        {"accord militaire",
+         "(and_maybe (all (and_maybe accord Waccord) (and_maybe militair Wmilitaire)) "
+         "Taccord militaire)"},
+        {"Kidal -Lavrov", "(and_not (and_maybe kidal Wkidal) lavrov)"},
         {"-Lavrov", "(and_not (everything) lavrov)"},
-        {"+Kidal armée", "(all kidal (and_maybe arme Aarmé))"},
-        {"Lavrov OR Zakharova", "(any lavrov zakharov)"},
+        {"+Kidal armée", "(all (and_maybe kidal Wkidal) (and_maybe arme (any Aarmé Earmée)))"},
+        {"Lavrov OR Zakharova", "(any (and_maybe lavrov Wlavrov) (and_maybe zakharov Wzakharova))"},
         {"\"chemin de fer\"", "(phrase chemin de fer)"},
-        {"Saint-Pétersbourg", "(and_maybe (phrase saint petersbourg) Apétersbourg)"},
+        {"Saint-Pétersbourg",
+         "(and_maybe (and_maybe (phrase saint petersbourg) Apétersbourg) Tsaint petersbourg)"},
         {"title:CNT", "Scnt"},
-        {"le la les", "(all le la le)"},
-        {"(Kidal OR Gao) -Lavrov", "(and_not (any kidal gao) lavrov)"},
+        {"le la les", "(and_maybe (all le la le) Tle la les)"},
+        {"(Kidal OR Gao) -Lavrov",
+         "(and_not (any (and_maybe kidal Wkidal) (and_maybe gao Wgao)) lavrov)"},
     };
     for (const Case& c : cases) {
         INFO("query: " << c.query);
         CHECK(translated(c.query) == c.terms);
     }
     CHECK(translated("accord militaire", trouvere::searcher::FreeWords::any) ==
-          "(any accord militair)");
+          "(and_maybe (any (and_maybe accord Waccord) (and_maybe militair Wmilitaire)) "
+          "Taccord militaire)");
 }
