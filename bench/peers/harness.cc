@@ -2,6 +2,9 @@
 
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <charconv>
@@ -10,6 +13,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 
@@ -26,28 +30,53 @@ const std::vector<std::string> kProbeQueries = {
     "église", "l'église", "chevaux", "\"chemin de fer\"", "d'armes",
 };
 
+// The fields of each line of a tab-separated case file; blank lines and lines starting with #
+// are skipped. Every line has `layout`'s fields, none empty except a last one that may be.
+std::vector<std::vector<std::string>> read_tab_separated(const std::string& path,
+                                                         const std::string& layout,
+                                                         bool last_may_be_empty) {
+    std::size_t field_count = 1;
+    for (auto at = layout.find("<TAB>"); at != std::string::npos; at = layout.find("<TAB>", at + 1))
+        ++field_count;
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot open " + path);
+    std::vector<std::vector<std::string>> rows;
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty() || line.front() == '#') continue;
+        std::vector<std::string> fields;
+        std::string_view rest = line;
+        while (true) {
+            const auto tab = rest.find('\t');
+            fields.emplace_back(rest.substr(0, tab));
+            if (tab == std::string_view::npos) break;
+            rest = rest.substr(tab + 1);
+        }
+        bool well_formed = fields.size() == field_count;
+        for (std::size_t k = 0; well_formed && k < fields.size(); ++k) {
+            const bool may_be_empty = last_may_be_empty && k + 1 == fields.size();
+            well_formed = may_be_empty || !fields[k].empty();
+        }
+        if (!well_formed) {
+            throw std::runtime_error(path + ":" + std::to_string(number) + ": expected " + layout);
+        }
+        rows.push_back(std::move(fields));
+    }
+    if (rows.empty()) throw std::runtime_error(path + ": no cases");
+    return rows;
+}
+
 struct Query {
     std::string query_class;
     std::string text;
 };
 
-// `class<TAB>query` lines; blank lines and lines starting with # are skipped.
+// scripts/make-queries writes these.
 std::vector<Query> read_queries(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path);
     std::vector<Query> queries;
-    std::string line;
-    for (int number = 1; std::getline(in, line); ++number) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty() || line.front() == '#') continue;
-        const auto tab = line.find('\t');
-        if (tab == std::string::npos || tab == 0 || tab + 1 == line.size()) {
-            throw std::runtime_error(path + ":" + std::to_string(number) +
-                                     ": expected class<TAB>query");
-        }
-        queries.push_back({line.substr(0, tab), line.substr(tab + 1)});
-    }
-    if (queries.empty()) throw std::runtime_error(path + ": no queries");
+    for (auto& fields : read_tab_separated(path, "class<TAB>query", false))
+        queries.push_back({std::move(fields[0]), std::move(fields[1])});
     return queries;
 }
 
@@ -58,27 +87,12 @@ struct KnownItem {
     std::vector<std::string> ids;
 };
 
-// `kind<TAB>query<TAB>id,id…` lines (scripts/make-queries --known-items); blank lines and lines
-// starting with # are skipped.
+// scripts/make-queries --known-items writes these.
 std::vector<KnownItem> read_known_items(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path);
     std::vector<KnownItem> cases;
-    std::string line;
-    for (int number = 1; std::getline(in, line); ++number) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty() || line.front() == '#') continue;
-        const auto first_tab = line.find('\t');
-        const auto second_tab =
-            first_tab == std::string::npos ? first_tab : line.find('\t', first_tab + 1);
-        if (first_tab == 0 || second_tab == std::string::npos || second_tab == first_tab + 1 ||
-            second_tab + 1 == line.size()) {
-            throw std::runtime_error(path + ":" + std::to_string(number) +
-                                     ": expected kind<TAB>query<TAB>ids");
-        }
-        KnownItem item{
-            line.substr(0, first_tab), line.substr(first_tab + 1, second_tab - first_tab - 1), {}};
-        std::string_view ids = std::string_view(line).substr(second_tab + 1);
+    for (auto& fields : read_tab_separated(path, "kind<TAB>query<TAB>id,id…", false)) {
+        KnownItem item{std::move(fields[0]), std::move(fields[1]), {}};
+        std::string_view ids = fields[2];
         while (!ids.empty()) {
             const auto comma = ids.find(',');
             item.ids.emplace_back(ids.substr(0, comma));
@@ -86,7 +100,39 @@ std::vector<KnownItem> read_known_items(const std::string& path) {
         }
         cases.push_back(std::move(item));
     }
-    if (cases.empty()) throw std::runtime_error(path + ": no cases");
+    return cases;
+}
+
+// `text` lower-cased, without its accents: how suggestions are compared with what was expected.
+std::string folded_for_comparison(const std::string& text) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* decompose = icu::Normalizer2::getNFDInstance(status);
+    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+    const icu::UnicodeString decomposed =
+        decompose->normalize(icu::UnicodeString::fromUTF8(text).toLower(), status);
+    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+    icu::UnicodeString folded;
+    for (int32_t k = 0; k < decomposed.length(); ++k) {
+        if (u_charType(decomposed.charAt(k)) != U_NON_SPACING_MARK)
+            folded.append(decomposed.charAt(k));
+    }
+    std::string out;
+    folded.toUTF8String(out);
+    return out;
+}
+
+// One misspelling case: a query and the correction expected, empty for a query to leave alone.
+struct Misspelling {
+    std::string kind;
+    std::string query;
+    std::string expected;
+};
+
+// scripts/make-queries --misspellings writes these.
+std::vector<Misspelling> read_misspellings(const std::string& path) {
+    std::vector<Misspelling> cases;
+    for (auto& fields : read_tab_separated(path, "kind<TAB>query<TAB>expected", true))
+        cases.push_back({std::move(fields[0]), std::move(fields[1]), std::move(fields[2])});
     return cases;
 }
 
@@ -287,6 +333,72 @@ Json run_known_items(const std::string& name, Peer& peer, const std::string& loc
     return out;
 }
 
+// Asks each misspelling case for a suggestion once (after a warm-up pass). A suggestion is right
+// when it is the expected word, case and accents aside (what a folding search finds alike);
+// precision is the share of suggestions made that are right, recall the share of misspelt
+// queries given the right one. A query expected to be left alone counts against precision when
+// it is corrected.
+Json run_spelling(const std::string& name, Peer& peer, const std::string& location,
+                  const std::string& cases_path) {
+    const auto cases = read_misspellings(cases_path);
+    peer.open(location);
+    for (const auto& item : cases) (void)peer.suggest(item.query);
+
+    struct Tally {
+        std::size_t cases = 0;
+        std::size_t suggested = 0;
+        std::size_t right = 0;
+    };
+    std::vector<std::string> kind_order;
+    std::map<std::string, Tally> by_kind;
+    Tally all;
+    std::size_t misspelt = 0;
+    std::vector<double> samples_ms;
+    Json per_case = Json::array();
+    for (const auto& item : cases) {
+        const auto start = Clock::now();
+        const std::optional<std::string> suggestion = peer.suggest(item.query);
+        samples_ms.push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+        const bool right =
+            suggestion && !item.expected.empty() &&
+            folded_for_comparison(*suggestion) == folded_for_comparison(item.expected);
+        if (!by_kind.contains(item.kind)) kind_order.push_back(item.kind);
+        for (Tally* tally : {&by_kind[item.kind], &all}) {
+            ++tally->cases;
+            tally->suggested += suggestion ? 1 : 0;
+            tally->right += right ? 1 : 0;
+        }
+        misspelt += item.expected.empty() ? 0 : 1;
+        per_case.push_back({{"kind", item.kind},
+                            {"query", item.query},
+                            {"expected", item.expected},
+                            {"suggestion", suggestion ? Json(*suggestion) : Json(nullptr)},
+                            {"right", right}});
+    }
+
+    const auto share = [](std::size_t part, std::size_t whole) {
+        return whole == 0
+                   ? 0.0
+                   : std::round(static_cast<double>(part) / static_cast<double>(whole) * 1000.0) /
+                         1000.0;
+    };
+    Json kinds = Json::object();
+    for (const auto& kind : kind_order) {
+        const Tally& tally = by_kind[kind];
+        kinds[kind] = {
+            {"cases", tally.cases}, {"suggested", tally.suggested}, {"right", tally.right}};
+    }
+    Json out = header(name, "spelling", peer);
+    out["cases_file"] = cases_path;
+    out["precision"] = share(all.right, all.suggested);
+    out["recall"] = share(all.right, misspelt);
+    out["latency_ms"] = summarize(std::move(samples_ms));
+    out["kinds"] = std::move(kinds);
+    out["per_case"] = std::move(per_case);
+    return out;
+}
+
 // A field that is missing, null or not a string reads as empty.
 std::string string_field(const Json& object, const char* key) {
     const auto field = object.find(key);
@@ -297,11 +409,16 @@ int usage(const std::string& name) {
     std::cerr << "usage: " << name << " index DB JSONL\n"
               << "       " << name << " query DB QUERIES.tsv [--snippets] [--repeat N]\n"
               << "       " << name << " probe DB\n"
-              << "       " << name << " known-items DB CASES.tsv\n";
+              << "       " << name << " known-items DB CASES.tsv\n"
+              << "       " << name << " spelling DB MISSPELLINGS.tsv\n";
     return 2;
 }
 
 }  // namespace
+
+std::optional<std::string> Peer::suggest(const std::string& /*query*/) {
+    throw std::runtime_error("this engine gives no spelling suggestions");
+}
 
 JsonlReader::JsonlReader(const std::string& path) : in_(path, std::ios::binary) {
     if (!in_) throw std::runtime_error("cannot open " + path);
@@ -370,6 +487,8 @@ int run(int argc, char** argv, const std::string& name, Peer& peer) {
             out = run_probe(name, peer, location);
         } else if (command == "known-items" && args.size() == 3) {
             out = run_known_items(name, peer, location, args[2]);
+        } else if (command == "spelling" && args.size() == 3) {
+            out = run_spelling(name, peer, location, args[2]);
         } else {
             return usage(name);
         }

@@ -4,6 +4,7 @@
 //   PEER query DB QUERIES.tsv [--snippets] [--repeat N]
 //   PEER probe DB
 //   PEER known-items DB CASES.tsv
+//   PEER spelling DB MISSPELLINGS.tsv
 // so that every engine is measured by the same loop, the same clock and the same statistics.
 
 #pragma once
@@ -91,6 +92,10 @@ public:
 
     // The exact number of documents matching the query.
     virtual std::uint64_t count(const std::string& query) = 0;
+
+    // The engine's "did you mean" for a query: the corrected query, or nothing. Throws
+    // std::runtime_error for an engine without one, which is what this default does.
+    virtual std::optional<std::string> suggest(const std::string& query);
 };
 
 // Bytes in blocks allocated under `path` (a file or a folder, recursively), like `du -s`.

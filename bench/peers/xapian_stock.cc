@@ -6,7 +6,10 @@
 
 #include <xapian.h>
 
+#include <cstring>
 #include <iostream>
+#include <optional>
+#include <stdexcept>
 
 #include "harness.h"
 
@@ -14,6 +17,10 @@ namespace {
 
 class XapianStock final : public peers::Peer {
 public:
+    // `with_spelling`: index the words for Xapian's spelling suggestions too (its guide's
+    // TermGenerator::FLAG_SPELLING), which "did you mean" needs and which costs index time.
+    explicit XapianStock(bool with_spelling) : with_spelling_(with_spelling) {}
+
     [[nodiscard]] peers::Json settings() const override {
         return {{"engine", "Xapian " + std::string(Xapian::version_string())},
                 {"stemmer", "french, STEM_SOME (index and query)"},
@@ -23,7 +30,10 @@ public:
                 {"default_op", "AND (Xapian's own default is OR)"},
                 {"query_flags", "FLAG_DEFAULT | FLAG_LOVEHATE | FLAG_PHRASE"},
                 {"ranking", "BM25Weight (default)"},
-                {"snippets", "MSet::snippet, 200 bytes, french stemmer"}};
+                {"snippets", "MSet::snippet, 200 bytes, french stemmer"},
+                {"spelling", with_spelling_ ? "TermGenerator::FLAG_SPELLING; QueryParser "
+                                              "FLAG_SPELLING_CORRECTION, get_corrected_query_string"
+                                            : "off"}};
     }
 
     peers::Json index(const std::string& location, peers::JsonlReader& records) override {
@@ -31,6 +41,10 @@ public:
         Xapian::TermGenerator indexer;
         indexer.set_stemmer(Xapian::Stem("french"));
         indexer.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+        if (with_spelling_) {
+            indexer.set_database(db);
+            indexer.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+        }
         peers::Record record;
         while (records.next(record)) {
             Xapian::Document doc;
@@ -90,6 +104,17 @@ public:
         return enquire.get_mset(0, 10, db_.get_doccount()).get_matches_estimated();
     }
 
+    // What a QueryParser user gets: each word missing from the database replaced by Xapian's
+    // spelling suggestion, if any.
+    std::optional<std::string> suggest(const std::string& query) override {
+        if (!with_spelling_) throw std::runtime_error("indexed without --spelling");
+        (void)parser_.parse_query(query, Xapian::QueryParser::FLAG_DEFAULT |
+                                             Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+        std::string corrected = parser_.get_corrected_query_string();
+        if (corrected.empty()) return std::nullopt;
+        return corrected;
+    }
+
 private:
     Xapian::Query parse(const std::string& query) {
         return parser_.parse_query(query, Xapian::QueryParser::FLAG_DEFAULT |
@@ -100,12 +125,20 @@ private:
     Xapian::Stem stemmer_{"french"};
     Xapian::Database db_;
     Xapian::QueryParser parser_;
+    bool with_spelling_;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    XapianStock peer;
+    const bool with_spelling = argc >= 2 && std::strcmp(argv[1], "--spelling") == 0;
+    XapianStock peer(with_spelling);
+    if (with_spelling) {
+        // The program's name stays first, as the harness reads its arguments after it.
+        argv[1] = argv[0];
+        ++argv;
+        --argc;
+    }
     try {
         return peers::run(argc, argv, "xapian-stock", peer);
     } catch (const Xapian::Error& error) {  // not a std::exception, so run() lets it through
