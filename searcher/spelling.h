@@ -1,0 +1,82 @@
+// "Did you mean": the closest frequent word of the index to a folded query word that the index
+// does not hold.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trouvere::searcher {
+
+/// One word of the index as the dictionary takes it.
+struct SpellingEntry {
+    /// The word as Analyzer::fold gives it (`securite`): what queries are compared with.
+    std::string folded;
+    /// The number of documents that hold the word.
+    std::uint32_t frequency = 0;
+    /// The form a suggestion shows, with its accents (`sécurité`); empty for the folded word
+    /// itself.
+    std::string display;
+};
+
+/// A correction of a query word.
+struct Suggestion {
+    std::string folded;
+    std::string display;
+    /// Damerau–Levenshtein distance (optimal string alignment) from the query word, in code points.
+    int distance = 0;
+    std::uint32_t frequency = 0;
+};
+
+/// The folded words of an index, sorted in one buffer, with their frequencies and display forms.
+/// Suggestions walk that sorted array as a trie instead of looking up every deletion of the query
+/// in an index of every word's deletions (the "symmetric delete" method), which would be tens of
+/// times larger. Immutable once built, so safe to share between threads.
+class SpellingDictionary {
+public:
+    /// The empty dictionary: it holds nothing and suggests nothing.
+    SpellingDictionary() = default;
+
+    /// Sorts `entries` (in any order) in O(n log n). Entries of the same folded word are merged:
+    /// their frequencies are added (up to 2^32 - 1), and the display form of the most frequent one
+    /// is kept, the bytewise smallest among equals. Entries whose folded word is not valid UTF-8
+    /// are left out, since distances count code points. Throws trouvere::Error if the folded words
+    /// or display forms exceed 4 GiB together.
+    explicit SpellingDictionary(std::vector<SpellingEntry> entries);
+
+    /// The number of distinct folded words.
+    [[nodiscard]] std::size_t size() const { return frequencies_.size(); }
+
+    [[nodiscard]] bool contains(std::string_view folded) const;
+
+    /// The best correction of `folded`, a word the dictionary does not hold: among the words of
+    /// frequency `min_frequency` or more at a distance of at most 1 for words of 3 or 4 code
+    /// points, 2 for longer ones, the closest, then the most frequent, then the bytewise
+    /// smallest. Nothing for a word the dictionary holds (whatever its frequency), for words of
+    /// fewer than 3 code points (too many words are that close to them) and for text that is not
+    /// valid UTF-8. bench/spelling_bench.cc measures it.
+    [[nodiscard]] std::optional<Suggestion> suggest(std::string_view folded,
+                                                    std::uint32_t min_frequency = 1) const;
+
+private:
+    [[nodiscard]] std::string_view word(std::size_t index) const;
+    [[nodiscard]] std::string_view display(std::size_t index) const;
+    /// One past the last word after `first` that starts with `prefix`, which `first` does.
+    [[nodiscard]] std::size_t end_of_prefix_run(std::size_t first, std::string_view prefix) const;
+
+    /// Word i is words_[word_starts_[i], word_starts_[i + 1]).
+    std::string words_;
+    std::vector<std::uint32_t> word_starts_{0};
+    std::vector<std::uint32_t> frequencies_;
+    /// Display forms, in the same order; an empty one stands for the folded word itself, which
+    /// saves storing the many words that have no accent.
+    std::string displays_;
+    std::vector<std::uint32_t> display_starts_{0};
+    /// The most code points of any word: a query longer by more than 2 has no candidate.
+    std::size_t longest_word_ = 0;
+};
+
+}  // namespace trouvere::searcher
