@@ -1,0 +1,207 @@
+// "Did you mean" on the Littré's vocabulary: building the spelling dictionary, and the latency of
+// one suggestion for words misspelt by one and by two edits.
+//
+//   build-bench/bench/spelling_bench
+//
+// The vocabulary is every word of bench/data/littre.jsonl (TROUVERE_BENCH_DATA sets the folder;
+// scripts/fetch-corpus makes it), folded by the Analyzer, each accented form counted once per
+// document that holds it: one entry per accented form, so the dictionary merges the forms of a
+// folded word as it would those of an index.
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "searcher/spelling.h"
+#include "text/folding.h"
+#include "text/utf8.h"
+#include "trouvere/analyzer.h"
+
+namespace fs = std::filesystem;
+using trouvere::searcher::SpellingDictionary;
+using trouvere::searcher::SpellingEntry;
+
+namespace {
+
+fs::path littre_path() {
+    const char* folder = std::getenv("TROUVERE_BENCH_DATA");
+    return fs::path(folder != nullptr && *folder != '\0' ? folder : "bench/data") / "littre.jsonl";
+}
+
+// One entry per accented form of the Littré's titles and bodies, with the number of documents
+// that hold it. Empty when the corpus is missing.
+const std::vector<SpellingEntry>& littre_entries() {
+    static const std::vector<SpellingEntry> entries = [] {
+        struct Form {
+            std::string folded;
+            std::uint32_t documents = 0;
+        };
+        trouvere::Analyzer analyzer;
+        std::unordered_map<std::string, Form> forms;  // by accented form
+        std::ifstream in(littre_path());
+        for (std::string line; std::getline(in, line);) {
+            const auto document = nlohmann::json::parse(line);
+            std::unordered_set<std::string> seen;
+            for (const char* field : {"title", "body"}) {
+                const auto text = document.value(field, std::string());
+                for (const trouvere::Token& token : analyzer.analyze(text)) {
+                    const std::string_view surface =
+                        std::string_view(text).substr(token.begin, token.end - token.begin);
+                    std::string accented = trouvere::text::case_fold(surface);
+                    if (seen.insert(accented).second) {
+                        Form& form = forms[accented];
+                        if (form.documents++ == 0) form.folded = analyzer.fold(surface);
+                    }
+                }
+            }
+        }
+        std::vector<SpellingEntry> result;
+        for (auto& [accented, form] : forms) {
+            result.push_back({std::move(form.folded), form.documents, accented});
+        }
+        return result;
+    }();
+    return entries;
+}
+
+std::vector<std::string> code_points_of(std::string_view word) {
+    std::vector<std::string> characters;
+    for (std::size_t offset = 0; offset < word.size();) {
+        const std::size_t start = offset;
+        (void)trouvere::text::decode_at(word, offset, offset);
+        characters.emplace_back(word.substr(start, offset - start));
+    }
+    return characters;
+}
+
+// A misspelling of a word: `edits` random insertions (inside or at the end), deletions,
+// substitutions or transpositions of adjacent letters, with the letters of folded French.
+std::string misspelt(std::string_view word, int edits, std::mt19937& random) {
+    static constexpr std::string_view kLetters = "abcdefghijklmnopqrstuvwxyz";
+    auto pick = [&](std::size_t count) {
+        return std::uniform_int_distribution<std::size_t>(0, count - 1)(random);
+    };
+    std::vector<std::string> characters = code_points_of(word);
+    for (int done = 0; done < edits;) {
+        const std::size_t at = pick(characters.size());
+        const auto position = characters.begin() + static_cast<std::ptrdiff_t>(at);
+        const std::string letter(1, kLetters[pick(kLetters.size())]);
+        switch (pick(5)) {
+            case 0: characters.insert(position, letter); break;
+            case 1: characters.push_back(letter); break;
+            case 2: characters.erase(position); break;
+            case 3:
+                if (characters[at] == letter) continue;
+                characters[at] = letter;
+                break;
+            default:
+                if (at + 1 == characters.size() || characters[at] == characters[at + 1]) continue;
+                std::swap(characters[at], characters[at + 1]);
+        }
+        ++done;
+    }
+    std::string result;
+    for (const std::string& c : characters) result += c;
+    return result;
+}
+
+struct Query {
+    std::string typed;
+    std::string intended;
+};
+
+// 2,000 misspellings by `edits` edits of words drawn in proportion to their number of documents,
+// as queries meet them; only words long enough to be given that many edits, and misspellings that
+// are not themselves words.
+std::vector<Query> misspellings(const SpellingDictionary& dictionary, int edits) {
+    std::vector<const SpellingEntry*> long_enough;
+    std::vector<double> weights;
+    for (const SpellingEntry& entry : littre_entries()) {
+        if (code_points_of(entry.folded).size() >= (edits == 1 ? 3U : 5U)) {
+            long_enough.push_back(&entry);
+            weights.push_back(entry.frequency);
+        }
+    }
+    std::mt19937 random(static_cast<std::uint32_t>(edits));
+    std::discrete_distribution<std::size_t> draw(weights.begin(), weights.end());
+    std::vector<Query> queries;
+    while (queries.size() < 2000) {
+        const std::string& word = long_enough[draw(random)]->folded;
+        std::string typed = misspelt(word, edits, random);
+        if (!dictionary.contains(typed)) queries.push_back({std::move(typed), word});
+    }
+    return queries;
+}
+
+void BM_BuildSpellingDictionary(benchmark::State& state) {
+    if (littre_entries().empty()) {
+        state.SkipWithError("no littre.jsonl: run scripts/fetch-corpus");
+        return;
+    }
+    std::size_t words = 0;
+    for (auto _ : state) {
+        const SpellingDictionary dictionary(littre_entries());
+        words = dictionary.size();
+    }
+    state.counters["entries"] = static_cast<double>(littre_entries().size());
+    state.counters["words"] = static_cast<double>(words);
+}
+BENCHMARK(BM_BuildSpellingDictionary)->Unit(benchmark::kMillisecond);
+
+// One suggestion per iteration, each timed alone: the percentiles are of single lookups.
+// `corrected` is the share of misspellings whose suggestion is the word they were made from.
+void BM_Suggest(benchmark::State& state) {
+    if (littre_entries().empty()) {
+        state.SkipWithError("no littre.jsonl: run scripts/fetch-corpus");
+        return;
+    }
+    static const SpellingDictionary dictionary(littre_entries());
+    const std::vector<Query> queries = misspellings(dictionary, static_cast<int>(state.range(0)));
+    for (const Query& query : queries) benchmark::DoNotOptimize(dictionary.suggest(query.typed));
+
+    std::vector<double> microseconds;
+    std::size_t corrected = 0;
+    std::size_t next = 0;
+    for (auto _ : state) {
+        const Query& query = queries[next++ % queries.size()];
+        const auto start = std::chrono::steady_clock::now();
+        const auto suggestion = dictionary.suggest(query.typed);
+        const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+        state.SetIterationTime(elapsed.count());
+        microseconds.push_back(elapsed.count() * 1e6);
+        if (suggestion && suggestion->folded == query.intended) ++corrected;
+    }
+    std::ranges::sort(microseconds);
+    auto percentile = [&](double fraction) {
+        return microseconds[static_cast<std::size_t>(fraction *
+                                                     static_cast<double>(microseconds.size() - 1))];
+    };
+    state.counters["p50_us"] = percentile(0.50);
+    state.counters["p90_us"] = percentile(0.90);
+    state.counters["p99_us"] = percentile(0.99);
+    state.counters["max_us"] = microseconds.back();
+    state.counters["corrected"] =
+        static_cast<double>(corrected) / static_cast<double>(microseconds.size());
+}
+BENCHMARK(BM_Suggest)
+    ->ArgName("edits")
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(10000)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
