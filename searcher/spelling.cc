@@ -6,10 +6,10 @@
 // is computed once per trie node visited, not once per word. A row's smallest cell never
 // decreases in the rows below it (transpositions included: the cell a transposition starts from
 // is at most one less than a cell of the row between), so once it exceeds the allowed distance,
-// no word under that prefix can be close enough and the whole run is skipped. Only the cells
-// within the allowed distance of the diagonal are computed: the others exceed it by construction.
-// And once a candidate is found, words farther than it cannot win, so the allowed distance
-// shrinks to the candidate's and prunes more of the rest.
+// no word under that prefix can be close enough and the whole run is skipped, in a few jumps
+// along precomputed links. Only the cells within the allowed distance of the diagonal are
+// computed: the others exceed it by construction. Words one edit away are looked for first: the
+// walk allowing two visits many more prefixes, and a word one edit away would win anyway.
 
 #include "searcher/spelling.h"
 
@@ -33,10 +33,10 @@ int allowed_distance(std::size_t length) {
 }
 
 /// The code points of valid UTF-8 `text`.
-std::vector<UChar32> code_points_of(std::string_view text) {
-    std::vector<UChar32> code_points;
+std::u32string code_points_of(std::string_view text) {
+    std::u32string code_points;
     for (std::size_t offset = 0; offset < text.size();) {
-        code_points.push_back(text::decode_at(text, offset, offset));
+        code_points.push_back(static_cast<char32_t>(text::decode_at(text, offset, offset)));
     }
     return code_points;
 }
@@ -51,13 +51,13 @@ std::size_t count_code_points(std::string_view valid_utf8) {
 /// the allowed distance: enough to tell "close enough" from "too far", and it keeps cells small.
 class DistanceRows {
 public:
-    DistanceRows(std::vector<UChar32> query, int max_distance)
-        : query_(std::move(query)),
+    DistanceRows(std::u32string_view query, int max_distance)
+        : query_(query),
           width_(query_.size() + 1),
           // A row past depth query + max_distance + 1 cannot be reached: the one before it is all
           // out of the band, so the walk turns back there.
           cells_(width_ * (query_.size() + static_cast<std::size_t>(max_distance) + 2)),
-          word_(query_.size() + static_cast<std::size_t>(max_distance) + 2),
+          word_(query_.size() + static_cast<std::size_t>(max_distance) + 2, U'\0'),
           cap_(static_cast<std::uint8_t>(max_distance + 1)) {
         for (std::size_t column = 0; column < width_; ++column) {
             cells_[column] = static_cast<std::uint8_t>(std::min<std::size_t>(column, cap_));
@@ -66,13 +66,9 @@ public:
 
     [[nodiscard]] int max_distance() const { return cap_ - 1; }
 
-    /// Allows at most `max_distance`, no more than before: rows computed under a larger allowance
-    /// stay valid, as their band is wider and their cap higher.
-    void narrow(int max_distance) { cap_ = static_cast<std::uint8_t>(max_distance + 1); }
-
     /// Computes row `depth` + 1 for the word whose code point at that depth is `c`, from rows
     /// `depth` and `depth` - 1, and returns its smallest cell.
-    int push(std::size_t depth, UChar32 c) {
+    int push(std::size_t depth, char32_t c) {
         const std::size_t row_index = depth + 1;
         word_[row_index] = c;
         const auto k = static_cast<std::size_t>(max_distance());
@@ -91,7 +87,7 @@ public:
             if (column == 0) {
                 cell = static_cast<std::uint8_t>(row_index);
             } else {
-                const UChar32 q = query_[column - 1];
+                const char32_t q = query_[column - 1];
                 cell = static_cast<std::uint8_t>(above[column - 1] + (q == c ? 0 : 1));
                 cell = std::min({cell, static_cast<std::uint8_t>(above[column] + 1),
                                  static_cast<std::uint8_t>(row[column - 1] + 1)});
@@ -119,11 +115,11 @@ public:
     }
 
 private:
-    std::vector<UChar32> query_;
+    std::u32string_view query_;
     std::size_t width_;
     std::vector<std::uint8_t> cells_;
     /// word_[d] is the word's code point at depth d (1-based, as rows are).
-    std::vector<UChar32> word_;
+    std::u32string word_;
     std::uint8_t cap_;
 };
 
@@ -160,6 +156,28 @@ SpellingDictionary::SpellingDictionary(std::vector<SpellingEntry> entries) {
         longest_word_ = std::max(longest_word_, count_code_points(first->folded));
         first = last;
     }
+
+    shared_with_previous_.resize(size());
+    for (std::size_t index = 1; index < size(); ++index) {
+        const std::string_view previous = word(index - 1);
+        const std::string_view current = word(index);
+        const auto shared = std::ranges::mismatch(previous, current).in2 - current.begin();
+        shared_with_previous_[index] = static_cast<std::uint8_t>(
+            std::min<std::ptrdiff_t>(shared, std::numeric_limits<std::uint8_t>::max()));
+    }
+    // From the last word back, with a stack of the later words that may still be an earlier
+    // word's answer, nearest on top: one whose share is not below the current word's never is.
+    next_shorter_share_.resize(size());
+    std::vector<std::uint32_t> candidates;
+    for (std::size_t index = size(); index-- > 0;) {
+        while (!candidates.empty() &&
+               shared_with_previous_[candidates.back()] >= shared_with_previous_[index]) {
+            candidates.pop_back();
+        }
+        next_shorter_share_[index] =
+            candidates.empty() ? static_cast<std::uint32_t>(size()) : candidates.back();
+        candidates.push_back(static_cast<std::uint32_t>(index));
+    }
 }
 
 std::string_view SpellingDictionary::word(std::size_t index) const {
@@ -180,74 +198,67 @@ bool SpellingDictionary::contains(std::string_view folded) const {
     return found != indexes.end() && word(*found) == folded;
 }
 
-std::size_t SpellingDictionary::end_of_prefix_run(std::size_t first,
-                                                  std::string_view prefix) const {
-    // Most runs met in a walk are short, deep in the trie: gallop from `first` to bound the run
-    // before bisecting, rather than bisect the whole rest of the array.
-    std::size_t inside = first;
-    std::size_t outside = size();
-    for (std::size_t step = 1; inside + step < size(); step *= 2) {
-        if (!word(inside + step).starts_with(prefix)) {
-            outside = inside + step;
-            break;
-        }
-        inside += step;
+std::size_t SpellingDictionary::end_of_prefix_run(std::size_t index,
+                                                  std::size_t prefix_bytes) const {
+    std::size_t next = index + 1;
+    while (next < size() && shared_with_previous_[next] >= prefix_bytes) {
+        next = next_shorter_share_[next];
     }
-    auto indexes = std::views::iota(inside + 1, outside);
-    return *std::ranges::partition_point(
-        indexes, [&](std::size_t index) { return word(index).starts_with(prefix); });
+    return next;
+}
+
+std::optional<std::pair<std::size_t, int>> SpellingDictionary::closest(
+    std::u32string_view query, int max_distance, std::uint32_t min_frequency) const {
+    DistanceRows rows(query, max_distance);
+    // prefix_ends[d]: the byte length of the first d code points of the word on the rows.
+    std::vector<std::size_t> prefix_ends{0};
+    std::optional<std::pair<std::size_t, int>> best;
+    for (std::size_t index = 0; index < size();) {
+        // The word on the rows is the previous one, or the last of a run that ends with a shorter
+        // share: either way they share shared_with_previous_[index] bytes, or more.
+        while (prefix_ends.back() > shared_with_previous_[index]) prefix_ends.pop_back();
+        const std::string_view candidate = word(index);
+        bool too_far = false;
+        while (!too_far && prefix_ends.back() < candidate.size()) {
+            std::size_t next = 0;
+            const auto c =
+                static_cast<char32_t>(text::decode_at(candidate, prefix_ends.back(), next));
+            too_far = rows.push(prefix_ends.size() - 1, c) > max_distance;
+            prefix_ends.push_back(next);
+        }
+        if (too_far) {
+            index = end_of_prefix_run(index, prefix_ends.back());
+            continue;
+        }
+        const int distance = rows.distance(prefix_ends.size() - 1);
+        // Words come in bytewise order, so the first of equally close and frequent ones stays.
+        if (distance <= max_distance && frequencies_[index] >= min_frequency &&
+            (!best || distance < best->second || frequencies_[index] > frequencies_[best->first])) {
+            best = {index, distance};
+        }
+        ++index;
+    }
+    return best;
 }
 
 std::optional<Suggestion> SpellingDictionary::suggest(std::string_view folded,
                                                       std::uint32_t min_frequency) const {
     if (!text::is_valid_utf8(folded) || contains(folded)) return std::nullopt;
-    std::vector<UChar32> query = code_points_of(folded);
-    const int max_distance = allowed_distance(query.size());
-    if (max_distance == 0 ||
-        query.size() > longest_word_ + static_cast<std::size_t>(max_distance)) {
+    const std::u32string query = code_points_of(folded);
+    const int allowed = allowed_distance(query.size());
+    if (allowed == 0 || query.size() > longest_word_ + static_cast<std::size_t>(allowed)) {
         return std::nullopt;
     }
-
-    DistanceRows rows(std::move(query), max_distance);
-    // prefix_ends[d]: the byte length of the first d code points of the word on the rows.
-    std::vector<std::size_t> prefix_ends{0};
-    std::string_view on_rows;
-    std::optional<std::size_t> best;
-    int best_distance = 0;
-    for (std::size_t index = 0; index < size();) {
-        const std::string_view candidate = word(index);
-        const auto shared = static_cast<std::size_t>(std::ranges::mismatch(on_rows, candidate).in2 -
-                                                     candidate.begin());
-        while (prefix_ends.back() > shared) prefix_ends.pop_back();
-        on_rows = candidate;
-
-        bool too_far = false;
-        while (!too_far && prefix_ends.back() < candidate.size()) {
-            std::size_t next = 0;
-            const UChar32 c = text::decode_at(candidate, prefix_ends.back(), next);
-            too_far = rows.push(prefix_ends.size() - 1, c) > rows.max_distance();
-            prefix_ends.push_back(next);
+    for (int max_distance = 1; max_distance <= allowed; ++max_distance) {
+        if (const auto best = closest(query, max_distance, min_frequency)) {
+            const auto [index, distance] = *best;
+            return Suggestion{.folded = std::string(word(index)),
+                              .display = std::string(display(index)),
+                              .distance = distance,
+                              .frequency = frequencies_[index]};
         }
-        if (too_far) {
-            index = end_of_prefix_run(index, candidate.substr(0, prefix_ends.back()));
-            continue;
-        }
-
-        const int distance = rows.distance(prefix_ends.size() - 1);
-        // Words come in bytewise order, so the first of equally close and frequent ones stays.
-        if (distance <= rows.max_distance() && frequencies_[index] >= min_frequency &&
-            (!best || distance < best_distance || frequencies_[index] > frequencies_[*best])) {
-            best = index;
-            best_distance = distance;
-            rows.narrow(distance);
-        }
-        ++index;
     }
-    if (!best) return std::nullopt;
-    return Suggestion{.folded = std::string(word(*best)),
-                      .display = std::string(display(*best)),
-                      .distance = best_distance,
-                      .frequency = frequencies_[*best]};
+    return std::nullopt;
 }
 
 }  // namespace trouvere::searcher

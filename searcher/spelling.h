@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace trouvere::searcher {
@@ -43,8 +44,8 @@ public:
     /// Sorts `entries` (in any order) in O(n log n). Entries of the same folded word are merged:
     /// their frequencies are added (up to 2^32 - 1), and the display form of the most frequent one
     /// is kept, the bytewise smallest among equals. Entries whose folded word is not valid UTF-8
-    /// are left out, since distances count code points. Throws trouvere::Error if the folded words
-    /// or display forms exceed 4 GiB together.
+    /// are left out, since distances count code points. Throws trouvere::Error if the folded words,
+    /// or the display forms, take more than 4 GiB in all.
     explicit SpellingDictionary(std::vector<SpellingEntry> entries);
 
     /// The number of distinct folded words.
@@ -62,10 +63,15 @@ public:
                                                     std::uint32_t min_frequency = 1) const;
 
 private:
+    /// The closest word of frequency `min_frequency` or more within `max_distance` of `query`
+    /// (code points), as an index, and its distance.
+    [[nodiscard]] std::optional<std::pair<std::size_t, int>> closest(
+        std::u32string_view query, int max_distance, std::uint32_t min_frequency) const;
     [[nodiscard]] std::string_view word(std::size_t index) const;
     [[nodiscard]] std::string_view display(std::size_t index) const;
-    /// One past the last word after `first` that starts with `prefix`, which `first` does.
-    [[nodiscard]] std::size_t end_of_prefix_run(std::size_t first, std::string_view prefix) const;
+    /// The first word after `index` that does not start with the first `prefix_bytes` bytes of
+    /// word `index`.
+    [[nodiscard]] std::size_t end_of_prefix_run(std::size_t index, std::size_t prefix_bytes) const;
 
     /// Word i is words_[word_starts_[i], word_starts_[i + 1]).
     std::string words_;
@@ -75,6 +81,14 @@ private:
     /// saves storing the many words that have no accent.
     std::string displays_;
     std::vector<std::uint32_t> display_starts_{0};
+    /// The bytes word i shares with word i - 1 at its start, 255 standing for 255 or more: where
+    /// the walk's rows of word i - 1 stop being those of word i. Capped to keep it one byte a
+    /// word; past the cap the walk only skips less.
+    std::vector<std::uint8_t> shared_with_previous_;
+    /// The first word after word i that shares fewer bytes with its previous word than word i
+    /// does, or size(): every word in between starts with the same shared_with_previous_[i]
+    /// bytes as word i, so a run of words under a prefix is crossed in a few jumps.
+    std::vector<std::uint32_t> next_shorter_share_;
     /// The most code points of any word: a query longer by more than 2 has no candidate.
     std::size_t longest_word_ = 0;
 };

@@ -217,6 +217,19 @@ TEST_CASE("a letter outside ASCII is one code point, whatever its bytes", "[sear
           "straße (straße) at 1, frequency 1");
 }
 
+TEST_CASE("words that share more than 255 bytes are compared in full", "[search][spelling]") {
+    const std::string stem(300, 'a');
+    const SpellingDictionary dictionary =
+        dictionary_of({{stem + "bcdef", 2}, {stem + "bcxyz", 5}, {stem + "bd", 1}});
+    CHECK(described(dictionary.suggest(stem + "bcdxf")) ==
+          stem + "bcdef (" + stem + "bcdef) at 1, frequency 2");
+    CHECK(described(dictionary.suggest(stem + "bcxy")) ==
+          stem + "bcxyz (" + stem + "bcxyz) at 1, frequency 5");
+    CHECK(described(dictionary.suggest(stem + "bdd")) ==
+          stem + "bd (" + stem + "bd) at 1, frequency 1");
+    CHECK(described(dictionary.suggest(stem + "xyzzy")) == "none");
+}
+
 TEST_CASE("text that is not UTF-8 is neither held nor suggested nor given suggestions",
           "[search][spelling]") {
     const SpellingDictionary dictionary = dictionary_of({{"chat\xFF", 9}, {"chatte", 1}});
