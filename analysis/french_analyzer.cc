@@ -206,6 +206,8 @@ struct Analyzer::Impl {
     struct Word {
         std::string term;
         std::string accented_term;
+        std::string word;
+        std::string accented_word;
         bool is_stopword = false;
     };
     // Looked up by string_view, so that a hit allocates nothing.
@@ -248,7 +250,9 @@ struct Analyzer::Impl {
         Word word;
         word.term = stem(folded);
         if (word.term.size() > kMaxTermBytes) return std::nullopt;
+        if (folded.size() <= kMaxTermBytes) word.word = folded;
         word.is_stopword = is_stopword(folded);
+        if (accented != folded && accented.size() <= kMaxTermBytes) word.accented_word = accented;
         if (accented != folded && !word.is_stopword) {
             // Only an accented stem that differs tells anything: `armé` against `arme`, not
             // `cooper` against `cooper`.
@@ -342,6 +346,8 @@ struct Analyzer::Impl {
             Token token;
             token.term = found->term;
             token.accented_term = found->accented_term;
+            token.word = found->word;
+            token.accented_word = found->accented_word;
             token.is_stopword = found->is_stopword;
             token.begin = begin;
             token.end = segment.end;

@@ -5,9 +5,8 @@
 
 namespace trouvere::dates {
 
-namespace {
-
 std::optional<unsigned> digits(std::string_view text) {
+    if (text.empty() || text.size() > 9) return std::nullopt;
     unsigned value = 0;
     for (char c : text) {
         if (c < '0' || c > '9') return std::nullopt;
@@ -15,8 +14,6 @@ std::optional<unsigned> digits(std::string_view text) {
     }
     return value;
 }
-
-}  // namespace
 
 unsigned days_in_month(unsigned year, unsigned month) {
     constexpr std::array<unsigned, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -44,8 +41,8 @@ std::optional<DayNumber> parse_iso_day(std::string_view iso) {
 
 std::string iso_day(DayNumber day) {
     std::array<char, 16> text{};
-    std::snprintf(text.data(), text.size(), "%04u-%02u-%02u", day / 10000, day / 100 % 100,
-                  day % 100);
+    (void)std::snprintf(text.data(), text.size(), "%04u-%02u-%02u", day / 10000, day / 100 % 100,
+                        day % 100);
     return text.data();
 }
 

@@ -17,6 +17,9 @@ inline constexpr DayNumber kNoDay = 0;
 inline constexpr DayNumber kFirstDay = 10101;    // 0001-01-01
 inline constexpr DayNumber kLastDay = 99991231;  // 9999-12-31
 
+/// The number `text` writes in decimal digits and nothing else (1 to 9 of them), or nullopt.
+[[nodiscard]] std::optional<unsigned> digits(std::string_view text);
+
 /// The number of days of `month` (1 to 12) in `year`, leap years counted as the Gregorian
 /// calendar counts them.
 [[nodiscard]] unsigned days_in_month(unsigned year, unsigned month);

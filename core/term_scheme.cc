@@ -44,7 +44,17 @@ std::string bounded_key(std::string_view prefix, std::string_view text) {
 }
 
 bool has_positions(std::string_view term) {
-    return !term.starts_with(kIdPrefix) && !term.starts_with(kAccentedPrefix);
+    // Folded stems start with a lower-case letter or a digit, prefixes are capitals.
+    return term.empty() || term[0] < 'A' || term[0] > 'Z' || term.starts_with(kTitlePrefix);
+}
+
+std::string whole_title_term(const std::vector<std::string_view>& folded_words) {
+    std::string title;
+    for (std::string_view word : folded_words) {
+        if (!title.empty()) title += ' ';
+        title += word;
+    }
+    return bounded_key(kWholeTitlePrefix, title);
 }
 
 std::string id_term(std::string_view id) {

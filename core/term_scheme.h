@@ -9,13 +9,14 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace trouvere::scheme {
 
 /// Written at creation; the searcher refuses databases without it (or with another version), so
 /// that a change of scheme is caught instead of silently returning nothing.
 inline constexpr std::string_view kSchemeKey = "trouvere:scheme";
-inline constexpr std::string_view kSchemeVersion = "9";
+inline constexpr std::string_view kSchemeVersion = "10";
 
 /// True when `version` names an older scheme than kSchemeVersion (a database to rebuild).
 [[nodiscard]] bool is_older_version(std::string_view version);
@@ -26,10 +27,19 @@ inline constexpr std::string_view kIdPrefix = "Q";
 inline constexpr std::string_view kTitlePrefix = "S";
 /// Accented stems, without positions, only for words whose accents change their stem.
 inline constexpr std::string_view kAccentedPrefix = "A";
+/// Words as written, folded (`armees` for `Armées`), without positions: the word as typed
+/// ranks above the other words of its stem. Stopwords have none.
+inline constexpr std::string_view kWordPrefix = "W";
+/// Words as written with their accents (`armées`), only for words with accents, without
+/// positions: a word typed with accents ranks the documents spelling it so first.
+inline constexpr std::string_view kExactWordPrefix = "E";
+/// The whole title, its words folded and joined by single spaces (`armee francaise`), bounded
+/// as bounded_key says: a query equal to a title ranks that document first.
+inline constexpr std::string_view kWholeTitlePrefix = "T";
 // Folded stems of title and body have no prefix and carry the positions phrases need.
 
-/// Whether `term`'s family is indexed with positions: folded stems and title words are, id terms
-/// and accented stems never. Reading a term's positions from Xapian costs a B-tree lookup per
+/// Whether `term`'s family is indexed with positions: folded stems and title words are, the
+/// other prefixed families never. Reading a term's positions from Xapian costs a B-tree lookup per
 /// document even when there are none, so readers ask this first.
 [[nodiscard]] bool has_positions(std::string_view term);
 
@@ -58,6 +68,9 @@ inline constexpr std::size_t kKeptTextBytes = 200;
 
 /// `prefix` + `text`, shortened as kKeptTextBytes says when `text` is longer.
 [[nodiscard]] std::string bounded_key(std::string_view prefix, std::string_view text);
+
+/// The whole-title term of a title whose words fold to `folded_words`.
+[[nodiscard]] std::string whole_title_term(const std::vector<std::string_view>& folded_words);
 
 /// The id term: kIdPrefix + the document id, bounded.
 [[nodiscard]] std::string id_term(std::string_view id);

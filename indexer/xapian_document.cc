@@ -13,17 +13,34 @@ namespace {
 Xapian::termpos index_tokens(Xapian::Document& document, const std::vector<Token>& tokens,
                              Xapian::termpos first_position, bool is_title) {
     Xapian::termpos next = first_position;
+    const Xapian::termcount wdf = is_title ? scheme::kTitleWdf : 1;
     for (const Token& token : tokens) {
         next = token.position + 1;
-        document.add_posting(token.term, token.position, is_title ? scheme::kTitleWdf : 1);
+        document.add_posting(token.term, token.position, wdf);
         if (is_title) {
             document.add_posting(std::string(scheme::kTitlePrefix) + token.term, token.position);
         }
         if (!token.accented_term.empty()) {
             document.add_term(std::string(scheme::kAccentedPrefix) + token.accented_term);
         }
+        if (!token.is_stopword && !token.word.empty()) {
+            document.add_term(std::string(scheme::kWordPrefix) + token.word, wdf);
+            if (!token.accented_word.empty()) {
+                document.add_term(std::string(scheme::kExactWordPrefix) + token.accented_word, wdf);
+            }
+        }
     }
     return next;
+}
+
+// The whole-title term of `title`'s words, none when it has no word.
+void index_whole_title(Xapian::Document& document, const std::vector<Token>& title) {
+    std::vector<std::string_view> words;
+    for (const Token& token : title) {
+        if (token.word.empty()) return;
+        words.push_back(token.word);
+    }
+    if (!words.empty()) document.add_term(scheme::whole_title_term(words));
 }
 
 }  // namespace
@@ -31,7 +48,9 @@ Xapian::termpos index_tokens(Xapian::Document& document, const std::vector<Token
 Xapian::Document to_xapian_document(Analyzer& analyzer, const Document& document) {
     Xapian::Document result;
     result.add_boolean_term(scheme::id_term(document.id));
-    Xapian::termpos next = index_tokens(result, analyzer.analyze(document.title, 1), 1, true);
+    const std::vector<Token> title = analyzer.analyze(document.title, 1);
+    Xapian::termpos next = index_tokens(result, title, 1, true);
+    index_whole_title(result, title);
     Xapian::termpos body_position = next + scheme::kBodyPositionGap;
     std::vector<Token> body = analyzer.analyze(document.body, body_position);
     index_tokens(result, body, body_position, false);

@@ -93,7 +93,7 @@ std::optional<DocumentValues> DocumentValues::open(Bytes bytes, const DocumentTa
     (void)reader.take(total, values.source_bytes_);
     std::uint32_t previous_end = 0;
     for (std::uint32_t ordinal = 1; ordinal <= values.source_count_; ++ordinal) {
-        const std::uint32_t end = load<std::uint32_t>(ends.data() + 4 * (ordinal - 1));
+        const auto end = load<std::uint32_t>(ends.data() + 4 * std::size_t{ordinal - 1});
         if (end <= previous_end || end > total) {
             why = "its table of sources has a source empty or past its strings";
             return std::nullopt;
@@ -146,8 +146,8 @@ std::optional<DocumentValues> DocumentValues::open(Bytes bytes, const DocumentTa
 
 std::string_view DocumentValues::source_name(std::uint32_t ordinal) const {
     const std::uint32_t begin =
-        ordinal == 1 ? 0 : load<std::uint32_t>(source_ends_.data() + 4 * (ordinal - 2));
-    const std::uint32_t end = load<std::uint32_t>(source_ends_.data() + 4 * (ordinal - 1));
+        ordinal == 1 ? 0 : load<std::uint32_t>(source_ends_.data() + 4 * std::size_t{ordinal - 2});
+    const auto end = load<std::uint32_t>(source_ends_.data() + 4 * std::size_t{ordinal - 1});
     return as_text(source_bytes_.subspan(begin, end - begin));
 }
 

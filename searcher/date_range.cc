@@ -9,14 +9,9 @@ namespace trouvere::searcher {
 
 namespace {
 
-std::optional<unsigned> number(std::string_view digits, std::size_t size) {
-    if (digits.size() != size) return std::nullopt;
-    unsigned value = 0;
-    for (char c : digits) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + static_cast<unsigned>(c - '0');
-    }
-    return value;
+// The number written in exactly `size` digits at the start of `text`.
+std::optional<unsigned> number(std::string_view text, std::size_t size) {
+    return text.size() == size ? dates::digits(text) : std::nullopt;
 }
 
 // The period `date` names (`2024`, `2024-07`, `2024-07-04`), or nullopt with `why` said.
@@ -49,7 +44,7 @@ std::optional<DayRange> period(std::string_view date, std::string& why) {
 }  // namespace
 
 DayRange parse_date_range(std::string_view value, std::string_view shown) {
-    auto refuse = [&](const std::string& why) -> QueryError {
+    auto refuse = [&](const std::string& why) {
         return QueryError("malformed date '" + std::string(shown) + "': " + why);
     };
     const std::size_t dots = value.find("..");

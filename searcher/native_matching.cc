@@ -98,18 +98,19 @@ public:
     }
 };
 
-// Every document, weighing nothing, as Xapian's MatchAll.
-class EverythingMatcher final : public Matcher {
+// Documents that weigh nothing, walked in docid order by `Walk::first_from(docid)` (the first
+// one from `docid` on, or kEndOfList), with their number known beforehand.
+template <typename Walk>
+class WeightlessMatcher final : public Matcher {
 public:
-    explicit EverythingMatcher(const native::NativeIndex& index)
-        : documents_(index.documents()), count_(index.stats().document_count) {
-        stand_on(documents_.next_document(1));
+    WeightlessMatcher(Walk walk, std::uint64_t count) : walk_(std::move(walk)), count_(count) {
+        stand_on(walk_.first_from(1));
     }
     void next() override {
-        if (doc() != kEndOfList) stand_on(documents_.next_document(doc() + 1));
+        if (doc() != kEndOfList) stand_on(walk_.first_from(doc() + 1));
     }
     void skip_to(DocId target) override {
-        if (target > doc()) stand_on(documents_.next_document(target));
+        if (target > doc()) stand_on(walk_.first_from(target));
     }
     double score() override { return 0; }
     [[nodiscard]] std::uint64_t bound() const override { return count_; }
@@ -119,42 +120,26 @@ public:
     }
 
 private:
-    const native::DocumentTable& documents_;
+    Walk walk_;
     std::uint64_t count_;
 };
 
-// The documents dated from `first_day` to `last_day`, weighing nothing, as Xapian's value range
-// over the date slot. Its size is counted once, so that an AND is led by a rarer part when there
-// is one; moving on passes runs of docids whose days all lie outside the range a summary at a
-// time.
-class DatedMatcher final : public Matcher {
-public:
-    DatedMatcher(const native::DocumentValues& values, dates::DayNumber first_day,
-                 dates::DayNumber last_day)
-        : values_(values),
-          first_day_(first_day),
-          last_day_(last_day),
-          count_(values.count_dated(first_day, last_day)) {
-        stand_on(values_.next_dated(1, first_day_, last_day_));
-    }
-    void next() override {
-        if (doc() != kEndOfList) stand_on(values_.next_dated(doc() + 1, first_day_, last_day_));
-    }
-    void skip_to(DocId target) override {
-        if (target > doc()) stand_on(values_.next_dated(target, first_day_, last_day_));
-    }
-    double score() override { return 0; }
-    [[nodiscard]] std::uint64_t bound() const override { return count_; }
-    double block_bound(DocId /*target*/, DocId& until) override {
-        until = kEndOfList;
-        return 0;
-    }
+// Every document, as Xapian's MatchAll.
+struct EveryDocument {
+    const native::DocumentTable& documents;
+    [[nodiscard]] DocId first_from(DocId docid) const { return documents.next_document(docid); }
+};
 
-private:
-    const native::DocumentValues& values_;
-    dates::DayNumber first_day_;
-    dates::DayNumber last_day_;
-    std::uint64_t count_;
+// The documents dated from `first_day` to `last_day`, as Xapian's value range over the date
+// slot. Its size is counted once, so that an AND is led by a rarer part when there is one; moving
+// on passes runs of docids whose days all lie outside the range a summary at a time.
+struct DatedDocuments {
+    const native::DocumentValues& values;
+    dates::DayNumber first_day;
+    dates::DayNumber last_day;
+    [[nodiscard]] DocId first_from(DocId docid) const {
+        return values.next_dated(docid, first_day, last_day);
+    }
 };
 
 class TermMatcher final : public Matcher {
@@ -571,10 +556,15 @@ public:
     MatcherPtr build(const TermQuery& query, bool weighted) {
         switch (query.op) {
             case TermQuery::Op::nothing: return nothing();
-            case TermQuery::Op::dated:
-                return std::make_unique<DatedMatcher>(index_.values(), query.first_day,
-                                                      query.last_day);
-            case TermQuery::Op::everything: return std::make_unique<EverythingMatcher>(index_);
+            case TermQuery::Op::dated: {
+                const native::DocumentValues& values = index_.values();
+                return std::make_unique<WeightlessMatcher<DatedDocuments>>(
+                    DatedDocuments{values, query.first_day, query.last_day},
+                    values.count_dated(query.first_day, query.last_day));
+            }
+            case TermQuery::Op::everything:
+                return std::make_unique<WeightlessMatcher<EveryDocument>>(
+                    EveryDocument{index_.documents()}, index_.stats().document_count);
             case TermQuery::Op::term: {
                 auto matcher = term(query.term, weighted, false);
                 if (!matcher) return nothing();

@@ -153,7 +153,8 @@ private:
 
     // Adjacent words in order; a single word is a plain term. Accented words typed with their
     // accents add their accented stem as an optional extra, so `armée` ranks the army above
-    // `arme` (weapon), which it still matches.
+    // `arme` (weapon), which it still matches. A single word also adds the word as typed (with
+    // its accents when typed with them): the whole stem family matches, the word itself first.
     TermQuery phrase(std::span<const Token> tokens, Field field, bool excluded) {
         if (tokens.empty()) return {};
         std::string prefix = field_prefix(field);
@@ -166,6 +167,15 @@ private:
             if (!token.accented_term.empty()) {
                 accented.push_back(
                     term_query(std::string(scheme::kAccentedPrefix) + token.accented_term));
+            }
+        }
+        if (tokens.size() == 1 && field == Field::any && !tokens[0].is_stopword) {
+            const Token& token = tokens[0];
+            if (!token.accented_word.empty()) {
+                accented.push_back(
+                    term_query(std::string(scheme::kExactWordPrefix) + token.accented_word));
+            } else if (!token.word.empty()) {
+                accented.push_back(term_query(std::string(scheme::kWordPrefix) + token.word));
             }
         }
         if (!excluded) {
@@ -187,9 +197,29 @@ private:
 
 }  // namespace
 
+namespace {
+
+// The whole-title term of a query that is only free words: such a query equal to a title puts
+// that document first. Empty for any other query.
+std::string whole_title_of(const QueryNode& root, Analyzer& analyzer) {
+    if (root.kind != QueryNode::Kind::words || root.field != Field::any) return {};
+    std::vector<Token> tokens = analyzer.analyze(root.text);
+    std::vector<std::string_view> words;
+    for (const Token& token : tokens) {
+        if (token.word.empty()) return {};
+        words.push_back(token.word);
+    }
+    return words.empty() ? std::string() : scheme::whole_title_term(words);
+}
+
+}  // namespace
+
 Translation translate(const QueryNode& root, Analyzer& analyzer, FreeWords mode) {
     Translator translator(analyzer, mode);
     TermQuery query = translator.translate(root, root.occur == Occur::must_not);
+    if (std::string title = whole_title_of(root, analyzer); !title.empty()) {
+        query = and_maybe(std::move(query), term_query(std::move(title)));
+    }
     return translator.finish(std::move(query));
 }
 

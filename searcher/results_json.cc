@@ -83,6 +83,7 @@ std::string to_json(const QueryExplanation& explanation) {
         words.push_back({{"text", word.text},
                          {"stem", word.stem},
                          {"accented_stem", or_null(word.accented_stem)},
+                         {"exact", or_null(word.exact)},
                          {"stopword", word.stopword}});
     }
     nlohmann::ordered_json out{

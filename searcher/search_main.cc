@@ -98,6 +98,7 @@ void print_explanation(const trouvere::QueryExplanation& explanation, const Styl
         if (!word.accented_stem.empty()) {
             std::cout << ", accented stem " << terminal_safe(word.accented_stem);
         }
+        if (!word.exact.empty()) std::cout << ", as typed " << terminal_safe(word.exact);
         if (word.stopword) std::cout << style.dim << " (stopword)" << style.reset;
         std::cout << '\n';
     }

@@ -319,10 +319,14 @@ void explain_node(const QueryNode& node, Analyzer& analyzer, QueryExplanation& e
         case QueryNode::Kind::words:
         case QueryNode::Kind::phrase:
             for (const Token& token : analyzer.analyze(node.text)) {
+                const bool free_word = node.kind == QueryNode::Kind::words;
+                const bool boosted = free_word && node.field == Field::any && !token.is_stopword;
                 explanation.words.push_back(
                     {node.text.substr(token.begin, token.end - token.begin), token.term,
                      token.accented_term,
-                     token.is_stopword && node.kind == QueryNode::Kind::words});
+                     boosted ? (token.accented_word.empty() ? token.word : token.accented_word)
+                             : std::string(),
+                     token.is_stopword && free_word});
             }
             return;
         case QueryNode::Kind::date: {

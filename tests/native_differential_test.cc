@@ -185,7 +185,7 @@ std::string with_dates(std::string query, trouvere::testing::QueryGenerator& gen
         "date:2024",       "date:2024-03",      "date:2024-03-15", "date:2024-02..2024-05",
         "date:2024-06..",  "date:..2024-04-12", "date:2023",       "date:2024-13",
         "date:2024-02-30", "date:hier",         "date:2024..2023"};
-    const std::string filter = filters[generator.roll(std::size(filters))];
+    std::string filter = filters[generator.roll(std::size(filters))];
     switch (generator.roll(3)) {
         case 0: return filter + " " + query;
         case 1: return query + " -" + filter;

@@ -587,8 +587,11 @@ struct DocumentsOf {
         table = trouvere::native::DocumentTable::open(bytes, stats);
         REQUIRE(table);
     }
+    ~DocumentsOf() = default;
     DocumentsOf(const DocumentsOf&) = delete;
     DocumentsOf& operator=(const DocumentsOf&) = delete;
+    DocumentsOf(DocumentsOf&&) = delete;
+    DocumentsOf& operator=(DocumentsOf&&) = delete;
 
     [[nodiscard]] std::optional<trouvere::native::DocumentValues> values(Bytes section,
                                                                          std::string& why) const {
@@ -695,7 +698,8 @@ TEST_CASE("document values find the documents of a range as a scan of every doci
             continue;
         }
         const std::uint32_t year = random() % 8 == 0 ? 1990 + random() % 10 : 2000 + docid / 100;
-        days[docid] = year * 10000 + (1 + random() % 12) * 100 + 1 + random() % 28;
+        days[docid] = static_cast<trouvere::dates::DayNumber>(
+            std::uint64_t{year} * 10000 + (1 + random() % 12) * 100 + 1 + random() % 28);
         writer.set_day(docid, days[docid]);
     }
     const DocumentsOf documents(lengths);
@@ -758,8 +762,8 @@ TEST_CASE("document values that do not hold are refused with their reason", "[na
         {"day 0 of a month", with_u32(0, 20240100), "day does not exist"},
         {"year 0", with_u32(0, 101), "day does not exist"},
         {"past year 9999", with_u32(0, 100000101), "day does not exist"},
-        {"a day for a docid no document has", with_u32(4 * 3, 20240101), "a docid no document"},
-        {"a source for a docid no document has", with_u32(kOrdinals + 4 * 3, 1),
+        {"a day for a docid no document has", with_u32(12, 20240101), "a docid no document"},
+        {"a source for a docid no document has", with_u32(kOrdinals + 12, 1),
          "a docid no document"},
         {"a source no document has", with_u32(kOrdinals + 4, 1), "names a source no document"},
         {"an empty source", with_u32(kEnds + 4, 8), "empty or past"},

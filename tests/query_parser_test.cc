@@ -416,9 +416,7 @@ namespace {
 void check_shape(const QueryNode& node, bool is_root, bool in_group) {
     if (!in_group) CHECK(node.occur == Occur::should);
     switch (node.kind) {
-        case QueryNode::Kind::date:
-            CHECK(node.field == Field::any);
-            [[fallthrough]];
+        case QueryNode::Kind::date: CHECK(node.field == Field::any); [[fallthrough]];
         case QueryNode::Kind::words:
         case QueryNode::Kind::phrase:
             CHECK(node.children.empty());
@@ -452,9 +450,9 @@ void check_shape(const QueryNode& node, bool is_root, bool in_group) {
 
 TEST_CASE("pseudo-random input never throws and always gives a well-formed tree", "[query]") {
     static constexpr std::string_view kPieces[] = {
-        "(",     ")",      "+", "-", ":",  " ", " ", "  ", "\"", "AND",    "OR",       "NOT",
-        "title", "titre:", "a", "é", "l'", "«", "»", "“",  "”",  "25 000", "\xC2\xA0",
-        "date:", "DATE:", "2024", "..", "-07",
+        "(",  ")",      "+",        "-",      ":",     " ",    " ",  "  ",  "\"", "AND",
+        "OR", "NOT",    "title",    "titre:", "a",     "é",    "l'", "«",   "»",  "“",
+        "”",  "25 000", "\xC2\xA0", "date:",  "DATE:", "2024", "..", "-07",
     };
     constexpr std::size_t kPieceCount = std::size(kPieces);
     // A fixed linear congruential generator: the same strings on every platform and run.

@@ -21,6 +21,12 @@ namespace trouvere {
 struct Token {
     std::string term;
     std::string accented_term;
+    /// The word case- and accent-folded, unstemmed (`armees` for `Armées`): the word as typed,
+    /// which queries rank above the other words of its stem. Empty past 64 bytes.
+    std::string word;
+    /// The word case-folded with its accents (`armées`), set only when it has accents (and is
+    /// 64 bytes at most).
+    std::string accented_word;
     /// Byte offsets of the word in the analysed UTF-8 text, after an elided article is removed:
     /// for `l’accord` they cover `accord`. Always on UTF-8 character boundaries.
     std::size_t begin = 0;

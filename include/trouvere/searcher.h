@@ -124,6 +124,10 @@ struct QueryExplanation {
         /// The stem with accents, which ranks the documents spelling the word as typed first;
         /// empty when the word has no accent.
         std::string accented_stem;
+        /// The word as typed, folded (or with its accents when typed with them): documents
+        /// holding it rank above those holding only other words of its stem. Empty for a word
+        /// of a phrase, a `title:` word and a stopword, which have no such boost.
+        std::string exact;
         /// Left out of free words when other words are there (not of phrases).
         bool stopword = false;
     };

@@ -321,6 +321,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const std::vector<std::string> dated_expected = [] {
         const auto xapian = trouvere::searcher::open_xapian_engine(scratch.path());
         std::vector<std::string> answers;
+        answers.reserve(asks.size());
         for (const DatedAsk& ask : asks) {
             answers.push_back(summary_of(xapian->match(ask.query, ask.request), database));
         }
