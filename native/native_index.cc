@@ -61,6 +61,32 @@ std::optional<TermInfo> NativeIndex::find_term(std::string_view term) const {
     fail("a block of its term dictionary does not hold");
 }
 
+std::vector<std::pair<std::string, TermInfo>> NativeIndex::terms_with_prefix(
+    std::string_view prefix) const {
+    std::vector<std::pair<std::string, TermInfo>> terms;
+    std::vector<std::pair<std::string, TermInfo>> block_terms;
+    // The block that would hold `prefix` itself is the first that may hold a term after it.
+    for (std::size_t block = dictionary_->block_for(prefix).value_or(0);
+         block < dictionary_->block_count(); ++block) {
+        if (!file_->verify(SectionId::term_blocks, dictionary_->block_offset(block),
+                           dictionary_->block_length(block))) {
+            fail("a checksum of its term dictionary does not match");
+        }
+        block_terms.clear();
+        if (!dictionary_->read_block(block, block_terms)) {
+            fail("a block of its term dictionary does not hold");
+        }
+        for (auto& [term, info] : block_terms) {
+            if (term.starts_with(prefix)) {
+                terms.emplace_back(std::move(term), info);
+            } else if (term > prefix) {
+                return terms;
+            }
+        }
+    }
+    return terms;
+}
+
 PostingCursor NativeIndex::cursor(const TermInfo& info, bool with_positions) const {
     Bytes postings;
     Bytes positions;

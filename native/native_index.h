@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "native/collection_stats.h"
 #include "native/damaged.h"
@@ -41,6 +43,11 @@ public:
 
     /// Where `term`'s lists are; nullopt when no document has it. Throws Damaged.
     [[nodiscard]] std::optional<TermInfo> find_term(std::string_view term) const;
+
+    /// Every term that starts with `prefix`, in byte order, with where its lists are. Throws
+    /// Damaged.
+    [[nodiscard]] std::vector<std::pair<std::string, TermInfo>> terms_with_prefix(
+        std::string_view prefix) const;
 
     /// A cursor over a term's postings, reading its positions too when `with_positions` (and the
     /// term has any). Throws Damaged when the lists' checksums or bounds do not hold.

@@ -67,6 +67,13 @@ public:
         std::vector<ValueCount> sources;
     };
 
+    /// A term of the index and the number of documents that hold it.
+    struct TermFrequency {
+        std::string term;
+        std::uint32_t documents = 0;
+        bool operator==(const TermFrequency&) const = default;
+    };
+
     /// A committed state of the database: its UUID (a new database, a first build's swap
     /// included, has a new one) and the revision of the commit.
     struct State {
@@ -107,6 +114,11 @@ public:
     /// document, in their order, each ascending, empty where the document does not hold the term.
     [[nodiscard]] virtual std::vector<std::vector<std::uint32_t>> positions(
         const std::string& term, std::span<const DocumentNumber> documents) = 0;
+    /// The number of documents that hold `term`; 0 when none does.
+    [[nodiscard]] virtual std::uint32_t frequency(const std::string& term) = 0;
+    /// Every term that starts with `prefix`, in byte order, with its frequency.
+    [[nodiscard]] virtual std::vector<TermFrequency> terms_with_prefix(
+        const std::string& prefix) = 0;
     [[nodiscard]] virtual std::size_t document_count() const = 0;
     /// The state this engine answers from.
     [[nodiscard]] virtual State state() = 0;

@@ -58,6 +58,27 @@ std::vector<std::vector<std::uint32_t>> NativeEngine::positions(
     return found;
 }
 
+std::uint32_t NativeEngine::frequency(const std::string& term) {
+    try {
+        const auto info = index_->find_term(term);
+        return info ? info->frequency : 0;
+    } catch (const native::Damaged& error) {
+        throw native::Damaged(damaged_in(*index_, error));
+    }
+}
+
+std::vector<MatchEngine::TermFrequency> NativeEngine::terms_with_prefix(const std::string& prefix) {
+    std::vector<TermFrequency> terms;
+    try {
+        for (auto& [term, info] : index_->terms_with_prefix(prefix)) {
+            terms.push_back({std::move(term), info.frequency});
+        }
+    } catch (const native::Damaged& error) {
+        throw native::Damaged(damaged_in(*index_, error));
+    }
+    return terms;
+}
+
 std::size_t NativeEngine::document_count() const {
     return index_->stats().document_count;
 }

@@ -26,6 +26,8 @@ public:
     /// One lookup of the term and one walk of its list serve every document.
     std::vector<std::vector<std::uint32_t>> positions(
         const std::string& term, std::span<const DocumentNumber> documents) override;
+    std::uint32_t frequency(const std::string& term) override;
+    std::vector<TermFrequency> terms_with_prefix(const std::string& prefix) override;
     [[nodiscard]] std::size_t document_count() const override;
     State state() override;
     /// The index is immutable: moving on is opening the next one (open_native_engine).

@@ -199,6 +199,20 @@ public:
         });
     }
 
+    std::uint32_t frequency(const std::string& term) override {
+        return guarded([&] { return db_.get_termfreq(term); });
+    }
+
+    std::vector<TermFrequency> terms_with_prefix(const std::string& prefix) override {
+        return guarded([&] {
+            std::vector<TermFrequency> terms;
+            for (auto term = db_.allterms_begin(prefix); term != db_.allterms_end(prefix); ++term) {
+                terms.push_back({*term, term.get_termfreq()});
+            }
+            return terms;
+        });
+    }
+
     [[nodiscard]] std::size_t document_count() const override { return db_.get_doccount(); }
 
     State state() override {
