@@ -417,6 +417,31 @@ TEST_CASE("native engine gives each term's positions in a set of documents as Xa
           std::vector<std::vector<std::uint32_t>>(sets[0].size()));
 }
 
+TEST_CASE("native engine lists the terms under a prefix, and their frequencies, as Xapian does",
+          "[native][search]") {
+    TwoEngines engines(300);
+    using Terms = std::vector<MatchEngine::TermFrequency>;
+    const Terms militaire = engines.xapian->terms_with_prefix("Wmilitaire");
+    REQUIRE(militaire.size() == 2);
+    CHECK(militaire[0].term == "Wmilitaire");
+    CHECK(militaire[1].term == "Wmilitaires");
+    CHECK(engines.xapian->terms_with_prefix("Wzzz").empty());
+    // Prefixes before every term, after every term, inside a block and across many blocks.
+    for (const char* prefix :
+         {"", "W", "E", "Wa", "Warm", "Eé", "T", "Q", "\x01", "\xff", "Wzzz"}) {
+        INFO("prefix '" << prefix << "'");
+        const Terms expected = engines.xapian->terms_with_prefix(prefix);
+        CHECK(engines.native->terms_with_prefix(prefix) == expected);
+        for (const MatchEngine::TermFrequency& term : expected) {
+            REQUIRE(term.documents > 0);
+            REQUIRE(engines.xapian->frequency(term.term) == term.documents);
+            REQUIRE(engines.native->frequency(term.term) == term.documents);
+        }
+    }
+    CHECK(engines.xapian->frequency("no such term") == 0);
+    CHECK(engines.native->frequency("no such term") == 0);
+}
+
 TEST_CASE("translated queries hold only terms on the optional side of AND_MAYBE",
           "[native][query]") {
     // Xapian 1.4.22 scores a phrase inside an OR on that side as an AND of its terms (adjacent or
