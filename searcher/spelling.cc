@@ -10,6 +10,21 @@
 // along precomputed links. Only the cells within the allowed distance of the diagonal are
 // computed: the others exceed it by construction. Words one edit away are looked for first: the
 // walk allowing two visits many more prefixes, and a word one edit away would win anyway.
+//
+// Two edits allowed from the first letter on would visit most short prefixes of the trie. Instead,
+// take an alignment of the query with a word two edits away, and the edits it makes before first
+// reaching the end of the query's first half (its first ceil(n/2) code points): either 0 or 1,
+// or 2 and then none after, so that the word ends with the query's last n - ceil(n/2) code
+// points exactly. A transposition across the middle skips that column; but a substitution in its
+// place reaches it one edit higher, within 1 when no edit came before the transposition, and when
+// one did, none comes after, and the word ends with the query's last n - ceil(n/2) - 1 code
+// points exactly. So two walks allowing two edits find every word two edits away: one over the
+// words that goes deeper than one edit allows only past a prefix within one edit of the first
+// half, and one over the words written backwards (the distance is the same read backwards) that
+// goes deeper than an exact match allows only past a prefix equal to the reversed query's first
+// n - ceil(n/2) - 1 code points. A prefix is given up as soon as every alignment through it
+// misses its walk's condition: when its row's cells up to the end of the guarded part all exceed
+// what the guard allows.
 
 #include "searcher/spelling.h"
 
@@ -41,11 +56,6 @@ std::u32string code_points_of(std::string_view text) {
     return code_points;
 }
 
-std::size_t count_code_points(std::string_view valid_utf8) {
-    return static_cast<std::size_t>(std::ranges::count_if(
-        valid_utf8, [](char byte) { return !text::is_continuation_byte(byte); }));
-}
-
 /// The rows of the optimal string alignment table between the query and the word being walked,
 /// for the word's prefix up to some depth. Cells hold min(distance, cap), cap being one more than
 /// the allowed distance: enough to tell "close enough" from "too far", and it keeps cells small.
@@ -66,9 +76,18 @@ public:
 
     [[nodiscard]] int max_distance() const { return cap_ - 1; }
 
+    /// The cells of a row that decide whether to go deeper.
+    struct RowMinima {
+        /// The smallest cell of the row.
+        int smallest = 0;
+        /// The smallest cell of the columns up to `guarded`, and the cell of column `guarded`.
+        int smallest_guarded = 0;
+        int at_guarded = 0;
+    };
+
     /// Computes row `depth` + 1 for the word whose code point at that depth is `c`, from rows
-    /// `depth` and `depth` - 1, and returns its smallest cell.
-    int push(std::size_t depth, char32_t c) {
+    /// `depth` and `depth` - 1, and returns its minima, column `guarded` being the last guarded.
+    RowMinima push(std::size_t depth, char32_t c, std::size_t guarded) {
         const std::size_t row_index = depth + 1;
         word_[row_index] = c;
         const auto k = static_cast<std::size_t>(max_distance());
@@ -79,8 +98,8 @@ public:
         const std::size_t high = std::min(last_column, row_index + k);
         std::uint8_t* row = &cells_[row_index * width_];
         const std::uint8_t* above = row - width_;
-        std::uint8_t smallest = cap_;
-        if (low > high) return smallest;
+        RowMinima minima{cap_, cap_, cap_};
+        if (low > high) return minima;
         if (low > 0) row[low - 1] = cap_;
         for (std::size_t column = low; column <= high; ++column) {
             std::uint8_t cell = 0;
@@ -99,10 +118,13 @@ public:
                 cell = std::min(cell, cap_);
             }
             row[column] = cell;
-            smallest = std::min(smallest, cell);
+            minima.smallest = std::min<int>(minima.smallest, cell);
+            if (column <= guarded)
+                minima.smallest_guarded = std::min<int>(minima.smallest_guarded, cell);
+            if (column == guarded) minima.at_guarded = cell;
         }
         if (high < last_column) row[high + 1] = cap_;
-        return smallest;
+        return minima;
     }
 
     /// The distance between the query and the word of `depth` code points on the rows, or more
@@ -137,27 +159,50 @@ SpellingDictionary::SpellingDictionary(std::vector<SpellingEntry> entries) {
                std::tie(b.folded, a.frequency, b.display);
     });
 
+    std::vector<std::pair<std::string, std::uint32_t>> reversed;
     for (auto first = entries.begin(); first != entries.end();) {
         auto last = std::find_if(first, entries.end(), [&](const SpellingEntry& entry) {
             return entry.folded != first->folded;
         });
         std::uint64_t frequency = 0;
         for (auto entry = first; entry != last; ++entry) frequency += entry->frequency;
+        const auto index = static_cast<std::uint32_t>(frequencies_.size());
         frequencies_.push_back(static_cast<std::uint32_t>(
             std::min<std::uint64_t>(frequency, std::numeric_limits<std::uint32_t>::max())));
-        words_ += first->folded;
+        words_.append(first->folded);
         if (first->display != first->folded) displays_ += first->display;
-        if (words_.size() > std::numeric_limits<std::uint32_t>::max() ||
-            displays_.size() > std::numeric_limits<std::uint32_t>::max()) {
+        if (displays_.size() > std::numeric_limits<std::uint32_t>::max()) {
             throw Error("spelling dictionary: its words take more than 4 GiB");
         }
-        word_starts_.push_back(static_cast<std::uint32_t>(words_.size()));
         display_starts_.push_back(static_cast<std::uint32_t>(displays_.size()));
-        longest_word_ = std::max(longest_word_, count_code_points(first->folded));
+        std::u32string code_points = code_points_of(first->folded);
+        longest_word_ = std::max(longest_word_, code_points.size());
+        std::ranges::reverse(code_points);
+        std::string backwards;
+        for (const char32_t c : code_points) text::append_utf8(backwards, static_cast<UChar32>(c));
+        reversed.emplace_back(std::move(backwards), index);
         first = last;
     }
+    words_.link();
 
-    shared_with_previous_.resize(size());
+    std::ranges::sort(reversed);
+    for (auto& [word, index] : reversed) {
+        reversed_.append(word);
+        reversed_indexes_.push_back(index);
+    }
+    reversed_.link();
+}
+
+void SpellingDictionary::SortedWords::append(std::string_view word) {
+    bytes_ += word;
+    if (bytes_.size() > std::numeric_limits<std::uint32_t>::max()) {
+        throw Error("spelling dictionary: its words take more than 4 GiB");
+    }
+    starts_.push_back(static_cast<std::uint32_t>(bytes_.size()));
+}
+
+void SpellingDictionary::SortedWords::link() {
+    shared_with_previous_.assign(size(), 0);
     for (std::size_t index = 1; index < size(); ++index) {
         const std::string_view previous = word(index - 1);
         const std::string_view current = word(index);
@@ -180,26 +225,12 @@ SpellingDictionary::SpellingDictionary(std::vector<SpellingEntry> entries) {
     }
 }
 
-std::string_view SpellingDictionary::word(std::size_t index) const {
-    return std::string_view(words_).substr(word_starts_[index],
-                                           word_starts_[index + 1] - word_starts_[index]);
+std::string_view SpellingDictionary::SortedWords::word(std::size_t index) const {
+    return std::string_view(bytes_).substr(starts_[index], starts_[index + 1] - starts_[index]);
 }
 
-std::string_view SpellingDictionary::display(std::size_t index) const {
-    const std::size_t length = display_starts_[index + 1] - display_starts_[index];
-    return length == 0 ? word(index)
-                       : std::string_view(displays_).substr(display_starts_[index], length);
-}
-
-bool SpellingDictionary::contains(std::string_view folded) const {
-    auto indexes = std::views::iota(std::size_t{0}, size());
-    auto found = std::ranges::partition_point(
-        indexes, [&](std::size_t index) { return word(index) < folded; });
-    return found != indexes.end() && word(*found) == folded;
-}
-
-std::size_t SpellingDictionary::end_of_prefix_run(std::size_t index,
-                                                  std::size_t prefix_bytes) const {
+std::size_t SpellingDictionary::SortedWords::end_of_prefix_run(std::size_t index,
+                                                               std::size_t prefix_bytes) const {
     std::size_t next = index + 1;
     while (next < size() && shared_with_previous_[next] >= prefix_bytes) {
         next = next_shorter_share_[next];
@@ -207,38 +238,64 @@ std::size_t SpellingDictionary::end_of_prefix_run(std::size_t index,
     return next;
 }
 
-std::optional<std::pair<std::size_t, int>> SpellingDictionary::closest(
-    std::u32string_view query, int max_distance, std::uint32_t min_frequency) const {
-    DistanceRows rows(query, max_distance);
-    // prefix_ends[d]: the byte length of the first d code points of the word on the rows.
+std::string_view SpellingDictionary::display(std::size_t index) const {
+    const std::size_t length = display_starts_[index + 1] - display_starts_[index];
+    return length == 0 ? words_.word(index)
+                       : std::string_view(displays_).substr(display_starts_[index], length);
+}
+
+bool SpellingDictionary::contains(std::string_view folded) const {
+    auto indexes = std::views::iota(std::size_t{0}, size());
+    auto found = std::ranges::partition_point(
+        indexes, [&](std::size_t index) { return words_.word(index) < folded; });
+    return found != indexes.end() && words_.word(*found) == folded;
+}
+
+bool SpellingDictionary::better(const Candidate& candidate, const Candidate& than) const {
+    // Indexes are in byte order of the words.
+    return std::tuple(candidate.distance, frequencies_[than.index], candidate.index) <
+           std::tuple(than.distance, frequencies_[candidate.index], than.index);
+}
+
+void SpellingDictionary::closest(const Walk& walk, std::optional<Candidate>& best) const {
+    const SortedWords& words = *walk.words;
+    DistanceRows rows(walk.query, walk.max_distance);
+    // prefix_ends[d]: the byte length of the first d code points of the word on the rows;
+    // guard_passed[d]: those d code points are within the guard distance of the guarded ones.
     std::vector<std::size_t> prefix_ends{0};
-    std::optional<std::pair<std::size_t, int>> best;
-    for (std::size_t index = 0; index < size();) {
+    std::vector<bool> guard_passed{walk.guarded <= static_cast<std::size_t>(walk.guard_distance)};
+    for (std::size_t index = 0; index < words.size();) {
         // The word on the rows is the previous one, or the last of a run that ends with a shorter
-        // share: either way they share shared_with_previous_[index] bytes, or more.
-        while (prefix_ends.back() > shared_with_previous_[index]) prefix_ends.pop_back();
-        const std::string_view candidate = word(index);
+        // share: either way they share words.shared_with_previous(index) bytes, or more.
+        while (prefix_ends.back() > words.shared_with_previous(index)) {
+            prefix_ends.pop_back();
+            guard_passed.pop_back();
+        }
+        const std::string_view candidate = words.word(index);
         bool too_far = false;
         while (!too_far && prefix_ends.back() < candidate.size()) {
             std::size_t next = 0;
             const auto c =
                 static_cast<char32_t>(text::decode_at(candidate, prefix_ends.back(), next));
-            too_far = rows.push(prefix_ends.size() - 1, c) > max_distance;
+            const auto minima = rows.push(prefix_ends.size() - 1, c, walk.guarded);
+            const bool passed = guard_passed.back() || minima.at_guarded <= walk.guard_distance;
+            too_far = minima.smallest > walk.max_distance ||
+                      (!passed && minima.smallest_guarded > walk.guard_distance);
             prefix_ends.push_back(next);
+            guard_passed.push_back(passed);
         }
         if (too_far) {
-            index = end_of_prefix_run(index, prefix_ends.back());
+            index = words.end_of_prefix_run(index, prefix_ends.back());
             continue;
         }
-        const int distance = rows.distance(prefix_ends.size() - 1);
-        // Words come in bytewise order, so the first of equally close and frequent ones stays.
-        if (distance <= max_distance && frequencies_[index] >= min_frequency &&
-            (!best || distance < best->second || frequencies_[index] > frequencies_[best->first])) {
-            best = {index, distance};
+        const Candidate found{walk.indexes ? (*walk.indexes)[index] : index,
+                              rows.distance(prefix_ends.size() - 1)};
+        if (found.distance <= walk.max_distance &&
+            frequencies_[found.index] >= walk.min_frequency && (!best || better(found, *best))) {
+            best = found;
         }
         ++index;
     }
-    return best;
 }
 
 std::optional<Suggestion> SpellingDictionary::suggest(std::string_view folded,
@@ -249,16 +306,34 @@ std::optional<Suggestion> SpellingDictionary::suggest(std::string_view folded,
     if (allowed == 0 || query.size() > longest_word_ + static_cast<std::size_t>(allowed)) {
         return std::nullopt;
     }
-    for (int max_distance = 1; max_distance <= allowed; ++max_distance) {
-        if (const auto best = closest(query, max_distance, min_frequency)) {
-            const auto [index, distance] = *best;
-            return Suggestion{.folded = std::string(word(index)),
-                              .display = std::string(display(index)),
-                              .distance = distance,
-                              .frequency = frequencies_[index]};
-        }
+    std::optional<Candidate> best;
+    closest({.words = &words_, .query = query, .max_distance = 1, .min_frequency = min_frequency},
+            best);
+    if (!best && allowed == 2) {
+        const std::size_t first_half = (query.size() + 1) / 2;
+        closest({.words = &words_,
+                 .query = query,
+                 .max_distance = 2,
+                 .guarded = first_half,
+                 .guard_distance = 1,
+                 .min_frequency = min_frequency},
+                best);
+        std::u32string backwards = query;
+        std::ranges::reverse(backwards);
+        closest({.words = &reversed_,
+                 .indexes = &reversed_indexes_,
+                 .query = backwards,
+                 .max_distance = 2,
+                 .guarded = query.size() - first_half - 1,
+                 .guard_distance = 0,
+                 .min_frequency = min_frequency},
+                best);
     }
-    return std::nullopt;
+    if (!best) return std::nullopt;
+    return Suggestion{.folded = std::string(words_.word(best->index)),
+                      .display = std::string(display(best->index)),
+                      .distance = best->distance,
+                      .frequency = frequencies_[best->index]};
 }
 
 }  // namespace trouvere::searcher

@@ -131,6 +131,32 @@ TEST_CASE("each kind of edit costs one, a transposition included, and two edits 
                             });
 }
 
+TEST_CASE("two edits are found wherever they are: in either half, or across the middle",
+          "[search][spelling]") {
+    // The walks split queries after their first ceil(n / 2) code points: after 4 of 8 here.
+    const SpellingDictionary dictionary =
+        dictionary_of({{"ministre", 3}, {"ménagère", 2}, {"mistral", 1}});
+    check_cases(dictionary,
+                {
+                    {"xinistrx", "ministre (ministre) at 2, frequency 3"},  // one edit each half
+                    {"xyniste", "none"},                                    // three edits
+                    {"mxnxstre", "ministre (ministre) at 2, frequency 3"},  // two in the first
+                    {"nimistre", "ministre (ministre) at 2, frequency 3"},  // m and n exchanged
+                    {"ministxx", "ministre (ministre) at 2, frequency 3"},  // two in the second
+                    {"minisetr", "ministre (ministre) at 2, frequency 3"},  // e moved, second
+                    {"xinsitre", "ministre (ministre) at 2, frequency 3"},  // swapped at the middle
+                    {"minsitrx", "ministre (ministre) at 2, frequency 3"},  // likewise, after
+                    {"xxministre", "ministre (ministre) at 2, frequency 3"},  // inserted first
+                    {"ministrexx", "ministre (ministre) at 2, frequency 3"},  // inserted last
+                    {"nistre", "ministre (ministre) at 2, frequency 3"},      // dropped first
+                    {"minist", "ministre (ministre) at 2, frequency 3"},      // dropped last
+                    {"mnéagèer", "ménagère (ménagère) at 2, frequency 2"},    // a swap in each half
+                    {"xéxagère", "ménagère (ménagère) at 2, frequency 2"},
+                    {"ménagxxe", "ménagère (ménagère) at 2, frequency 2"},
+                    {"mitsrla", "mistral (mistral) at 2, frequency 1"},  // 7 code points: 4 and 3
+                });
+}
+
 TEST_CASE("the closest word wins, then the most frequent, then the bytewise smallest",
           "[search][spelling]") {
     SECTION("a closer rare word wins over a farther frequent one") {
