@@ -497,9 +497,9 @@ std::optional<std::string> Searcher::Impl::suggestion_for(const ParsedQuery& par
             return false;
         }
         if (translation.query.empty()) return false;
-        // One match is enough to know.
+        // Counting one match is enough to know.
         MatchEngine::Request first_match;
-        first_match.limit = 1;
+        first_match.limit = 0;
         first_match.count_at_least = 1;
         return engine->match(bounded(std::move(translation.query), bounds), first_match)
                    .upper_bound > 0;

@@ -393,6 +393,28 @@ TEST_CASE("native engine ranks equal scores in docid order and pages as Xapian",
     }
 }
 
+TEST_CASE("native engine asked for no hit stops counting at count_at_least", "[native][search]") {
+    using namespace trouvere::searcher;
+    TwoEngines engines(300);
+    for (const char* term : {"de", "arme", "no such term"}) {
+        INFO(term);
+        const auto all = engines.xapian->match(term_query(term), {0, 0, SIZE_MAX});
+        REQUIRE(all.exact);
+        for (std::size_t count_at_least : {std::size_t{0}, std::size_t{1}, std::size_t{5}}) {
+            INFO("count at least " << count_at_least);
+            const auto got = engines.native->match(term_query(term), {0, 0, count_at_least});
+            CHECK(got.ranked.empty());
+            // Nothing matching is known for sure; otherwise at least one match was counted, and
+            // the bounds hold the true count.
+            CHECK((got.upper_bound == 0) == (all.upper_bound == 0));
+            CHECK(got.exact == (all.upper_bound <= std::max<std::size_t>(count_at_least, 1) - 1));
+            CHECK(got.upper_bound >= all.upper_bound);
+            CHECK(got.estimate <= got.upper_bound);
+            if (!got.exact) CHECK(got.estimate >= std::max<std::size_t>(count_at_least, 1));
+        }
+    }
+}
+
 TEST_CASE("native engine gives each term's positions in a set of documents as Xapian does",
           "[native][search]") {
     TwoEngines engines(100);
