@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -32,8 +33,17 @@ SpellingDictionary read_spelling_dictionary(MatchEngine& engine) {
     for (MatchEngine::TermFrequency& term : engine.terms_with_prefix(word_prefix)) {
         std::string folded = term.term.substr(word_prefix.size());
         while (form != forms.end() && form->folded < folded) ++form;
+        const auto best = form;
+        std::int64_t accented_documents = 0;
+        for (; form != forms.end() && form->folded == folded; ++form) {
+            accented_documents += form->frequency;
+        }
+        // The documents that have no accented form of the word write it without accents: when
+        // they outnumber those of the most frequent accented form (`premier` against a stray
+        // `prémier`, `courbe` against `courbé`), the word is shown folded.
+        const std::int64_t unaccented_at_least = term.documents - accented_documents;
         std::string display =
-            form != forms.end() && form->folded == folded ? form->display : std::string();
+            best != form && best->frequency >= unaccented_at_least ? best->display : std::string();
         entries.push_back({std::move(folded), term.documents, std::move(display)});
     }
     return SpellingDictionary(std::move(entries));

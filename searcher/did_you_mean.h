@@ -16,9 +16,10 @@ namespace trouvere::searcher {
 
 /// The surface words of the index as `engine` holds them: its word terms (scheme::kWordPrefix,
 /// folded words) with the number of documents holding each, each shown as the most frequent of
-/// its exact-word terms (scheme::kExactWordPrefix) that folds to it, the bytewise smallest among
-/// equals; a word without one is shown folded. Reads every such term: a few hundred milliseconds
-/// on a large index. Throws as the engine's calls do.
+/// its exact-word terms (scheme::kExactWordPrefix, accented forms) that folds to it, the bytewise
+/// smallest among equals, unless more documents have the word and none of its accented forms:
+/// then, and for a word without accented forms, it is shown folded. Reads every such term: half
+/// a second on the Littré. Throws as the engine's calls do.
 [[nodiscard]] SpellingDictionary read_spelling_dictionary(MatchEngine& engine);
 
 /// A spelling dictionary and the state of the database it was read from.

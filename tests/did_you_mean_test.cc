@@ -20,7 +20,8 @@ using trouvere::SearchOptions;
 using trouvere::testing::TempDir;
 
 // Articles whose words are close to one another: `maisons` more frequent than `maison`, `élève`
-// more frequent than `élevé`, `cheveux` one edit from `chevaux`, whose stem `cheval` is there.
+// more frequent than `élevé`, `courbe` than `courbé`, `cheveux` one edit from `chevaux`, whose
+// stem `cheval` is there.
 const std::string& spelling_db() {
     static TempDir dir;
     static const std::string path = [] {
@@ -46,6 +47,10 @@ const std::string& spelling_db() {
         add("classe", "Classe", "un élève de la classe", "");
         add("cour", "Cour", "un élève dans la cour", "");
         add("prix", "Prix", "un prix élevé", "");
+        add("virage", "Virage", "une courbe douce", "");
+        add("route", "Route", "une courbe, puis une autre courbe", "");
+        add("fleuve", "Fleuve", "la courbe du fleuve", "");
+        add("dos", "Dos", "le dos courbé", "");
         writer.commit();
         REQUIRE(writer.update_native_index());
         return db;
@@ -107,6 +112,12 @@ TEST_CASE("accents count: a word held without its accents is not a typo", "[sear
 TEST_CASE("a suggestion shows the most frequent accented form of the word", "[search][spelling]") {
     // eleve is élève in two documents and élevé in one.
     check_cases({{"eleev", "élève"}, {"éleev", "élève"}});
+}
+
+TEST_CASE("a word that more documents write without accents is shown without them",
+          "[search][spelling]") {
+    // courbe is written so in three documents, courbé in one.
+    check_cases({{"courbbe", "courbe"}, {"courbéé", "courbe"}});
 }
 
 TEST_CASE("a word the index holds is never corrected, however close to a more frequent one",
