@@ -1,12 +1,15 @@
 // "Did you mean" on the Littré's vocabulary: building the spelling dictionary, and the latency of
-// one suggestion for words misspelt by one and by two edits.
+// one suggestion for words misspelt by one and by two edits; then, over an index of the Littré,
+// reading the dictionary from each engine (what the first query needing a correction pays) and
+// whole searches of misspelt words.
 //
 //   build-bench/bench/spelling_bench
 //
 // The vocabulary is every word of bench/data/littre.jsonl (TROUVERE_BENCH_DATA sets the folder;
 // scripts/fetch-corpus makes it), folded by the Analyzer, each accented form counted once per
 // document that holds it: one entry per accented form, so the dictionary merges the forms of a
-// folded word as it would those of an index.
+// folded word as it would those of an index. TROUVERE_BENCH_DB names an index of littre.jsonl
+// already built by search-index; without it one is built first.
 
 #include <benchmark/benchmark.h>
 
@@ -23,10 +26,17 @@
 #include <unordered_set>
 #include <vector>
 
+#include "bench/scratch_dir.h"
+#include "searcher/did_you_mean.h"
+#include "searcher/native_engine.h"
 #include "searcher/spelling.h"
+#include "searcher/xapian_engine.h"
 #include "text/folding.h"
 #include "text/utf8.h"
 #include "trouvere/analyzer.h"
+#include "trouvere/file_indexer.h"
+#include "trouvere/index_writer.h"
+#include "trouvere/searcher.h"
 
 namespace fs = std::filesystem;
 using trouvere::searcher::SpellingDictionary;
@@ -34,9 +44,28 @@ using trouvere::searcher::SpellingEntry;
 
 namespace {
 
+std::string environment_or(const char* name, const char* fallback) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0' ? value : fallback;
+}
+
 fs::path littre_path() {
-    const char* folder = std::getenv("TROUVERE_BENCH_DATA");
-    return fs::path(folder != nullptr && *folder != '\0' ? folder : "bench/data") / "littre.jsonl";
+    return fs::path(environment_or("TROUVERE_BENCH_DATA", "bench/data")) / "littre.jsonl";
+}
+
+// An index of the Littré with its native index: TROUVERE_BENCH_DB, else one built now.
+const std::string& littre_db() {
+    static const std::string db = [] {
+        std::string given = environment_or("TROUVERE_BENCH_DB", "");
+        if (!given.empty()) return given;
+        std::string path = (trouvere::bench::scratch_dir() / "spelling-db").string();
+        trouvere::IndexWriter writer(path);
+        (void)trouvere::index_paths(writer, {littre_path().string()});
+        writer.commit();
+        (void)writer.update_native_index();
+        return path;
+    }();
+    return db;
 }
 
 // One entry per accented form of the Littré's titles and bodies, with the number of documents
@@ -144,6 +173,19 @@ std::vector<Query> misspellings(const SpellingDictionary& dictionary, int edits)
     return queries;
 }
 
+// The 50th, 90th and 99th percentiles and the maximum of `microseconds`, as counters.
+void report_percentiles(benchmark::State& state, std::vector<double> microseconds) {
+    std::ranges::sort(microseconds);
+    auto percentile = [&](double fraction) {
+        return microseconds[static_cast<std::size_t>(fraction *
+                                                     static_cast<double>(microseconds.size() - 1))];
+    };
+    state.counters["p50_us"] = percentile(0.50);
+    state.counters["p90_us"] = percentile(0.90);
+    state.counters["p99_us"] = percentile(0.99);
+    state.counters["max_us"] = microseconds.back();
+}
+
 void BM_BuildSpellingDictionary(benchmark::State& state) {
     if (littre_entries().empty()) {
         state.SkipWithError("no littre.jsonl: run scripts/fetch-corpus");
@@ -182,15 +224,7 @@ void BM_Suggest(benchmark::State& state) {
         microseconds.push_back(elapsed.count() * 1e6);
         if (suggestion && suggestion->folded == query.intended) ++corrected;
     }
-    std::ranges::sort(microseconds);
-    auto percentile = [&](double fraction) {
-        return microseconds[static_cast<std::size_t>(fraction *
-                                                     static_cast<double>(microseconds.size() - 1))];
-    };
-    state.counters["p50_us"] = percentile(0.50);
-    state.counters["p90_us"] = percentile(0.90);
-    state.counters["p99_us"] = percentile(0.99);
-    state.counters["max_us"] = microseconds.back();
+    report_percentiles(state, microseconds);
     state.counters["corrected"] =
         static_cast<double>(corrected) / static_cast<double>(microseconds.size());
 }
@@ -199,6 +233,66 @@ BENCHMARK(BM_Suggest)
     ->Arg(1)
     ->Arg(2)
     ->Iterations(10000)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
+// Reading the dictionary of the index through an engine: 0 Xapian, 1 native.
+void BM_ReadSpellingDictionary(benchmark::State& state) {
+    auto xapian = trouvere::searcher::open_xapian_engine(littre_db());
+    auto native = trouvere::searcher::open_native_engine(littre_db(), *xapian);
+    trouvere::searcher::MatchEngine* engine =
+        state.range(0) == 0 ? xapian.get()
+                            : static_cast<trouvere::searcher::MatchEngine*>(native.engine.get());
+    if (engine == nullptr) {
+        state.SkipWithError(native.reason.c_str());
+        return;
+    }
+    std::size_t words = 0;
+    for (auto _ : state) words = trouvere::searcher::read_spelling_dictionary(*engine).size();
+    state.counters["words"] = static_cast<double>(words);
+}
+BENCHMARK(BM_ReadSpellingDictionary)
+    ->ArgName("native")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond);
+
+// Whole searches (no snippets) of one word misspelt by `edits` edits, with the engine search
+// chooses, the dictionary already read; `suggested` is the share given a suggestion.
+void BM_SearchMisspelt(benchmark::State& state) {
+    if (littre_entries().empty()) {
+        state.SkipWithError("no littre.jsonl: run scripts/fetch-corpus");
+        return;
+    }
+    static const SpellingDictionary dictionary(littre_entries());
+    const std::vector<Query> queries = misspellings(dictionary, static_cast<int>(state.range(0)));
+    trouvere::Searcher searcher(littre_db());
+    trouvere::SearchOptions options;
+    options.snippets = false;
+    for (const Query& query : queries)
+        benchmark::DoNotOptimize(searcher.search(query.typed, options));
+
+    std::vector<double> microseconds;
+    std::size_t suggested = 0;
+    std::size_t next = 0;
+    for (auto _ : state) {
+        const Query& query = queries[next++ % queries.size()];
+        const auto start = std::chrono::steady_clock::now();
+        const auto results = searcher.search(query.typed, options);
+        const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+        state.SetIterationTime(elapsed.count());
+        microseconds.push_back(elapsed.count() * 1e6);
+        if (results.suggestion) ++suggested;
+    }
+    report_percentiles(state, microseconds);
+    state.counters["suggested"] =
+        static_cast<double>(suggested) / static_cast<double>(microseconds.size());
+}
+BENCHMARK(BM_SearchMisspelt)
+    ->ArgName("edits")
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(4000)
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 
