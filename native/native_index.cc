@@ -61,30 +61,15 @@ std::optional<TermInfo> NativeIndex::find_term(std::string_view term) const {
     fail("a block of its term dictionary does not hold");
 }
 
-std::vector<std::pair<std::string, TermInfo>> NativeIndex::terms_with_prefix(
-    std::string_view prefix) const {
-    std::vector<std::pair<std::string, TermInfo>> terms;
-    std::vector<std::pair<std::string, TermInfo>> block_terms;
-    // The block that would hold `prefix` itself is the first that may hold a term after it.
-    for (std::size_t block = dictionary_->block_for(prefix).value_or(0);
-         block < dictionary_->block_count(); ++block) {
-        if (!file_->verify(SectionId::term_blocks, dictionary_->block_offset(block),
-                           dictionary_->block_length(block))) {
-            fail("a checksum of its term dictionary does not match");
-        }
-        block_terms.clear();
-        if (!dictionary_->read_block(block, block_terms)) {
-            fail("a block of its term dictionary does not hold");
-        }
-        for (auto& [term, info] : block_terms) {
-            if (term.starts_with(prefix)) {
-                terms.emplace_back(std::move(term), info);
-            } else if (term > prefix) {
-                return terms;
-            }
-        }
+SpellingDictionary NativeIndex::spelling_dictionary() const {
+    const Bytes section = file_->section(SectionId::spelling);
+    if (!file_->verify(SectionId::spelling, 0, section.size())) {
+        fail("a checksum of its spelling dictionary does not match");
     }
-    return terms;
+    std::string why;
+    auto dictionary = SpellingDictionary::open(section, shared_from_this(), why);
+    if (!dictionary) fail(why);
+    return std::move(*dictionary);
 }
 
 PostingCursor NativeIndex::cursor(const TermInfo& info, bool with_positions) const {
@@ -144,9 +129,10 @@ std::string_view NativeIndex::stored(std::uint32_t docid,
 }
 
 std::string NativeIndex::check() const {
-    for (SectionId id : {SectionId::stats, SectionId::documents, SectionId::term_index,
-                         SectionId::term_blocks, SectionId::postings, SectionId::positions,
-                         SectionId::record_table, SectionId::records, SectionId::values}) {
+    for (SectionId id :
+         {SectionId::stats, SectionId::documents, SectionId::term_index, SectionId::term_blocks,
+          SectionId::postings, SectionId::positions, SectionId::record_table, SectionId::records,
+          SectionId::values, SectionId::spelling}) {
         if (!file_->verify(id, 0, file_->section(id).size())) {
             return "native index " + file_->path().string() + ": a checksum does not match";
         }
@@ -182,6 +168,7 @@ std::string NativeIndex::check() const {
             (void)header(docid);
             (void)full_record(docid);
         }
+        (void)spelling_dictionary();
     } catch (const Damaged& error) {
         // A cursor moving on or reading positions throws without knowing the file.
         std::string what = error.what();

@@ -7,8 +7,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include "native/collection_stats.h"
 #include "native/damaged.h"
@@ -17,12 +15,13 @@
 #include "native/document_values.h"
 #include "native/index_file.h"
 #include "native/postings.h"
+#include "native/spelling_dictionary.h"
 #include "native/term_dictionary.h"
 
 namespace trouvere::native {
 
 /// Immutable once opened; every const member may be called from several threads at once.
-class NativeIndex {
+class NativeIndex : public std::enable_shared_from_this<NativeIndex> {
 public:
     struct Opened {
         std::shared_ptr<const NativeIndex> index;
@@ -44,14 +43,14 @@ public:
     /// Where `term`'s lists are; nullopt when no document has it. Throws Damaged.
     [[nodiscard]] std::optional<TermInfo> find_term(std::string_view term) const;
 
-    /// Every term that starts with `prefix`, in byte order, with where its lists are. Throws
-    /// Damaged.
-    [[nodiscard]] std::vector<std::pair<std::string, TermInfo>> terms_with_prefix(
-        std::string_view prefix) const;
-
     /// A cursor over a term's postings, reading its positions too when `with_positions` (and the
     /// term has any). Throws Damaged when the lists' checksums or bounds do not hold.
     [[nodiscard]] PostingCursor cursor(const TermInfo& info, bool with_positions) const;
+
+    /// The spelling dictionary (section 10), read where it lies, keeping the index alive. Checks
+    /// and reads the whole section on each call, a few milliseconds on the Littré: keep what it
+    /// gives. Throws Damaged when a checksum or the dictionary does not hold.
+    [[nodiscard]] SpellingDictionary spelling_dictionary() const;
 
     /// Document `docid`'s stored header (value slot scheme::kHeaderSlot: every field but the body)
     /// and full record (scheme::kFullRecordSlot, for snippets), byte for byte as Xapian holds

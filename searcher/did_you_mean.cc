@@ -2,52 +2,12 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <cstdint>
-#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "core/term_scheme.h"
-#include "text/folding.h"
 
 namespace trouvere::searcher {
-
-SpellingDictionary read_spelling_dictionary(MatchEngine& engine) {
-    const std::string word_prefix(scheme::kWordPrefix);
-    const std::string exact_prefix(scheme::kExactWordPrefix);
-    // Each accented form under the folded word it stands for, the one to show first.
-    std::vector<SpellingEntry> forms;
-    for (MatchEngine::TermFrequency& term : engine.terms_with_prefix(exact_prefix)) {
-        std::string accented = term.term.substr(exact_prefix.size());
-        std::string folded = text::strip_accents(accented);
-        forms.push_back({std::move(folded), term.documents, std::move(accented)});
-    }
-    std::ranges::sort(forms, [](const SpellingEntry& a, const SpellingEntry& b) {
-        return std::tie(a.folded, b.frequency, a.display) <
-               std::tie(b.folded, a.frequency, b.display);
-    });
-
-    // Word terms come in byte order, and so do their folded words.
-    std::vector<SpellingEntry> entries;
-    auto form = forms.begin();
-    for (MatchEngine::TermFrequency& term : engine.terms_with_prefix(word_prefix)) {
-        std::string folded = term.term.substr(word_prefix.size());
-        while (form != forms.end() && form->folded < folded) ++form;
-        const auto best = form;
-        std::int64_t accented_documents = 0;
-        for (; form != forms.end() && form->folded == folded; ++form) {
-            accented_documents += form->frequency;
-        }
-        // The documents that have no accented form of the word write it without accents: when
-        // they outnumber those of the most frequent accented form (`premier` against a stray
-        // `prémier`, `courbe` against `courbé`), the word is shown folded.
-        const std::int64_t unaccented_at_least = term.documents - accented_documents;
-        std::string display =
-            best != form && best->frequency >= unaccented_at_least ? best->display : std::string();
-        entries.push_back({std::move(folded), term.documents, std::move(display)});
-    }
-    return SpellingDictionary(std::move(entries));
-}
 
 namespace {
 
@@ -91,14 +51,6 @@ void collect_unheld(QueryNode& node, Analyzer& analyzer, MatchEngine& engine,
     }
 }
 
-const SpellingDictionary& dictionary_of(MatchEngine& engine, std::optional<CachedSpelling>& cache) {
-    MatchEngine::State state = engine.state();
-    if (!cache || cache->state != state) {
-        cache = CachedSpelling{std::move(state), read_spelling_dictionary(engine)};
-    }
-    return cache->dictionary;
-}
-
 /// A word of the query and what replaces it.
 struct Replacement {
     QueryNode* node = nullptr;
@@ -127,7 +79,7 @@ std::string replaced_in(std::string_view typed, std::vector<Replacement> replace
 }  // namespace
 
 std::optional<std::string> did_you_mean(const SearchedQuery& query, Analyzer& analyzer,
-                                        MatchEngine& engine, std::optional<CachedSpelling>& cache) {
+                                        MatchEngine& engine) {
     QueryNode corrected = query.root;
     std::vector<UnheldWord> unheld;
     collect_unheld(corrected, analyzer, engine, unheld);
@@ -135,7 +87,7 @@ std::optional<std::string> did_you_mean(const SearchedQuery& query, Analyzer& an
         std::ranges::any_of(unheld, [](const UnheldWord& word) { return !word.stem_matches; });
     if (unheld.empty() || !(query.answered_poorly || some_word_finds_nothing)) return std::nullopt;
 
-    const SpellingDictionary& dictionary = dictionary_of(engine, cache);
+    const native::SpellingDictionary& dictionary = engine.spelling_dictionary();
     std::vector<Replacement> replacements;
     for (const UnheldWord& word : unheld) {
         const auto suggestion = dictionary.suggest(word.folded);

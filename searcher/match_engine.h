@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/stored_document.h"
+#include "native/spelling_dictionary.h"
 #include "searcher/term_query.h"
 
 namespace trouvere::searcher {
@@ -67,13 +68,6 @@ public:
         std::vector<ValueCount> sources;
     };
 
-    /// A term of the index and the number of documents that hold it.
-    struct TermFrequency {
-        std::string term;
-        std::uint32_t documents = 0;
-        bool operator==(const TermFrequency&) const = default;
-    };
-
     /// A committed state of the database: its UUID (a new database, a first build's swap
     /// included, has a new one) and the revision of the commit.
     struct State {
@@ -116,9 +110,10 @@ public:
         const std::string& term, std::span<const DocumentNumber> documents) = 0;
     /// The number of documents that hold `term`; 0 when none does.
     [[nodiscard]] virtual std::uint32_t frequency(const std::string& term) = 0;
-    /// Every term that starts with `prefix`, in byte order, with its frequency.
-    [[nodiscard]] virtual std::vector<TermFrequency> terms_with_prefix(
-        const std::string& prefix) = 0;
+    /// The spelling dictionary of the surface words of the engine's state
+    /// (native::dictionary_of_index_words), made on the first call and kept, valid until the
+    /// engine moves to another state.
+    [[nodiscard]] virtual const native::SpellingDictionary& spelling_dictionary() = 0;
     [[nodiscard]] virtual std::size_t document_count() const = 0;
     /// The state this engine answers from.
     [[nodiscard]] virtual State state() = 0;

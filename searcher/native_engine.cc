@@ -67,16 +67,15 @@ std::uint32_t NativeEngine::frequency(const std::string& term) {
     }
 }
 
-std::vector<MatchEngine::TermFrequency> NativeEngine::terms_with_prefix(const std::string& prefix) {
-    std::vector<TermFrequency> terms;
-    try {
-        for (auto& [term, info] : index_->terms_with_prefix(prefix)) {
-            terms.push_back({std::move(term), info.frequency});
+const native::SpellingDictionary& NativeEngine::spelling_dictionary() {
+    if (!spelling_) {
+        try {
+            spelling_ = index_->spelling_dictionary();
+        } catch (const native::Damaged& error) {
+            throw native::Damaged(damaged_in(*index_, error));
         }
-    } catch (const native::Damaged& error) {
-        throw native::Damaged(damaged_in(*index_, error));
     }
-    return terms;
+    return *spelling_;
 }
 
 std::size_t NativeEngine::document_count() const {

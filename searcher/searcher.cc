@@ -175,9 +175,6 @@ struct Searcher::Impl {
     // The engine answering the search under way.
     MatchEngine* engine = nullptr;
     Analyzer analyzer;
-    // The spelling dictionary of each engine, read on the first query that needs it.
-    std::optional<searcher::CachedSpelling> xapian_spelling;
-    std::optional<searcher::CachedSpelling> native_spelling;
 
     // `typed`: the text `parsed` was read from; nullopt for a tree built in code.
     [[nodiscard]] SearchResults search_once(const ParsedQuery& parsed,
@@ -508,8 +505,7 @@ std::optional<std::string> Searcher::Impl::suggestion_for(const ParsedQuery& par
                                    .typed = typed,
                                    .answered_poorly = answered_poorly,
                                    .matches_in_full = matches_in_full},
-                                  analyzer, *engine,
-                                  engine == native.get() ? native_spelling : xapian_spelling);
+                                  analyzer, *engine);
 }
 
 void Searcher::Impl::reopen() {

@@ -10,14 +10,15 @@
 #include <tuple>
 #include <vector>
 
-#include "searcher/spelling.h"
+#include "native/spelling_dictionary.h"
 #include "text/utf8.h"
 
 namespace {
 
-using trouvere::searcher::SpellingDictionary;
-using trouvere::searcher::SpellingEntry;
-using trouvere::searcher::Suggestion;
+using trouvere::native::Buffer;
+using trouvere::native::SpellingDictionary;
+using trouvere::native::SpellingEntry;
+using trouvere::native::Suggestion;
 
 // What a suggestion is compared by, in one printable value.
 std::string described(const std::optional<Suggestion>& suggestion) {
@@ -263,6 +264,82 @@ TEST_CASE("text that is not UTF-8 is neither held nor suggested nor given sugges
     CHECK_FALSE(dictionary.contains("chat\xFF"));
     CHECK(described(dictionary.suggest("chatt")) == "chatte (chatte) at 1, frequency 1");
     CHECK(described(dictionary.suggest("chatt\xFF")) == "none");
+}
+
+TEST_CASE("a dictionary's bytes open into the same dictionary", "[search][spelling][native]") {
+    const SpellingDictionary built(
+        {{"chat", 3, ""}, {"chien", 2, ""}, {"ecole", 5, "école"}, {"securite", 4, "sécurité"}});
+    const Buffer bytes(built.bytes().begin(), built.bytes().end());
+    std::string why;
+    const auto opened = SpellingDictionary::open(bytes, nullptr, why);
+    REQUIRE(opened);
+    CHECK(why.empty());
+    CHECK(opened->size() == 4);
+    CHECK(std::ranges::equal(opened->bytes(), bytes));
+    for (const char* query : {"chta", "chiens", "ecol", "securte", "sekurrite", "zzzz", "chat"}) {
+        INFO(query);
+        CHECK(described(opened->suggest(query)) == described(built.suggest(query)));
+    }
+    CHECK(described(opened->suggest("securte")) == "securite (sécurité) at 1, frequency 4");
+    // Copies share the bytes.
+    const SpellingDictionary copy = built;  // NOLINT(performance-unnecessary-copy-initialization)
+    CHECK(copy.bytes().data() == built.bytes().data());
+    CHECK(described(copy.suggest("ecol")) == "ecole (école) at 1, frequency 5");
+}
+
+TEST_CASE("a dictionary's bytes that do not hold are refused with their reason",
+          "[search][spelling][native][hostile]") {
+    // Three words: 12 bytes of header, five arrays of 3 u32 from 12 on (word ends, frequencies,
+    // display ends, reversed word ends, reversed indexes), the 14 bytes of the words from 72,
+    // the words reversed from 86 (eloce, neihc, tahc), then the display forms from 100.
+    const SpellingDictionary built({{"chat", 3, ""}, {"chien", 2, ""}, {"ecole", 5, "école"}});
+    const Buffer sound(built.bytes().begin(), built.bytes().end());
+    REQUIRE(sound.size() == 106);
+    auto with_u32 = [&](std::size_t at, std::uint32_t value) {
+        Buffer bytes = sound;
+        trouvere::native::store<std::uint32_t>(bytes, at, value);
+        return bytes;
+    };
+    auto with_byte = [&](std::size_t at, char value) {
+        Buffer bytes = sound;
+        bytes[at] = static_cast<std::uint8_t>(value);
+        return bytes;
+    };
+    struct Case {
+        const char* what;
+        Buffer bytes;
+        const char* reason;
+    };
+    Buffer longer = sound;
+    longer.push_back('x');
+    // chat, chat, necole.
+    Buffer same_twice = with_u32(16, 8);
+    std::copy_n(sound.begin() + 72, 4, same_twice.begin() + 76);
+    const std::vector<Case> cases = {
+        {"shorter than its header", Buffer(sound.begin(), sound.begin() + 11), "cut short"},
+        {"a byte too many", longer, "do not add up"},
+        {"a byte too few", Buffer(sound.begin(), sound.end() - 1), "do not add up"},
+        {"one word more than the bytes hold", with_u32(0, 4), "do not add up"},
+        {"a word ending past the words", with_u32(12, 100), "do not fit"},
+        {"a word ending before the previous one", with_u32(16, 2), "do not fit"},
+        {"the last word ending before the words do", with_u32(20, 13), "do not fit"},
+        {"words out of order", with_byte(72, 'd'), "out of order"},
+        {"the same word twice", same_twice, "out of order"},
+        {"a word that is not UTF-8", with_byte(72, '\xFF'), "not UTF-8"},
+        {"a display form that is not UTF-8", with_byte(100, '\xFF'), "not UTF-8"},
+        {"a display form ending past the forms", with_u32(44, 50), "display forms"},
+        {"the display forms ending early", with_u32(44, 3), "display forms"},
+        {"reversed words out of order", with_byte(86, 'z'), "out of order"},
+        {"a reversed index past the words", with_u32(60, 7), "not its words"},
+        {"one word reversed twice", with_u32(60, 1), "not its words"},
+        {"a reversed word that is not its word reversed", with_byte(87, 'm'), "not its words"},
+    };
+    for (const Case& bad : cases) {
+        INFO(bad.what);
+        std::string why;
+        CHECK_FALSE(SpellingDictionary::open(bad.bytes, nullptr, why));
+        CHECK_THAT(why, Catch::Contains(bad.reason));
+    }
 }
 
 TEST_CASE("an empty dictionary holds nothing and suggests nothing", "[search][spelling]") {

@@ -112,8 +112,9 @@ struct SearchResults {
     /// not corrected when documents have `sécurité`, and `sécurté` becomes `sécurité`. Only the
     /// corrected words change: the rest is the query as typed (for a query tree built in code,
     /// the corrected tree as to_string(const QueryNode&) renders it). Both engines give the
-    /// same. The first query needing it reads the index's words into a dictionary that the
-    /// Searcher keeps until it moves to another state of the database.
+    /// same. The native index holds the index's words ready; from Xapian, the first query
+    /// needing them reads them (half a second on the Littré), and the Searcher keeps them until
+    /// it moves to another state of the database.
     std::optional<std::string> suggestion;
     /// Repairs made to a malformed query, and damaged stored records met, to show the user.
     std::vector<std::string> warnings;

@@ -26,19 +26,25 @@
 // misses its walk's condition: when its row's cells up to the end of the guarded part all exceed
 // what the guard allows.
 
-#include "searcher/spelling.h"
+#include "native/spelling_dictionary.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
-#include <ranges>
 #include <tuple>
 #include <utility>
 
+#include "core/term_scheme.h"
+#include "text/folding.h"
 #include "text/utf8.h"
 #include "trouvere/error.h"
 
-namespace trouvere::searcher {
+namespace trouvere::native {
 namespace {
+
+/// The section's header: the number of words, the bytes of the words (and of the words
+/// reversed), and the bytes of the display forms, each a u32.
+constexpr std::size_t kHeaderBytes = 12;
 
 /// The distance allowed for a query of `length` code points: none below 3 (every short word is
 /// one or two edits from too many others to guess), 1 up to 4, 2 beyond.
@@ -145,13 +151,64 @@ private:
     std::uint8_t cap_;
 };
 
+/// Word i of `text` whose ends are the u32s of `ends`.
+std::string_view word_of(std::string_view text, Bytes ends, std::size_t index) {
+    const std::uint32_t begin = index == 0 ? 0 : load<std::uint32_t>(&ends[4 * (index - 1)]);
+    return text.substr(begin, load<std::uint32_t>(&ends[4 * index]) - begin);
+}
+
+/// `word` with its code points in reverse order.
+std::string reversed_word(std::string_view word) {
+    std::u32string code_points = code_points_of(word);
+    std::ranges::reverse(code_points);
+    std::string reversed;
+    for (const char32_t c : code_points) text::append_utf8(reversed, static_cast<UChar32>(c));
+    return reversed;
+}
+
+/// Whether `reversed` is `word`'s code points in reverse order, both valid UTF-8.
+bool is_reversal(std::string_view reversed, std::string_view word) {
+    if (reversed.size() != word.size()) return false;
+    std::size_t forward = 0;
+    std::size_t backward = word.size();
+    while (forward < reversed.size()) {
+        // Folded words are mostly ASCII: one byte each, compared without decoding.
+        const auto ahead = static_cast<unsigned char>(reversed[forward]);
+        const auto behind = static_cast<unsigned char>(word[backward - 1]);
+        if (ahead < 0x80 && behind < 0x80) {
+            if (ahead != behind) return false;
+            ++forward;
+            --backward;
+            continue;
+        }
+        std::size_t start = 0;
+        if (text::decode_at(reversed, forward, forward) !=
+            text::decode_before(word, backward, 0, start)) {
+            return false;
+        }
+        backward = start;
+    }
+    return true;
+}
+
+void append_u32(Buffer& out, std::size_t value) {
+    if (value > std::numeric_limits<std::uint32_t>::max()) {
+        throw Error("spelling dictionary: its words take more than 4 GiB");
+    }
+    append<std::uint32_t>(out, static_cast<std::uint32_t>(value));
+}
+
 }  // namespace
+
+SpellingDictionary::SpellingDictionary() : SpellingDictionary(std::vector<SpellingEntry>()) {}
 
 SpellingDictionary::SpellingDictionary(std::vector<SpellingEntry> entries) {
     std::erase_if(entries,
                   [](const SpellingEntry& entry) { return !text::is_valid_utf8(entry.folded); });
     for (SpellingEntry& entry : entries) {
-        if (entry.display.empty()) entry.display = entry.folded;
+        if (entry.display.empty() || !text::is_valid_utf8(entry.display)) {
+            entry.display = entry.folded;
+        }
     }
     // Each folded word's first entry is then the one whose display form is kept.
     std::ranges::sort(entries, [](const SpellingEntry& a, const SpellingEntry& b) {
@@ -159,6 +216,12 @@ SpellingDictionary::SpellingDictionary(std::vector<SpellingEntry> entries) {
                std::tie(b.folded, a.frequency, b.display);
     });
 
+    std::string words;
+    Buffer word_ends;
+    Buffer frequencies;
+    std::string displays;
+    Buffer display_ends;
+    // Each word reversed, with its index.
     std::vector<std::pair<std::string, std::uint32_t>> reversed;
     for (auto first = entries.begin(); first != entries.end();) {
         auto last = std::find_if(first, entries.end(), [&](const SpellingEntry& entry) {
@@ -166,67 +229,176 @@ SpellingDictionary::SpellingDictionary(std::vector<SpellingEntry> entries) {
         });
         std::uint64_t frequency = 0;
         for (auto entry = first; entry != last; ++entry) frequency += entry->frequency;
-        const auto index = static_cast<std::uint32_t>(frequencies_.size());
-        frequencies_.push_back(static_cast<std::uint32_t>(
-            std::min<std::uint64_t>(frequency, std::numeric_limits<std::uint32_t>::max())));
-        words_.append(first->folded);
-        if (first->display != first->folded) displays_ += first->display;
-        if (displays_.size() > std::numeric_limits<std::uint32_t>::max()) {
-            throw Error("spelling dictionary: its words take more than 4 GiB");
-        }
-        display_starts_.push_back(static_cast<std::uint32_t>(displays_.size()));
-        std::u32string code_points = code_points_of(first->folded);
-        longest_word_ = std::max(longest_word_, code_points.size());
-        std::ranges::reverse(code_points);
-        std::string backwards;
-        for (const char32_t c : code_points) text::append_utf8(backwards, static_cast<UChar32>(c));
-        reversed.emplace_back(std::move(backwards), index);
+        append_u32(frequencies,
+                   std::min<std::uint64_t>(frequency, std::numeric_limits<std::uint32_t>::max()));
+        words += first->folded;
+        append_u32(word_ends, words.size());
+        if (first->display != first->folded) displays += first->display;
+        append_u32(display_ends, displays.size());
+        reversed.emplace_back(reversed_word(first->folded),
+                              static_cast<std::uint32_t>(reversed.size()));
         first = last;
     }
-    words_.link();
-
     std::ranges::sort(reversed);
-    for (auto& [word, index] : reversed) {
-        reversed_.append(word);
-        reversed_indexes_.push_back(index);
+    std::string reversed_words;
+    Buffer reversed_ends;
+    Buffer reversed_indexes;
+    for (const auto& [word, index] : reversed) {
+        reversed_words += word;
+        append_u32(reversed_ends, reversed_words.size());
+        append_u32(reversed_indexes, index);
     }
-    reversed_.link();
+
+    auto bytes = std::make_shared<Buffer>();
+    append_u32(*bytes, reversed.size());
+    append_u32(*bytes, words.size());
+    append_u32(*bytes, displays.size());
+    for (const Buffer* array :
+         {&word_ends, &frequencies, &display_ends, &reversed_ends, &reversed_indexes}) {
+        append_bytes(*bytes, *array);
+    }
+    append_bytes(*bytes, words);
+    append_bytes(*bytes, reversed_words);
+    append_bytes(*bytes, displays);
+    keeper_ = bytes;
+    std::string why;
+    if (!view(*bytes, why)) throw Error("spelling dictionary built wrong: " + why);
 }
 
-void SpellingDictionary::SortedWords::append(std::string_view word) {
-    bytes_ += word;
-    if (bytes_.size() > std::numeric_limits<std::uint32_t>::max()) {
-        throw Error("spelling dictionary: its words take more than 4 GiB");
-    }
-    starts_.push_back(static_cast<std::uint32_t>(bytes_.size()));
+std::optional<SpellingDictionary> SpellingDictionary::open(Bytes bytes,
+                                                           std::shared_ptr<const void> keeper,
+                                                           std::string& why) {
+    SpellingDictionary dictionary;
+    dictionary.keeper_ = std::move(keeper);
+    if (!dictionary.view(bytes, why)) return std::nullopt;
+    return dictionary;
 }
 
-void SpellingDictionary::SortedWords::link() {
-    shared_with_previous_.assign(size(), 0);
-    for (std::size_t index = 1; index < size(); ++index) {
+bool SpellingDictionary::view(Bytes bytes, std::string& why) {
+    if (bytes.size() < kHeaderBytes) {
+        why = "its spelling dictionary is cut short";
+        return false;
+    }
+    const std::uint64_t count = load<std::uint32_t>(&bytes[0]);
+    const std::uint64_t text_bytes = load<std::uint32_t>(&bytes[4]);
+    const std::uint64_t display_bytes = load<std::uint32_t>(&bytes[8]);
+    if (bytes.size() != kHeaderBytes + 20 * count + 2 * text_bytes + display_bytes) {
+        why = "the lengths of its spelling dictionary do not add up";
+        return false;
+    }
+    std::size_t at = kHeaderBytes;
+    auto take = [&](std::uint64_t length) {
+        const Bytes taken = bytes.subspan(at, static_cast<std::size_t>(length));
+        at += taken.size();
+        return taken;
+    };
+    const Bytes word_ends = take(4 * count);
+    frequencies_ = take(4 * count);
+    display_ends_ = take(4 * count);
+    const Bytes reversed_ends = take(4 * count);
+    reversed_indexes_ = take(4 * count);
+    const std::string_view words = as_text(take(text_bytes));
+    const std::string_view reversed_words = as_text(take(text_bytes));
+    displays_ = as_text(take(display_bytes));
+    if (!text::is_valid_utf8(words) || !text::is_valid_utf8(displays_)) {
+        why = "its spelling dictionary is not UTF-8";
+        return false;
+    }
+    if (!words_.open(words, word_ends, why) ||
+        !reversed_.open(reversed_words, reversed_ends, why)) {
+        return false;
+    }
+    std::uint32_t display_end = 0;
+    for (std::size_t index = 0; index < count; ++index) {
+        const auto next = load<std::uint32_t>(&display_ends_[4 * index]);
+        if (next < display_end || next > displays_.size() ||
+            (index + 1 == count && next != displays_.size())) {
+            why = "the display forms of its spelling dictionary do not hold";
+            return false;
+        }
+        display_end = next;
+    }
+    // Every word once among the reversed ones, each its word's code points read backwards. The
+    // words are met out of order: asking for each word's end, then its bytes, some steps ahead
+    // hides some of the cache misses.
+    constexpr std::size_t kAhead = 8;
+    std::vector<bool> reversed_once(count);
+    for (std::size_t index = 0; index < count; ++index) {
+        if (index + 2 * kAhead < count) {
+            const std::size_t later = reversed_index(index + 2 * kAhead);
+            if (later < count) __builtin_prefetch(&word_ends[4 * later]);
+        }
+        if (index + kAhead < count) {
+            const std::size_t soon = reversed_index(index + kAhead);
+            if (soon < count) __builtin_prefetch(words_.word(soon).data());
+        }
+        const std::size_t word = reversed_index(index);
+        if (word >= count || reversed_once[word] ||
+            !is_reversal(reversed_.word(index), words_.word(word))) {
+            why = "the reversed words of its spelling dictionary are not its words";
+            return false;
+        }
+        reversed_once[word] = true;
+    }
+    longest_word_ = 0;
+    for (std::size_t index = 0; index < count; ++index) {
+        const auto code_points = std::ranges::count_if(
+            words_.word(index), [](char byte) { return !text::is_continuation_byte(byte); });
+        longest_word_ = std::max(longest_word_, static_cast<std::size_t>(code_points));
+    }
+    bytes_ = bytes;
+    return true;
+}
+
+bool SpellingDictionary::SortedWords::open(std::string_view text, Bytes ends, std::string& why) {
+    text_ = text;
+    ends_ = ends;
+    const std::size_t count = ends.size() / 4;
+    std::uint32_t previous_end = 0;
+    for (std::size_t index = 0; index < count; ++index) {
+        const auto next = load<std::uint32_t>(&ends[4 * index]);
+        if (next < previous_end || next > text.size() ||
+            (index + 1 == count && next != text.size())) {
+            why = "the words of its spelling dictionary do not fit their bytes";
+            return false;
+        }
+        previous_end = next;
+    }
+    shared_with_previous_.assign(count, 0);
+    for (std::size_t index = 1; index < count; ++index) {
         const std::string_view previous = word(index - 1);
         const std::string_view current = word(index);
-        const auto shared = std::ranges::mismatch(previous, current).in2 - current.begin();
+        const auto [in_previous, in_current] = std::ranges::mismatch(previous, current);
+        // Strictly after the previous word: longer with it as a prefix, or a greater byte where
+        // they first differ.
+        if (in_current == current.end() ||
+            (in_previous != previous.end() &&
+             static_cast<unsigned char>(*in_previous) > static_cast<unsigned char>(*in_current))) {
+            why = "the words of its spelling dictionary are out of order";
+            return false;
+        }
+        const auto shared = in_current - current.begin();
         shared_with_previous_[index] = static_cast<std::uint8_t>(
             std::min<std::ptrdiff_t>(shared, std::numeric_limits<std::uint8_t>::max()));
     }
     // From the last word back, with a stack of the later words that may still be an earlier
     // word's answer, nearest on top: one whose share is not below the current word's never is.
-    next_shorter_share_.resize(size());
+    next_shorter_share_.resize(count);
     std::vector<std::uint32_t> candidates;
-    for (std::size_t index = size(); index-- > 0;) {
+    for (std::size_t index = count; index-- > 0;) {
         while (!candidates.empty() &&
                shared_with_previous_[candidates.back()] >= shared_with_previous_[index]) {
             candidates.pop_back();
         }
         next_shorter_share_[index] =
-            candidates.empty() ? static_cast<std::uint32_t>(size()) : candidates.back();
+            candidates.empty() ? static_cast<std::uint32_t>(count) : candidates.back();
         candidates.push_back(static_cast<std::uint32_t>(index));
     }
+    return true;
 }
 
 std::string_view SpellingDictionary::SortedWords::word(std::size_t index) const {
-    return std::string_view(bytes_).substr(starts_[index], starts_[index + 1] - starts_[index]);
+    return word_of(text_, ends_, index);
 }
 
 std::size_t SpellingDictionary::SortedWords::end_of_prefix_run(std::size_t index,
@@ -238,23 +410,38 @@ std::size_t SpellingDictionary::SortedWords::end_of_prefix_run(std::size_t index
     return next;
 }
 
+std::uint32_t SpellingDictionary::frequency(std::size_t index) const {
+    return load<std::uint32_t>(&frequencies_[4 * index]);
+}
+
+std::size_t SpellingDictionary::reversed_index(std::size_t index) const {
+    return load<std::uint32_t>(&reversed_indexes_[4 * index]);
+}
+
 std::string_view SpellingDictionary::display(std::size_t index) const {
-    const std::size_t length = display_starts_[index + 1] - display_starts_[index];
-    return length == 0 ? words_.word(index)
-                       : std::string_view(displays_).substr(display_starts_[index], length);
+    const std::string_view shown = word_of(displays_, display_ends_, index);
+    return shown.empty() ? words_.word(index) : shown;
 }
 
 bool SpellingDictionary::contains(std::string_view folded) const {
-    auto indexes = std::views::iota(std::size_t{0}, size());
-    auto found = std::ranges::partition_point(
-        indexes, [&](std::size_t index) { return words_.word(index) < folded; });
-    return found != indexes.end() && words_.word(*found) == folded;
+    // The first word not before `folded`.
+    std::size_t low = 0;
+    std::size_t high = size();
+    while (low < high) {
+        const std::size_t middle = low + (high - low) / 2;
+        if (words_.word(middle) < folded) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    return low < size() && words_.word(low) == folded;
 }
 
 bool SpellingDictionary::better(const Candidate& candidate, const Candidate& than) const {
     // Indexes are in byte order of the words.
-    return std::tuple(candidate.distance, frequencies_[than.index], candidate.index) <
-           std::tuple(than.distance, frequencies_[candidate.index], than.index);
+    return std::tuple(candidate.distance, frequency(than.index), candidate.index) <
+           std::tuple(than.distance, frequency(candidate.index), than.index);
 }
 
 void SpellingDictionary::closest(const Walk& walk, std::optional<Candidate>& best) const {
@@ -288,10 +475,10 @@ void SpellingDictionary::closest(const Walk& walk, std::optional<Candidate>& bes
             index = words.end_of_prefix_run(index, prefix_ends.back());
             continue;
         }
-        const Candidate found{walk.indexes ? (*walk.indexes)[index] : index,
+        const Candidate found{walk.reversed ? reversed_index(index) : index,
                               rows.distance(prefix_ends.size() - 1)};
-        if (found.distance <= walk.max_distance &&
-            frequencies_[found.index] >= walk.min_frequency && (!best || better(found, *best))) {
+        if (found.distance <= walk.max_distance && frequency(found.index) >= walk.min_frequency &&
+            (!best || better(found, *best))) {
             best = found;
         }
         ++index;
@@ -321,7 +508,7 @@ std::optional<Suggestion> SpellingDictionary::suggest(std::string_view folded,
         std::u32string backwards = query;
         std::ranges::reverse(backwards);
         closest({.words = &reversed_,
-                 .indexes = &reversed_indexes_,
+                 .reversed = true,
                  .query = backwards,
                  .max_distance = 2,
                  .guarded = query.size() - first_half - 1,
@@ -333,7 +520,42 @@ std::optional<Suggestion> SpellingDictionary::suggest(std::string_view folded,
     return Suggestion{.folded = std::string(words_.word(best->index)),
                       .display = std::string(display(best->index)),
                       .distance = best->distance,
-                      .frequency = frequencies_[best->index]};
+                      .frequency = frequency(best->index)};
 }
 
-}  // namespace trouvere::searcher
+SpellingDictionary dictionary_of_index_words(std::span<const IndexedTerm> word_terms,
+                                             std::span<const IndexedTerm> exact_terms) {
+    // Each accented form under the folded word it stands for, the one to show first.
+    std::vector<SpellingEntry> forms;
+    for (const IndexedTerm& term : exact_terms) {
+        std::string accented(term.term.substr(scheme::kExactWordPrefix.size()));
+        std::string folded = text::strip_accents(accented);
+        forms.push_back({std::move(folded), term.documents, std::move(accented)});
+    }
+    std::ranges::sort(forms, [](const SpellingEntry& a, const SpellingEntry& b) {
+        return std::tie(a.folded, b.frequency, a.display) <
+               std::tie(b.folded, a.frequency, b.display);
+    });
+
+    // Word terms come in byte order, and so do their folded words.
+    std::vector<SpellingEntry> entries;
+    entries.reserve(word_terms.size());
+    auto form = forms.begin();
+    for (const IndexedTerm& term : word_terms) {
+        std::string folded(term.term.substr(scheme::kWordPrefix.size()));
+        while (form != forms.end() && form->folded < folded) ++form;
+        const auto best = form;
+        std::int64_t accented_documents = 0;
+        for (; form != forms.end() && form->folded == folded; ++form) {
+            accented_documents += form->frequency;
+        }
+        // The documents that have no accented form of the word write it without accents.
+        const std::int64_t unaccented_at_least = term.documents - accented_documents;
+        std::string display =
+            best != form && best->frequency >= unaccented_at_least ? best->display : std::string();
+        entries.push_back({std::move(folded), term.documents, std::move(display)});
+    }
+    return SpellingDictionary(std::move(entries));
+}
+
+}  // namespace trouvere::native

@@ -1,16 +1,22 @@
-// "Did you mean": the closest frequent word of the index to a folded query word that the index
-// does not hold.
 #pragma once
+
+// "Did you mean": the surface words of an index, for the closest frequent word to a folded query
+// word that the index does not hold. One byte layout serves the dictionary built in memory and
+// the one the native index stores (section 10 of docs/NATIVE_FORMAT.md): a native index maps it
+// rather than read every word term and build it again.
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
-namespace trouvere::searcher {
+#include "native/byte_io.h"
+
+namespace trouvere::native {
 
 /// One word of the index as the dictionary takes it.
 struct SpellingEntry {
@@ -35,21 +41,34 @@ struct Suggestion {
 /// The folded words of an index, sorted in one buffer, with their frequencies and display forms.
 /// Suggestions walk that sorted array as a trie instead of looking up every deletion of the query
 /// in an index of every word's deletions (the "symmetric delete" method), which would be tens of
-/// times larger. Immutable once built, so safe to share between threads.
+/// times larger. Immutable once built or opened, so safe to share between threads; copies share
+/// the bytes.
 class SpellingDictionary {
 public:
     /// The empty dictionary: it holds nothing and suggests nothing.
-    SpellingDictionary() = default;
+    SpellingDictionary();
 
     /// Sorts `entries` (in any order) in O(n log n). Entries of the same folded word are merged:
     /// their frequencies are added (up to 2^32 - 1), and the display form of the most frequent one
     /// is kept, the bytewise smallest among equals. Entries whose folded word is not valid UTF-8
-    /// are left out, since distances count code points. Throws trouvere::Error if the folded words,
-    /// or the display forms, take more than 4 GiB in all.
+    /// are left out, since distances count code points, and so are display forms that are not.
+    /// Throws trouvere::Error if the folded words, or the display forms, take more than 4 GiB in
+    /// all.
     explicit SpellingDictionary(std::vector<SpellingEntry> entries);
 
+    /// The dictionary whose bytes() are `bytes`, read where they lie, which `keeper` keeps
+    /// alive. Trusts nothing in them: nullopt, with `why`, when they do not hold (lengths that do
+    /// not add up, words out of order or not UTF-8, reversed words that are not the words
+    /// reversed). Reads every byte: a few milliseconds on the Littré's 272,820 words.
+    [[nodiscard]] static std::optional<SpellingDictionary> open(Bytes bytes,
+                                                                std::shared_ptr<const void> keeper,
+                                                                std::string& why);
+
+    /// The dictionary as bytes, for open(): docs/NATIVE_FORMAT.md, section 10.
+    [[nodiscard]] Bytes bytes() const { return bytes_; }
+
     /// The number of distinct folded words.
-    [[nodiscard]] std::size_t size() const { return frequencies_.size(); }
+    [[nodiscard]] std::size_t size() const { return words_.size(); }
 
     [[nodiscard]] bool contains(std::string_view folded) const;
 
@@ -63,16 +82,16 @@ public:
                                                     std::uint32_t min_frequency = 1) const;
 
 private:
-    /// Words in byte order, in one buffer, walked as a trie: the words under a prefix are one
-    /// run of them.
+    /// Words in byte order, end to end, walked as a trie: the words under a prefix are one run
+    /// of them.
     class SortedWords {
     public:
-        /// Appends a word after every word appended so far in byte order; link() once all are.
-        void append(std::string_view word);
-        /// Computes the links that let a walk cross a run of words under a prefix.
-        void link();
+        /// Views `text`, word i ending where the (i + 1)-th u32 of `ends` says (word 0 starting
+        /// at 0), and links the words. False, with `why`, when the ends do not fit the text or
+        /// the words are not in strictly ascending byte order.
+        [[nodiscard]] bool open(std::string_view text, Bytes ends, std::string& why);
 
-        [[nodiscard]] std::size_t size() const { return starts_.size() - 1; }
+        [[nodiscard]] std::size_t size() const { return shared_with_previous_.size(); }
         [[nodiscard]] std::string_view word(std::size_t index) const;
         /// The bytes word `index` shares with word `index` - 1 at its start, up to 255.
         [[nodiscard]] std::size_t shared_with_previous(std::size_t index) const {
@@ -84,9 +103,8 @@ private:
                                                     std::size_t prefix_bytes) const;
 
     private:
-        /// Word i is bytes_[starts_[i], starts_[i + 1]).
-        std::string bytes_;
-        std::vector<std::uint32_t> starts_{0};
+        std::string_view text_;
+        Bytes ends_;
         /// The bytes word i shares with word i - 1 at its start, 255 standing for 255 or more:
         /// where the walk's rows of word i - 1 stop being those of word i. Capped to keep it one
         /// byte a word; past the cap the walk only skips less.
@@ -107,8 +125,8 @@ private:
     /// Which words a walk may reach, and how it reads them.
     struct Walk {
         const SortedWords* words = nullptr;
-        /// The index in words_ of each word of `words`; null when `words` is words_.
-        const std::vector<std::uint32_t>* indexes = nullptr;
+        /// Whether `words` is reversed_, whose word i is words_ word reversed_index(i).
+        bool reversed = false;
         /// Code points, in the order of `words`.
         std::u32string_view query;
         int max_distance = 0;
@@ -119,23 +137,45 @@ private:
         std::uint32_t min_frequency = 0;
     };
 
+    /// Views `bytes` as open() says.
+    [[nodiscard]] bool view(Bytes bytes, std::string& why);
     /// Replaces `best` with the best word `walk` reaches that is better than it.
     void closest(const Walk& walk, std::optional<Candidate>& best) const;
     [[nodiscard]] bool better(const Candidate& candidate, const Candidate& than) const;
+    [[nodiscard]] std::uint32_t frequency(std::size_t index) const;
+    [[nodiscard]] std::size_t reversed_index(std::size_t index) const;
     [[nodiscard]] std::string_view display(std::size_t index) const;
 
+    /// What holds the bytes: a buffer of the dictionary's own, or the native index mapping them.
+    std::shared_ptr<const void> keeper_;
+    Bytes bytes_;
     SortedWords words_;
     /// Each word's code points in reverse order, sorted: the walk of the query's end.
     SortedWords reversed_;
-    /// reversed_ word i is the reverse of words_ word reversed_indexes_[i].
-    std::vector<std::uint32_t> reversed_indexes_;
-    std::vector<std::uint32_t> frequencies_;
-    /// Display forms, in the same order; an empty one stands for the folded word itself, which
-    /// saves storing the many words that have no accent.
-    std::string displays_;
-    std::vector<std::uint32_t> display_starts_{0};
+    Bytes reversed_indexes_;
+    Bytes frequencies_;
+    /// Display forms, in the order of words_; an empty one stands for the folded word itself,
+    /// which saves storing the many words that have no accent.
+    std::string_view displays_;
+    Bytes display_ends_;
     /// The most code points of any word: a query longer by more than 2 has no candidate.
     std::size_t longest_word_ = 0;
 };
 
-}  // namespace trouvere::searcher
+/// A term of an index (its prefix included) and the number of documents that hold it.
+struct IndexedTerm {
+    std::string_view term;
+    std::uint32_t documents = 0;
+};
+
+/// The dictionary of an index's surface words, from its word terms (scheme::kWordPrefix, folded
+/// words) and exact-word terms (scheme::kExactWordPrefix, accented forms), each list in byte
+/// order: each word with the number of documents holding it, shown as the most frequent of its
+/// accented forms, the bytewise smallest among equals, unless more documents have the word and
+/// none of its accented forms (`premier` against a stray `prémier`, `courbe` against `courbé`):
+/// then, and for a word without accented forms, it is shown folded. The searcher builds it thus
+/// from Xapian, and the native index builder for section 10, so that both give the same.
+[[nodiscard]] SpellingDictionary dictionary_of_index_words(
+    std::span<const IndexedTerm> word_terms, std::span<const IndexedTerm> exact_terms);
+
+}  // namespace trouvere::native
