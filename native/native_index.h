@@ -48,8 +48,8 @@ public:
     [[nodiscard]] PostingCursor cursor(const TermInfo& info, bool with_positions) const;
 
     /// The spelling dictionary (section 10), read where it lies, keeping the index alive. Checks
-    /// and reads the whole section on each call, a few milliseconds on the Littré: keep what it
-    /// gives. Throws Damaged when a checksum or the dictionary does not hold.
+    /// and reads the whole section on each call, a pass over every word: keep what it gives.
+    /// Throws Damaged when a checksum or the dictionary does not hold.
     [[nodiscard]] SpellingDictionary spelling_dictionary() const;
 
     /// Document `docid`'s stored header (value slot scheme::kHeaderSlot: every field but the body)

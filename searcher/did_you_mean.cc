@@ -35,7 +35,8 @@ void collect_unheld(QueryNode& node, Analyzer& analyzer, MatchEngine& engine,
         case QueryNode::Kind::words:
         case QueryNode::Kind::phrase:
             for (const Token& token : analyzer.analyze(node.text)) {
-                // Stopwords and words too long for a word term have none to look up.
+                // Stopwords and words too long for a word term have none to look up, and numbers
+                // are not misspelt words.
                 if (token.is_stopword || token.word.empty() || has_digit(token.word)) continue;
                 if (engine.frequency(std::string(scheme::kWordPrefix) + token.word) > 0) continue;
                 unheld.push_back({&node, token.begin, token.end, token.word, token.term,

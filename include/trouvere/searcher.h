@@ -113,8 +113,8 @@ struct SearchResults {
     /// corrected words change: the rest is the query as typed (for a query tree built in code,
     /// the corrected tree as to_string(const QueryNode&) renders it). Both engines give the
     /// same. The native index holds the index's words ready; from Xapian, the first query
-    /// needing them reads them (half a second on the Littré), and the Searcher keeps them until
-    /// it moves to another state of the database.
+    /// needing them reads every word of the index, and the Searcher keeps them until it moves
+    /// to another state of the database.
     std::optional<std::string> suggestion;
     /// Repairs made to a malformed query, and damaged stored records met, to show the user.
     std::vector<std::string> warnings;
