@@ -95,6 +95,7 @@ const std::vector<SpellingEntry>& littre_entries() {
             }
         }
         std::vector<SpellingEntry> result;
+        result.reserve(forms.size());
         for (auto& [accented, form] : forms) {
             result.push_back({std::move(form.folded), form.documents, accented});
         }

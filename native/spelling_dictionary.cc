@@ -279,9 +279,9 @@ bool SpellingDictionary::view(Bytes bytes, std::string& why) {
         why = "its spelling dictionary is cut short";
         return false;
     }
-    const std::uint64_t count = load<std::uint32_t>(&bytes[0]);
-    const std::uint64_t text_bytes = load<std::uint32_t>(&bytes[4]);
-    const std::uint64_t display_bytes = load<std::uint32_t>(&bytes[8]);
+    const std::uint64_t count = load<std::uint32_t>(bytes.data());
+    const std::uint64_t text_bytes = load<std::uint32_t>(bytes.data() + 4);
+    const std::uint64_t display_bytes = load<std::uint32_t>(bytes.data() + 8);
     if (bytes.size() != kHeaderBytes + 20 * count + 2 * text_bytes + display_bytes) {
         why = "the lengths of its spelling dictionary do not add up";
         return false;

@@ -102,11 +102,10 @@ std::optional<std::string> did_you_mean(const SearchedQuery& query, Analyzer& an
     if (replacements.empty()) return std::nullopt;
 
     // From the last word to the first, so that the offsets of those before stay true.
-    for (auto replacement = replacements.rbegin(); replacement != replacements.rend();
-         ++replacement) {
-        replacement->node->text.replace(replacement->begin, replacement->end - replacement->begin,
-                                        replacement->display);
-    }
+    std::for_each(replacements.rbegin(), replacements.rend(), [](const Replacement& replacement) {
+        replacement.node->text.replace(replacement.begin, replacement.end - replacement.begin,
+                                       replacement.display);
+    });
     if (!query.matches_in_full(corrected)) return std::nullopt;
     return query.typed ? replaced_in(*query.typed, std::move(replacements)) : to_string(corrected);
 }

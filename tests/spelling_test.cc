@@ -30,6 +30,7 @@ std::string described(const std::optional<Suggestion>& suggestion) {
 
 SpellingDictionary dictionary_of(const std::vector<std::pair<std::string, std::uint32_t>>& words) {
     std::vector<SpellingEntry> entries;
+    entries.reserve(words.size());
     for (const auto& [folded, frequency] : words) entries.push_back({folded, frequency, ""});
     return SpellingDictionary(std::move(entries));
 }
@@ -396,10 +397,11 @@ TEST_CASE("suggest agrees with a scan of every word, on random words and queries
         }
         for (std::size_t edits = 1 + pick(3); edits > 0; --edits) {
             const std::size_t at = pick(characters.size() + 1);
+            const auto position = characters.begin() + static_cast<std::ptrdiff_t>(at);
             switch (pick(4)) {
-                case 0: characters.insert(characters.begin() + at, letters[pick(7)]); break;
+                case 0: characters.insert(position, letters[pick(7)]); break;
                 case 1:
-                    if (at < characters.size()) characters.erase(characters.begin() + at);
+                    if (at < characters.size()) characters.erase(position);
                     break;
                 case 2:
                     if (at < characters.size()) characters[at] = letters[pick(7)];
@@ -423,6 +425,7 @@ TEST_CASE("suggest agrees with a scan of every word, on random words and queries
     const SpellingDictionary dictionary(entries);
     REQUIRE(dictionary.size() == merged.size());
     std::vector<ScannedWord> scanned;
+    scanned.reserve(merged.size());
     for (const auto& [folded, frequency] : merged) {
         scanned.push_back({folded, code_points_of(folded), frequency});
     }
