@@ -16,7 +16,6 @@
 #include <array>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -24,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/littre_data.h"
 #include "bench/scratch_dir.h"
 #include "trouvere/trouvere.h"
 
@@ -31,14 +31,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string environment_or(const char* name, const char* fallback) {
-    const char* value = std::getenv(name);
-    return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-fs::path data_dir() {
-    return environment_or("TROUVERE_BENCH_DATA", "bench/data");
-}
+using trouvere::bench::data_dir;
+using trouvere::bench::environment_or;
+using trouvere::bench::littre_db;
 
 double peak_rss_mib() {
     rusage usage{};
@@ -138,21 +133,6 @@ std::map<std::string, std::vector<std::string>> load_queries() {
     return by_class;
 }
 
-const std::string& query_db() {
-    static const std::string db = [] {
-        std::string given = environment_or("TROUVERE_BENCH_DB", "");
-        if (!given.empty()) return given;
-        std::string path = (trouvere::bench::scratch_dir() / "query-db").string();
-        trouvere::IndexWriter writer(path);
-        (void)trouvere::index_paths(writer, {(data_dir() / "littre.jsonl").string()});
-        writer.commit();
-        // As search-index does: searches answer from the native index once it is built.
-        (void)writer.update_native_index();
-        return path;
-    }();
-    return db;
-}
-
 double percentile(std::vector<double> samples, double fraction) {
     if (samples.empty()) return 0;
     std::sort(samples.begin(), samples.end());
@@ -173,7 +153,7 @@ void BM_QueryLittre(benchmark::State& state, const std::string& query_class, boo
         return;
     }
     const auto& list = found->second;
-    trouvere::Searcher searcher(query_db());
+    trouvere::Searcher searcher(littre_db());
     trouvere::SearchOptions options;
     options.snippets = snippets;
     options.engine = engine;

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <exception>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "native/native_index.h"
 #include "native/positions.h"
 #include "native/postings.h"
+#include "native/spelling_dictionary.h"
 #include "native/term_dictionary.h"
 #include "trouvere/error.h"
 
@@ -193,6 +195,17 @@ std::vector<std::size_t> split_points(std::span<const std::uint32_t> frequencies
     return points;
 }
 
+// The terms of `terms` (in byte order, with their `frequencies`) that start with `prefix`.
+std::vector<IndexedTerm> terms_under(std::string_view prefix, const std::vector<std::string>& terms,
+                                     const std::vector<std::uint32_t>& frequencies) {
+    const auto first = std::ranges::lower_bound(terms, prefix);
+    std::vector<IndexedTerm> under;
+    for (auto term = first; term != terms.end() && term->starts_with(prefix); ++term) {
+        under.push_back({*term, frequencies[static_cast<std::size_t>(term - terms.begin())]});
+    }
+    return under;
+}
+
 std::vector<SectionBytes> build_sections(Xapian::Database& db, const std::string& folder,
                                          const SourceState& state, unsigned threads) {
     CollectionStats stats;
@@ -285,6 +298,10 @@ std::vector<SectionBytes> build_sections(Xapian::Database& db, const std::string
         positions.insert(positions.end(), shard.positions.begin(), shard.positions.end());
         shard = Shard();
     }
+    const SpellingDictionary spelling =
+        dictionary_of_index_words(terms_under(scheme::kWordPrefix, terms, frequencies),
+                                  terms_under(scheme::kExactWordPrefix, terms, frequencies));
+
     std::vector<SectionBytes> sections;
     sections.push_back({SectionId::stats, encode_stats(stats)});
     sections.push_back({SectionId::documents, encode_document_table(lengths)});
@@ -294,6 +311,8 @@ std::vector<SectionBytes> build_sections(Xapian::Database& db, const std::string
     sections.push_back({SectionId::term_blocks, dictionary.block_bytes()});
     sections.push_back({SectionId::postings, std::move(postings)});
     sections.push_back({SectionId::positions, std::move(positions)});
+    sections.push_back(
+        {SectionId::spelling, Buffer(spelling.bytes().begin(), spelling.bytes().end())});
     sections.push_back({SectionId::record_table, std::move(records.table_bytes())});
     sections.push_back({SectionId::records, std::move(records.record_bytes())});
     return sections;

@@ -1,9 +1,10 @@
 #pragma once
 
 // Builds the native index of a committed Xapian database: every term with its postings, wdfs and
-// positions, every document's length, stored records, day and source, the collection statistics,
-// all read through Xapian's API so that the numbers are the ones Xapian's own matcher uses.
-// Docids are Xapian's, so that equal scores rank in the same order.
+// positions, every document's length, stored records, day and source, the collection statistics
+// and the spelling dictionary of its surface words, all read through Xapian's API so that the
+// numbers are the ones Xapian's own matcher uses. Docids are Xapian's, so that equal scores rank in
+// the same order.
 
 #include <filesystem>
 

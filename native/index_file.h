@@ -23,7 +23,7 @@
 namespace trouvere::native {
 
 inline constexpr std::string_view kFileName = "trouvere.native";
-inline constexpr std::uint32_t kFormatVersion = 4;
+inline constexpr std::uint32_t kFormatVersion = 5;
 
 enum class SectionId : std::uint32_t {
     stats = 1,         ///< collection_stats.h
@@ -35,8 +35,9 @@ enum class SectionId : std::uint32_t {
     record_table = 7,  ///< document_records.h: where each document's stored records are
     records = 8,       ///< document_records.h: the stored records
     values = 9,        ///< document_values.h: each document's day and source
+    spelling = 10,     ///< spelling_dictionary.h: the surface words, for "did you mean"
 };
-inline constexpr std::uint32_t kSectionCount = 9;
+inline constexpr std::uint32_t kSectionCount = 10;
 
 /// The Xapian database state an index was built from: the database's UUID (a new database, a
 /// first build's swap included, has a new one) and the revision of its last commit.

@@ -61,6 +61,17 @@ std::optional<TermInfo> NativeIndex::find_term(std::string_view term) const {
     fail("a block of its term dictionary does not hold");
 }
 
+SpellingDictionary NativeIndex::spelling_dictionary() const {
+    const Bytes section = file_->section(SectionId::spelling);
+    if (!file_->verify(SectionId::spelling, 0, section.size())) {
+        fail("a checksum of its spelling dictionary does not match");
+    }
+    std::string why;
+    auto dictionary = SpellingDictionary::open(section, shared_from_this(), why);
+    if (!dictionary) fail(why);
+    return std::move(*dictionary);
+}
+
 PostingCursor NativeIndex::cursor(const TermInfo& info, bool with_positions) const {
     Bytes postings;
     Bytes positions;
@@ -118,9 +129,10 @@ std::string_view NativeIndex::stored(std::uint32_t docid,
 }
 
 std::string NativeIndex::check() const {
-    for (SectionId id : {SectionId::stats, SectionId::documents, SectionId::term_index,
-                         SectionId::term_blocks, SectionId::postings, SectionId::positions,
-                         SectionId::record_table, SectionId::records, SectionId::values}) {
+    for (SectionId id :
+         {SectionId::stats, SectionId::documents, SectionId::term_index, SectionId::term_blocks,
+          SectionId::postings, SectionId::positions, SectionId::record_table, SectionId::records,
+          SectionId::values, SectionId::spelling}) {
         if (!file_->verify(id, 0, file_->section(id).size())) {
             return "native index " + file_->path().string() + ": a checksum does not match";
         }
@@ -156,6 +168,7 @@ std::string NativeIndex::check() const {
             (void)header(docid);
             (void)full_record(docid);
         }
+        (void)spelling_dictionary();
     } catch (const Damaged& error) {
         // A cursor moving on or reading positions throws without knowing the file.
         std::string what = error.what();

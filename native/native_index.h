@@ -15,12 +15,13 @@
 #include "native/document_values.h"
 #include "native/index_file.h"
 #include "native/postings.h"
+#include "native/spelling_dictionary.h"
 #include "native/term_dictionary.h"
 
 namespace trouvere::native {
 
 /// Immutable once opened; every const member may be called from several threads at once.
-class NativeIndex {
+class NativeIndex : public std::enable_shared_from_this<NativeIndex> {
 public:
     struct Opened {
         std::shared_ptr<const NativeIndex> index;
@@ -45,6 +46,11 @@ public:
     /// A cursor over a term's postings, reading its positions too when `with_positions` (and the
     /// term has any). Throws Damaged when the lists' checksums or bounds do not hold.
     [[nodiscard]] PostingCursor cursor(const TermInfo& info, bool with_positions) const;
+
+    /// The spelling dictionary (section 10), read where it lies, keeping the index alive. Checks
+    /// and reads the whole section on each call, a pass over every word: keep what it gives.
+    /// Throws Damaged when a checksum or the dictionary does not hold.
+    [[nodiscard]] SpellingDictionary spelling_dictionary() const;
 
     /// Document `docid`'s stored header (value slot scheme::kHeaderSlot: every field but the body)
     /// and full record (scheme::kFullRecordSlot, for snippets), byte for byte as Xapian holds

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/stored_document.h"
+#include "native/spelling_dictionary.h"
 #include "searcher/term_query.h"
 
 namespace trouvere::searcher {
@@ -107,6 +108,12 @@ public:
     /// document, in their order, each ascending, empty where the document does not hold the term.
     [[nodiscard]] virtual std::vector<std::vector<std::uint32_t>> positions(
         const std::string& term, std::span<const DocumentNumber> documents) = 0;
+    /// The number of documents that hold `term`; 0 when none does.
+    [[nodiscard]] virtual std::uint32_t frequency(const std::string& term) = 0;
+    /// The spelling dictionary of the surface words of the engine's state
+    /// (native::dictionary_of_index_words), made on the first call and kept, valid until the
+    /// engine moves to another state.
+    [[nodiscard]] virtual const native::SpellingDictionary& spelling_dictionary() = 0;
     [[nodiscard]] virtual std::size_t document_count() const = 0;
     /// The state this engine answers from.
     [[nodiscard]] virtual State state() = 0;

@@ -58,6 +58,26 @@ std::vector<std::vector<std::uint32_t>> NativeEngine::positions(
     return found;
 }
 
+std::uint32_t NativeEngine::frequency(const std::string& term) {
+    try {
+        const auto info = index_->find_term(term);
+        return info ? info->frequency : 0;
+    } catch (const native::Damaged& error) {
+        throw native::Damaged(damaged_in(*index_, error));
+    }
+}
+
+const native::SpellingDictionary& NativeEngine::spelling_dictionary() {
+    if (!spelling_) {
+        try {
+            spelling_ = index_->spelling_dictionary();
+        } catch (const native::Damaged& error) {
+            throw native::Damaged(damaged_in(*index_, error));
+        }
+    }
+    return *spelling_;
+}
+
 std::size_t NativeEngine::document_count() const {
     return index_->stats().document_count;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "native/native_index.h"
@@ -26,6 +27,9 @@ public:
     /// One lookup of the term and one walk of its list serve every document.
     std::vector<std::vector<std::uint32_t>> positions(
         const std::string& term, std::span<const DocumentNumber> documents) override;
+    std::uint32_t frequency(const std::string& term) override;
+    /// The index's own, checked on the first call.
+    const native::SpellingDictionary& spelling_dictionary() override;
     [[nodiscard]] std::size_t document_count() const override;
     State state() override;
     /// The index is immutable: moving on is opening the next one (open_native_engine).
@@ -35,6 +39,7 @@ public:
 
 private:
     std::shared_ptr<const native::NativeIndex> index_;
+    std::optional<native::SpellingDictionary> spelling_;
 };
 
 /// The native engine for the database at `path`, when its native index exists and was built

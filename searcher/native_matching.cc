@@ -742,13 +742,20 @@ std::size_t ranks_wanted(const MatchEngine::Request& request) {
 MatchEngine::Matches ranked_by_relevance(const native::NativeIndex& index, Matcher& root,
                                          const MatchEngine::Request& request) {
     const std::uint64_t bound = std::min<std::uint64_t>(root.bound(), index.stats().document_count);
-    TopMatches<MatchEngine::Match, ByRelevance> top(ranks_wanted(request));
+    const std::size_t wanted = ranks_wanted(request);
+    TopMatches<MatchEngine::Match, ByRelevance> top(wanted);
     std::size_t count = 0;
     // Where leaving documents out started: the matches counted by then, and the docid reached.
     std::size_t counted_in_full = 0;
     DocId pruned_from = 0;
     for (; root.doc() != kEndOfList; root.next()) {
         ++count;
+        // Only counting: past count_at_least every document may be left out.
+        if (wanted == 0 && count >= request.count_at_least) {
+            counted_in_full = count;
+            pruned_from = root.doc();
+            break;
+        }
         const bool entered = top.offer({root.doc(), root.score()});
         const bool starts = pruned_from == 0 && count >= request.count_at_least && top.full();
         if (starts) {

@@ -312,6 +312,12 @@ private:
         return LexemeKind::word;
     }
 
+    /// Where `text`, a view of `input_`, starts in it: cleaning keeps every byte in place, so
+    /// that is where it starts in the input too.
+    [[nodiscard]] std::size_t offset_of(std::string_view text) const {
+        return static_cast<std::size_t>(text.data() - input_.data());
+    }
+
     [[nodiscard]] const Lexeme* peek() const {
         return next_ < lexemes_.size() ? &lexemes_[next_] : nullptr;
     }
@@ -389,6 +395,7 @@ private:
         QueryNode node;
         node.kind = QueryNode::Kind::words;
         node.text = input_.substr(first.begin, last->end - first.begin);
+        node.offset = first.begin;
         return node;
     }
 
@@ -435,10 +442,12 @@ private:
             case LexemeKind::word:
                 node.kind = QueryNode::Kind::words;
                 node.text = lexeme.text;
+                node.offset = offset_of(lexeme.text);
                 return node;
             case LexemeKind::date:
                 node.kind = QueryNode::Kind::date;
                 node.text = lexeme.text;
+                node.offset = offset_of(lexeme.text);
                 return node;
             case LexemeKind::phrase:
                 if (lexeme.text.empty()) {
@@ -448,6 +457,7 @@ private:
                 if (!lexeme.closed) warn("unbalanced quote: closed at end of query");
                 node.kind = QueryNode::Kind::phrase;
                 node.text = lexeme.text;
+                node.offset = offset_of(lexeme.text);
                 return node;
             default: {  // an open parenthesis, the only other lexeme that starts an atom
                 std::optional<QueryNode> inner = parse_or();

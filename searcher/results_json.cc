@@ -58,13 +58,16 @@ std::string to_json(const SearchResults& results) {
                         {"path", or_null(hit.path)},
                         {"snippet", to_html(hit.snippet)}});
     }
-    nlohmann::ordered_json out{{"query", results.query},
-                               {"engine", results.engine},
-                               {"total_estimate", results.total_estimate},
-                               {"total_exact", results.total_exact},
-                               {"fell_back_to_any_word", results.fell_back_to_any_word},
-                               {"warnings", results.warnings},
-                               {"hits", hits}};
+    nlohmann::ordered_json out{
+        {"query", results.query},
+        {"engine", results.engine},
+        {"total_estimate", results.total_estimate},
+        {"total_exact", results.total_exact},
+        {"fell_back_to_any_word", results.fell_back_to_any_word},
+        {"suggestion", results.suggestion ? nlohmann::ordered_json(*results.suggestion)
+                                          : nlohmann::ordered_json(nullptr)},
+        {"warnings", results.warnings},
+        {"hits", hits}};
     nlohmann::ordered_json facets = nlohmann::ordered_json::object();
     for (const FacetCounts& counts : results.facets) {
         nlohmann::ordered_json values = nlohmann::ordered_json::array();

@@ -44,6 +44,12 @@ Style make_style(const std::string& colour) {
 
 void print_for_people(const trouvere::SearchResults& results, const Style& style,
                       std::size_t offset) {
+    using trouvere::terminal_safe;
+    if (results.suggestion) {
+        std::cout << "Did you mean: " << style.bold << terminal_safe(*results.suggestion)
+                  << style.reset << "?\n";
+        if (!results.hits.empty() || results.fell_back_to_any_word) std::cout << '\n';
+    }
     if (results.fell_back_to_any_word) {
         std::cout << style.dim
                   << "No document has all the words; showing documents with any of them."
@@ -51,7 +57,6 @@ void print_for_people(const trouvere::SearchResults& results, const Style& style
     }
     // Everything from the index goes through terminal_safe: a document must not be able to drive
     // the terminal it is shown on.
-    using trouvere::terminal_safe;
     for (const auto& hit : results.hits) {
         std::cout << style.bold << hit.rank << ". "
                   << terminal_safe(hit.title.empty() ? hit.id : hit.title) << style.reset << '\n';
@@ -224,6 +229,11 @@ int main(int argc, char** argv) try {
         for (const auto& warning : results.warnings)
             std::cerr << "search: note: " << warning << '\n';
         if (count_only && !json) {
+            // Standard output holds the number alone, for scripts.
+            if (results.suggestion) {
+                std::cerr << "Did you mean: " << trouvere::terminal_safe(*results.suggestion)
+                          << "?\n";
+            }
             std::cout << results.total_estimate << '\n';
             return results.total_estimate == 0 ? kNoHit : kHit;
         }

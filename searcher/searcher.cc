@@ -15,6 +15,7 @@
 #include "core/term_scheme.h"
 #include "native/damaged.h"
 #include "searcher/date_range.h"
+#include "searcher/did_you_mean.h"
 #include "searcher/match_engine.h"
 #include "searcher/native_engine.h"
 #include "searcher/query_translation.h"
@@ -163,7 +164,8 @@ std::optional<Facet> facet_named(std::string_view name) {
     return std::nullopt;
 }
 
-struct Searcher::Impl {
+// Hidden whole: its members take internal types, which the library does not export.
+struct __attribute__((visibility("hidden"))) Searcher::Impl {
     std::string path;
     // Declared first: the native engine reads its stored records through it.
     std::unique_ptr<MatchEngine> xapian;
@@ -175,8 +177,16 @@ struct Searcher::Impl {
     MatchEngine* engine = nullptr;
     Analyzer analyzer;
 
-    [[nodiscard]] SearchResults search_once(const ParsedQuery& parsed, std::string_view shown,
+    // `typed`: the text `parsed` was read from; nullopt for a tree built in code.
+    [[nodiscard]] SearchResults search_once(const ParsedQuery& parsed,
+                                            std::optional<std::string_view> typed,
                                             const SearchOptions& options);
+
+    // What the query would better have been, for results.suggestion.
+    [[nodiscard]] std::optional<std::string> suggestion_for(const ParsedQuery& parsed,
+                                                            std::optional<std::string_view> typed,
+                                                            const searcher::TermQuery& bounds,
+                                                            bool answered_poorly);
 
     void reopen();
 
@@ -301,8 +311,8 @@ SearchResults Searcher::search(std::string_view query_text, const SearchOptions&
 
 SearchResults Searcher::search(const QueryNode& query, const SearchOptions& options) {
     const ParsedQuery parsed{query, {}};
-    const std::string shown = to_string(query);
-    return impl_->with_retries(options, [&] { return impl_->search_once(parsed, shown, options); });
+    return impl_->with_retries(options,
+                               [&] { return impl_->search_once(parsed, std::nullopt, options); });
 }
 
 namespace {
@@ -411,10 +421,11 @@ std::optional<Document> Searcher::document(std::string_view id) {
     });
 }
 
-SearchResults Searcher::Impl::search_once(const ParsedQuery& parsed, std::string_view shown,
+SearchResults Searcher::Impl::search_once(const ParsedQuery& parsed,
+                                          std::optional<std::string_view> typed,
                                           const SearchOptions& options) {
     SearchResults results;
-    results.query = std::string(shown);
+    results.query = typed ? std::string(*typed) : to_string(parsed.root);
     results.warnings = parsed.warnings;
     choose_engine(options, results);
 
@@ -430,6 +441,8 @@ SearchResults Searcher::Impl::search_once(const ParsedQuery& parsed, std::string
         matches = engine->match(bounded(translation.query, bounds), request);
         results.fell_back_to_any_word = true;
     }
+    results.suggestion = suggestion_for(parsed, typed, bounds,
+                                        matches.upper_bound == 0 || results.fell_back_to_any_word);
     for (Facet facet : options.facets) {
         results.facets.push_back(
             {facet, ranked_values(facet == Facet::year ? matches.years : matches.sources)});
@@ -480,6 +493,34 @@ SearchResults Searcher::Impl::search_once(const ParsedQuery& parsed, std::string
         results.hits.push_back(std::move(hit));
     }
     return results;
+}
+
+std::optional<std::string> Searcher::Impl::suggestion_for(const ParsedQuery& parsed,
+                                                          std::optional<std::string_view> typed,
+                                                          const searcher::TermQuery& bounds,
+                                                          bool answered_poorly) {
+    auto matches_in_full = [&](const QueryNode& corrected) {
+        searcher::Translation translation;
+        try {
+            translation = searcher::translate(corrected, analyzer, searcher::FreeWords::all);
+        } catch (const QueryError&) {
+            // Corrections that analyse into more words than a query may have: no suggestion,
+            // rather than a failed search.
+            return false;
+        }
+        if (translation.query.empty()) return false;
+        // Counting one match is enough to know.
+        MatchEngine::Request first_match;
+        first_match.limit = 0;
+        first_match.count_at_least = 1;
+        return engine->match(bounded(std::move(translation.query), bounds), first_match)
+                   .upper_bound > 0;
+    };
+    return searcher::did_you_mean({.root = parsed.root,
+                                   .typed = typed,
+                                   .answered_poorly = answered_poorly,
+                                   .matches_in_full = matches_in_full},
+                                  analyzer, *engine);
 }
 
 void Searcher::Impl::reopen() {

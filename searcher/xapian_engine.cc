@@ -3,7 +3,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -199,6 +203,24 @@ public:
         });
     }
 
+    std::uint32_t frequency(const std::string& term) override {
+        return guarded([&] { return db_.get_termfreq(term); });
+    }
+
+    // Read again once the database has moved to another state.
+    const native::SpellingDictionary& spelling_dictionary() override {
+        return guarded([&]() -> const native::SpellingDictionary& {
+            State now{db_.get_uuid(), db_.get_revision()};
+            if (!spelling_ || spelling_->first != now) {
+                std::deque<std::string> texts;
+                const auto words = terms_with_prefix(scheme::kWordPrefix, texts);
+                const auto forms = terms_with_prefix(scheme::kExactWordPrefix, texts);
+                spelling_.emplace(std::move(now), native::dictionary_of_index_words(words, forms));
+            }
+            return spelling_->second;
+        });
+    }
+
     [[nodiscard]] std::size_t document_count() const override { return db_.get_doccount(); }
 
     State state() override {
@@ -251,9 +273,22 @@ private:
         }
     }
 
+    // Every term that starts with `prefix`, in byte order, with its frequency, viewing the
+    // terms' bytes kept in `texts`.
+    std::vector<native::IndexedTerm> terms_with_prefix(std::string_view prefix,
+                                                       std::deque<std::string>& texts) {
+        std::vector<native::IndexedTerm> terms;
+        const std::string start(prefix);
+        for (auto term = db_.allterms_begin(start); term != db_.allterms_end(start); ++term) {
+            terms.push_back({texts.emplace_back(*term), term.get_termfreq()});
+        }
+        return terms;
+    }
+
     std::string path_;
     Xapian::Database db_;
     FolderIdentity folder_;
+    std::optional<std::pair<State, native::SpellingDictionary>> spelling_;
 };
 
 }  // namespace

@@ -246,3 +246,36 @@ TEST_CASE("search --explain shows the tree, the terms, the filters and the engin
         "engine_reason": "asked for",
         "warnings": []})json"));
 }
+
+TEST_CASE("search proposes a corrected query above the results, and when there are none",
+          "[cli][spelling]") {
+    for (const char* engine : {"native", "xapian"}) {
+        INFO("engine " << engine);
+        auto fell_back = search({"--engine", engine, "--no-snippets", "accrd militaire"});
+        CHECK(fell_back.exit_code == 0);
+        CHECK_THAT(fell_back.out,
+                   Catch::StartsWith("Did you mean: accord militaire?\n\n"
+                                     "No document has all the words; showing documents with any "
+                                     "of them.\n\n1. "));
+        auto nothing = search({"--engine", engine, "sécurté"});
+        CHECK(nothing.exit_code == 1);
+        CHECK(nothing.out == "Did you mean: sécurité?\n");
+        CHECK(nothing.err == "search: no match for sécurté\n");
+    }
+    auto fine = search({"accord militaire"});
+    CHECK(fine.out.find("Did you mean") == std::string::npos);
+
+    auto json = search({"--json", "--count", "sécurté"});
+    CHECK(json.exit_code == 1);
+    auto parsed = nlohmann::json::parse(json.out);
+    CHECK(parsed["suggestion"] == "sécurité");
+    CHECK(parsed["hits"].empty());
+    CHECK(
+        nlohmann::json::parse(search({"--json", "accord militaire"}).out)["suggestion"].is_null());
+
+    // The number alone on standard output, for scripts; the suggestion for people beside it.
+    auto count = search({"--count", "sécurté"});
+    CHECK(count.exit_code == 1);
+    CHECK(count.out == "0\n");
+    CHECK(count.err == "Did you mean: sécurité?\n");
+}

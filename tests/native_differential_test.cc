@@ -1,8 +1,9 @@
 // The native engine against Xapian, through Searcher with each engine forced: every query of
 // bench/queries.tsv and thousands of generated ones (frequent and rare words, accents, elisions,
 // phrases with stopwords, title:, +, -, OR, parentheses, offsets and limits) must give the same
-// hits in the same order, the same scores, the same snippets, the same fallback, and the same
-// count where the native engine counted every match.
+// hits in the same order, the same scores, the same snippets, the same fallback, the same
+// suggestion (queries are misspelt at random for it), and the same count where the native engine
+// counted every match.
 //
 // CI runs it on the bundled articles and on a generated corpus. The long form runs it on any
 // JSON Lines corpus, as docs/TESTING.md says: TROUVERE_DIFFERENTIAL_CORPUS names the file,
@@ -20,6 +21,8 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tests/native_corpus.h"
@@ -73,6 +76,7 @@ struct Tally {
     std::size_t queries = 0;
     std::size_t hits = 0;
     std::size_t tied_groups = 0;
+    std::size_t suggestions = 0;
 };
 
 // Hits `begin` to `end` have scores equal to the tolerance: they may come in another order.
@@ -112,6 +116,8 @@ void compare(trouvere::Searcher& searcher, const std::string& query, const Searc
     REQUIRE(expected.engine == "xapian");
     REQUIRE(got.engine == "native");
     REQUIRE(got.fell_back_to_any_word == expected.fell_back_to_any_word);
+    REQUIRE(got.suggestion == expected.suggestion);
+    if (expected.suggestion) ++tally.suggestions;
     REQUIRE(got.warnings == expected.warnings);
     REQUIRE(got.hits.size() == expected.hits.size());
     REQUIRE(got.facets == expected.facets);
@@ -193,6 +199,34 @@ std::string with_dates(std::string query, trouvere::testing::QueryGenerator& gen
     }
 }
 
+// `query` with, one time in three, one or two of its lower-case letters misspelt: a letter
+// inserted, dropped, replaced or swapped with the next, so that both engines are asked for
+// suggestions. Operators and field names may be misspelt too: they become words.
+std::string with_misspelling(std::string query, trouvere::testing::QueryGenerator& generator) {
+    if (generator.roll(3) != 0) return query;
+    static constexpr std::string_view kLetters[] = {"a", "e", "i", "n", "o", "r", "s",
+                                                    "t", "u", "é", "è", "à", "ç"};
+    for (std::size_t edits = 1 + generator.roll(2); edits > 0; --edits) {
+        std::vector<std::size_t> letters;
+        for (std::size_t at = 0; at < query.size(); ++at) {
+            if (query[at] >= 'a' && query[at] <= 'z') letters.push_back(at);
+        }
+        if (letters.empty()) return query;
+        const std::size_t at = letters[generator.roll(letters.size())];
+        const std::string_view letter = kLetters[generator.roll(std::size(kLetters))];
+        switch (generator.roll(4)) {
+            case 0: query.insert(at, letter); break;
+            case 1: query.erase(at, 1); break;
+            case 2: query.replace(at, 1, letter); break;
+            default:
+                if (at + 1 < query.size() && query[at + 1] >= 'a' && query[at + 1] <= 'z') {
+                    std::swap(query[at], query[at + 1]);
+                }
+        }
+    }
+    return query;
+}
+
 Tally compare_engines(const std::string& db, const std::vector<std::string>& texts,
                       std::size_t generated, unsigned seed) {
     trouvere::Searcher searcher(db);
@@ -205,8 +239,8 @@ Tally compare_engines(const std::string& db, const std::vector<std::string>& tex
         compare(searcher, with_dates(query, generator), random_options(generator), tally);
     }
     for (std::size_t n = 0; n < generated; ++n) {
-        compare(searcher, with_dates(generator.next(), generator), random_options(generator),
-                tally);
+        compare(searcher, with_misspelling(with_dates(generator.next(), generator), generator),
+                random_options(generator), tally);
     }
     return tally;
 }
@@ -252,7 +286,9 @@ TEST_CASE("native engine answers as Xapian on the bundled articles", "[native][s
     }
     const Tally tally = compare_engines(db, texts, 4000 / kScale, 31);
     WARN("bundled articles: " << tally.queries << " queries, " << tally.hits << " hits, "
-                              << tally.tied_groups << " groups of equal scores");
+                              << tally.tied_groups << " groups of equal scores, "
+                              << tally.suggestions << " suggestions");
+    CHECK(tally.suggestions > 0);
 }
 
 TEST_CASE("native engine answers as Xapian on a generated corpus with holes in its docids",
@@ -262,7 +298,9 @@ TEST_CASE("native engine answers as Xapian on a generated corpus with holes in i
     const std::vector<std::string> texts = index_generated_corpus_with_holes(db, 700);
     const Tally tally = compare_engines(db, texts, 6000 / kScale, 47);
     WARN("generated corpus: " << tally.queries << " queries, " << tally.hits << " hits, "
-                              << tally.tied_groups << " groups of equal scores");
+                              << tally.tied_groups << " groups of equal scores, "
+                              << tally.suggestions << " suggestions");
+    CHECK(tally.suggestions > 0);
 }
 
 TEST_CASE("native engine answers as Xapian on a JSON Lines corpus", "[.native-long]") {
@@ -285,7 +323,8 @@ TEST_CASE("native engine answers as Xapian on a JSON Lines corpus", "[.native-lo
     const Tally tally =
         compare_engines(db, texts, environment_number("TROUVERE_DIFFERENTIAL_QUERIES", 20000), 53);
     WARN(corpus << ": " << tally.queries << " queries, " << tally.hits << " hits, "
-                << tally.tied_groups << " groups of equal scores");
+                << tally.tied_groups << " groups of equal scores, " << tally.suggestions
+                << " suggestions");
 }
 
 TEST_CASE("native engine answers as Xapian on a large generated corpus with holes in its docids",
@@ -297,5 +336,6 @@ TEST_CASE("native engine answers as Xapian on a large generated corpus with hole
     const Tally tally =
         compare_engines(db, texts, environment_number("TROUVERE_DIFFERENTIAL_QUERIES", 20000), 59);
     WARN(documents << " generated documents: " << tally.queries << " queries, " << tally.hits
-                   << " hits, " << tally.tied_groups << " groups of equal scores");
+                   << " hits, " << tally.tied_groups << " groups of equal scores, "
+                   << tally.suggestions << " suggestions");
 }

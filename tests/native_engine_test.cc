@@ -393,6 +393,28 @@ TEST_CASE("native engine ranks equal scores in docid order and pages as Xapian",
     }
 }
 
+TEST_CASE("native engine asked for no hit stops counting at count_at_least", "[native][search]") {
+    using namespace trouvere::searcher;
+    TwoEngines engines(300);
+    for (const char* term : {"de", "arme", "no such term"}) {
+        INFO(term);
+        const auto all = engines.xapian->match(term_query(term), {0, 0, SIZE_MAX});
+        REQUIRE(all.exact);
+        for (std::size_t count_at_least : {std::size_t{0}, std::size_t{1}, std::size_t{5}}) {
+            INFO("count at least " << count_at_least);
+            const auto got = engines.native->match(term_query(term), {0, 0, count_at_least});
+            CHECK(got.ranked.empty());
+            // Nothing matching is known for sure; otherwise at least one match was counted, and
+            // the bounds hold the true count.
+            CHECK((got.upper_bound == 0) == (all.upper_bound == 0));
+            CHECK(got.exact == (all.upper_bound <= std::max<std::size_t>(count_at_least, 1) - 1));
+            CHECK(got.upper_bound >= all.upper_bound);
+            CHECK(got.estimate <= got.upper_bound);
+            if (!got.exact) CHECK(got.estimate >= std::max<std::size_t>(count_at_least, 1));
+        }
+    }
+}
+
 TEST_CASE("native engine gives each term's positions in a set of documents as Xapian does",
           "[native][search]") {
     TwoEngines engines(100);
@@ -415,6 +437,33 @@ TEST_CASE("native engine gives each term's positions in a set of documents as Xa
     }
     CHECK(engines.native->positions("no such term", sets[0]) ==
           std::vector<std::vector<std::uint32_t>>(sets[0].size()));
+}
+
+TEST_CASE("native engine gives term frequencies, and the spelling dictionary, as Xapian does",
+          "[native][search][spelling]") {
+    TwoEngines engines(300);
+    Xapian::Database database(engines.db);
+    std::size_t terms = 0;
+    for (auto term = database.allterms_begin(); term != database.allterms_end(); ++term) {
+        REQUIRE(engines.xapian->frequency(*term) == term.get_termfreq());
+        REQUIRE(engines.native->frequency(*term) == term.get_termfreq());
+        ++terms;
+    }
+    CHECK(terms > 1000);
+    CHECK(engines.xapian->frequency("no such term") == 0);
+    CHECK(engines.native->frequency("no such term") == 0);
+
+    // The native index stores the dictionary Xapian's word terms give, byte for byte.
+    const trouvere::native::SpellingDictionary& stored = engines.native->spelling_dictionary();
+    const trouvere::native::SpellingDictionary& read = engines.xapian->spelling_dictionary();
+    CHECK(stored.size() > 300);
+    CHECK(std::ranges::equal(stored.bytes(), read.bytes()));
+    const auto suggestion = stored.suggest("militair");
+    REQUIRE(suggestion);
+    CHECK(suggestion->display == "militaire");
+    // Kept: asked again, the engines give what they made.
+    CHECK(&engines.native->spelling_dictionary() == &stored);
+    CHECK(&engines.xapian->spelling_dictionary() == &read);
 }
 
 TEST_CASE("translated queries hold only terms on the optional side of AND_MAYBE",

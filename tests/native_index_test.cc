@@ -620,6 +620,39 @@ const std::vector<std::uint32_t> kSevenLengths = {3, 1, 4, trouvere::native::kNo
 
 }  // namespace
 
+TEST_CASE("a spelling dictionary that does not hold behind sound checksums is damage",
+          "[native][search][spelling][hostile]") {
+    GeneratedDatabase database(60);
+    std::string bytes = bytes_of(database.file());
+    // Its first word is no longer UTF-8.
+    const auto [offset, length] = section_at(bytes, SectionId::spelling);
+    REQUIRE(length > 100);
+    const auto words = trouvere::native::load<std::uint32_t>(
+        reinterpret_cast<const std::uint8_t*>(bytes.data() + offset));
+    bytes[offset + 12 + 20 * std::size_t{words}] = '\xFF';
+    trouvere::testing::reseal_native_file(bytes);
+    write_bytes(database.file(), bytes);
+
+    // Opening reads the dictionary only when a query needs it; check() reads it.
+    auto opened = NativeIndex::open(database.file());
+    REQUIRE(opened.index);
+    CHECK_THAT(opened.index->check(), Catch::Contains("spelling dictionary is not UTF-8"));
+    CHECK_THROWS_WITH(opened.index->spelling_dictionary(),
+                      Catch::Contains(database.file().string()) && Catch::Contains("damaged"));
+
+    trouvere::Searcher searcher(database.db.string());
+    trouvere::SearchOptions options{.snippets = false};
+    options.engine = trouvere::SearchEngine::native;
+    CHECK(searcher.search("accord", options).engine == "native");
+    CHECK_THROWS_WITH(searcher.search("accrod", options), Catch::Contains("spelling dictionary"));
+    options.engine = trouvere::SearchEngine::automatic;
+    const auto answer = searcher.search("accrod", options);
+    CHECK(answer.engine == "xapian");
+    CHECK(answer.suggestion == "accord");
+    REQUIRE(answer.warnings.size() == 1);
+    CHECK_THAT(answer.warnings[0], Catch::Contains("spelling dictionary is not UTF-8"));
+}
+
 TEST_CASE("document values read back each day and source, the sources numbered in byte order",
           "[native]") {
     using trouvere::native::kNoSource;

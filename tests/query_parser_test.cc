@@ -485,3 +485,41 @@ TEST_CASE("pseudo-random input never throws and always gives a well-formed tree"
         CHECK(to_string(parse_query(input).root) == rendered);
     }
 }
+
+namespace {
+
+// Each words, phrase and date node under `node` as `text@offset`, in tree order.
+void collect_leaves(const QueryNode& node, std::vector<std::string>& leaves) {
+    if (node.kind == QueryNode::Kind::words || node.kind == QueryNode::Kind::phrase ||
+        node.kind == QueryNode::Kind::date) {
+        leaves.push_back(node.text + "@" + std::to_string(node.offset));
+        return;
+    }
+    for (const QueryNode& child : node.children) collect_leaves(child, leaves);
+}
+
+}  // namespace
+
+TEST_CASE("each words, phrase and date node says where its text starts in the input", "[query]") {
+    struct OffsetCase {
+        std::string_view input;
+        std::vector<std::string> leaves;
+    };
+    const std::vector<OffsetCase> cases{
+        {"accord militaire", {"accord militaire@0"}},
+        {"  \"accrd militaire\"   -date:2020", {"accrd militaire@3", "2020@28"}},
+        {"« chemin de fer » OR titre: gare", {"chemin de fer@3", "gare@30"}},
+        {"(kidal OR +gao) -lavrov", {"kidal@1", "gao@11", "lavrov@17"}},
+        {"date: 2024-07 \"  armée \"", {"2024-07@6", "armée@17"}},
+        // Invalid bytes become spaces one for one, so later offsets are those of the input.
+        {"a\xFF"
+         "b OR \x01sécurté",
+         {"a b@0", "sécurté@8"}},
+    };
+    for (const OffsetCase& c : cases) {
+        INFO("query: [" << std::string(c.input) << "]");
+        std::vector<std::string> leaves;
+        collect_leaves(parse_query(c.input).root, leaves);
+        CHECK(leaves == c.leaves);
+    }
+}

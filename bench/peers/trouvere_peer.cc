@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "harness.h"
 
@@ -87,6 +89,16 @@ public:
         options.snippets = false;
         options.engine = engine_;
         return searcher_->search(query, options).hits.size();
+    }
+
+    // What the library proposes for the query as a search gives it: the suggestion of a search
+    // of the first ten hits, without snippets.
+    std::optional<std::string> suggest(const std::string& query) override {
+        trouvere::SearchOptions options;
+        options.limit = 10;
+        options.snippets = false;
+        options.engine = engine_;
+        return searcher_->search(query, options).suggestion;
     }
 
 private:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,10 @@ struct QueryNode {
     Field field = Field::any;
     Occur occur = Occur::should;
     std::string text;
+    /// Where `text` starts in the input parse_query() read, in bytes: a words, phrase or date
+    /// node's text is a piece of it, so a word can be changed in place there. 0 in a tree built
+    /// in code.
+    std::size_t offset = 0;
     std::vector<QueryNode> children;
 };
 

@@ -105,6 +105,17 @@ struct SearchResults {
     bool total_exact = false;
     /// No document had all the free words, so documents with any of them were returned.
     bool fell_back_to_any_word = false;
+    /// "Did you mean": the query with its misspelt words corrected, when some word of it is in
+    /// no document and the query matched nothing, matched only by falling back to any word, or
+    /// that word alone matches nothing, and the corrected query matches documents with all its
+    /// free words. A word a document has is never corrected, and accents count: `securite` is
+    /// not corrected when documents have `sécurité`, and `sécurté` becomes `sécurité`. Only the
+    /// corrected words change: the rest is the query as typed (for a query tree built in code,
+    /// the corrected tree as to_string(const QueryNode&) renders it). Both engines give the
+    /// same. The native index holds the index's words ready; from Xapian, the first query
+    /// needing them reads every word of the index, and the Searcher keeps them until it moves
+    /// to another state of the database.
+    std::optional<std::string> suggestion;
     /// Repairs made to a malformed query, and damaged stored records met, to show the user.
     std::vector<std::string> warnings;
     std::vector<Hit> hits;
@@ -195,12 +206,12 @@ private:
 };
 
 /// `results` as one line of JSON (without a newline), the format of `search --json`: `query`,
-/// `engine`, `total_estimate`, `total_exact`, `fell_back_to_any_word`, `warnings`, then `hits`,
-/// each with `rank`, `id`, `title`, `score`, `date`, `source`, `url`, `path` (null when unknown)
-/// and `snippet` (to_html), then `facets`, an object with a member per facet asked for, by name,
-/// each an array of `{"value": …, "count": …}`. Every control character is escaped, DEL and C1
-/// included, so that a program printing a field to a terminal cannot pass one on; text is otherwise
-/// as indexed.
+/// `engine`, `total_estimate`, `total_exact`, `fell_back_to_any_word`, `suggestion` (null when
+/// none), `warnings`, then `hits`, each with `rank`, `id`, `title`, `score`, `date`, `source`,
+/// `url`, `path` (null when unknown) and `snippet` (to_html), then `facets`, an object with a
+/// member per facet asked for, by name, each an array of `{"value": …, "count": …}`. Every control
+/// character is escaped, DEL and C1 included, so that a program printing a field to a terminal
+/// cannot pass one on; text is otherwise as indexed.
 [[nodiscard]] TROUVERE_EXPORT std::string to_json(const SearchResults& results);
 
 /// `explanation` as one line of JSON: `tree`, `words` (each with `text`, `stem`,

@@ -17,8 +17,8 @@
 //   native::Damaged, one that passes check() answers, and the target's own index answers as
 //   Xapian's engine does;
 // - through a Searcher, engine native answers or throws DatabaseError naming the file; engine
-//   automatic always answers, with Xapian's hits whenever Xapian answers, and a raw file (whose
-//   checksums cannot be forged) never changes its answers.
+//   automatic always answers, with Xapian's hits and suggestion whenever Xapian answers, and a
+//   raw file (whose checksums cannot be forged) never changes its answers.
 //
 // TROUVERE_NATIVE_FUZZ_SEEDS=DIR writes the seeds of tests/fuzz/corpus/native_index into DIR.
 
@@ -69,10 +69,11 @@ constexpr std::size_t kDocuments = 160;
 
 // The queries every input is asked: single words (one of them in every document, so that its
 // postings span several blocks), AND, OR, a phrase, an exclusion, a field, a word no document
-// has, and their snippets, which read positions.
+// has, misspelt words (which read the spelling dictionary), and their snippets, which read
+// positions.
 const char* const kQueries[] = {
-    "commun",         "rivière montagne", "forêt OR désert", "\"vieille rivière\"",
-    "commun -désert", "title:notice",     "introuvable",     "l'armée",
+    "commun",       "rivière montagne", "forêt OR désert", "\"vieille rivière\"", "commun -désert",
+    "title:notice", "introuvable",      "l'armée",         "rivire montagen",
 };
 
 const char* const kWords[] = {"rivière", "montagne", "forêt",  "désert", "vieille", "ville",
@@ -115,14 +116,14 @@ trouvere::SearchOptions with_snippets(Engine engine) {
     return {.limit = 3, .snippets = true, .snippet_chars = 80, .engine = engine};
 }
 
-// The ids of the hits, in rank order or sorted.
-std::string hit_ids(const trouvere::SearchResults& results, bool sorted) {
+// The ids of the hits, in rank order or sorted, then the suggestion.
+std::string answer_of(const trouvere::SearchResults& results, bool sorted) {
     std::vector<std::string> ids;
     for (const trouvere::Hit& hit : results.hits) ids.push_back(hit.id);
     if (sorted) std::sort(ids.begin(), ids.end());
     std::string joined;
     for (const std::string& id : ids) joined += id + ' ';
-    return joined;
+    return joined + "| " + results.suggestion.value_or("no suggestion");
 }
 
 // A database of kDocuments generated documents with a few deleted (holes in the docids), and its
@@ -311,8 +312,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::vector<std::pair<std::string, std::string>> answers;
         for (const char* query : kQueries) {
             answers.emplace_back(
-                hit_ids(searcher.search(query, every_hit(Engine::xapian)), true),
-                hit_ids(searcher.search(query, with_snippets(Engine::xapian)), false));
+                answer_of(searcher.search(query, every_hit(Engine::xapian)), true),
+                answer_of(searcher.search(query, with_snippets(Engine::xapian)), false));
         }
         return answers;
     }();
@@ -350,7 +351,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto shown = [&] { return std::string(query); };
         try {
             const auto results = searcher.search(query, every_hit(Engine::native));
-            check(!own || hit_ids(results, true) == all_hits,
+            check(!own || answer_of(results, true) == all_hits,
                   "the target's own index answers as Xapian", shown);
             (void)searcher.search(query, with_snippets(Engine::native));
         } catch (const trouvere::DatabaseError& error) {
@@ -362,12 +363,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         try {
             const auto results = searcher.search(query, every_hit(Engine::automatic));
-            check(results.engine == "native" || hit_ids(results, true) == all_hits,
+            check(results.engine == "native" || answer_of(results, true) == all_hits,
                   "Xapian's answer when Xapian answers", shown);
-            check(resealed || hit_ids(results, true) == all_hits,
+            check(resealed || answer_of(results, true) == all_hits,
                   "a raw file never changes the answers", shown);
             const auto snippets = searcher.search(query, with_snippets(Engine::automatic));
-            check(snippets.engine == "native" || hit_ids(snippets, false) == top_hits,
+            check(snippets.engine == "native" || answer_of(snippets, false) == top_hits,
                   "Xapian's answer when Xapian answers", shown);
         } catch (const std::exception& error) {
             trouvere::fuzz::fail("engine automatic always answers", error.what());
