@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -20,8 +21,8 @@ struct UnheldWord {
     std::size_t end = 0;
     std::string folded;
     std::string stem;
-    /// Some document has a word of its stem: the word finds documents as typed.
-    bool stem_matches = false;
+    /// The documents that have a word of its stem: those the word finds as typed.
+    std::uint32_t stem_frequency = 0;
 };
 
 bool has_digit(std::string_view word) {
@@ -40,7 +41,7 @@ void collect_unheld(QueryNode& node, Analyzer& analyzer, MatchEngine& engine,
                 if (token.is_stopword || token.word.empty() || has_digit(token.word)) continue;
                 if (engine.frequency(std::string(scheme::kWordPrefix) + token.word) > 0) continue;
                 unheld.push_back({&node, token.begin, token.end, token.word, token.term,
-                                  engine.frequency(token.term) > 0});
+                                  engine.frequency(token.term)});
             }
             return;
         case QueryNode::Kind::date: return;
@@ -84,22 +85,33 @@ std::optional<std::string> did_you_mean(const SearchedQuery& query, Analyzer& an
     QueryNode corrected = query.root;
     std::vector<UnheldWord> unheld;
     collect_unheld(corrected, analyzer, engine, unheld);
-    const bool some_word_finds_nothing =
-        std::ranges::any_of(unheld, [](const UnheldWord& word) { return !word.stem_matches; });
-    if (unheld.empty() || !(query.answered_poorly || some_word_finds_nothing)) return std::nullopt;
+    if (unheld.empty()) return std::nullopt;
 
     const native::SpellingDictionary& dictionary = engine.spelling_dictionary();
     std::vector<Replacement> replacements;
+    // Whether some correction changes which documents the query finds, not only how it spells
+    // a word its stem already finds.
+    bool changes_the_matches = false;
     for (const UnheldWord& word : unheld) {
         const auto suggestion = dictionary.suggest(word.folded);
         if (!suggestion) continue;
-        if (word.stem_matches) {
+        if (word.stem_frequency > 0) {
+            // A word that finds documents through its stem may be a form of that stem that the
+            // documents happen not to have (`chevaux` beside `cheval`): a word of another stem
+            // replaces it only when more documents have that word than the word's own stem, as
+            // for a typo whose stem is a stray one (`téait`, stemmed `te`, for `était`).
             const std::vector<Token> tokens = analyzer.analyze(suggestion->display);
-            if (tokens.size() != 1 || tokens[0].term != word.stem) continue;
+            const bool same_stem = tokens.size() == 1 && tokens[0].term == word.stem;
+            if (!same_stem && suggestion->frequency <= word.stem_frequency) continue;
+            changes_the_matches = changes_the_matches || !same_stem;
+        } else {
+            changes_the_matches = true;
         }
         replacements.push_back({word.node, word.begin, word.end, suggestion->display});
     }
-    if (replacements.empty()) return std::nullopt;
+    if (replacements.empty() || !(query.answered_poorly || changes_the_matches)) {
+        return std::nullopt;
+    }
 
     // From the last word to the first, so that the offsets of those before stay true.
     std::for_each(replacements.rbegin(), replacements.rend(), [](const Replacement& replacement) {

@@ -29,14 +29,15 @@ struct SearchedQuery {
 /// The query to propose instead of `query`, or nullopt. A query word is held by the index when
 /// a document has it (its folded form is a word term), when it is a stopword (which has no word
 /// term), when it is too long to have one (over 64 bytes), or when it holds a digit (numbers are
-/// not misspelt words). A suggestion is looked for when some word is not held, and either the
-/// query was answered poorly or that word's stem matches no document. Each word not held is then
-/// replaced by its correction in the engine's spelling dictionary (SpellingDictionary::suggest),
-/// shown with its accents, but a word whose stem matches documents keeps its meaning: it is
-/// replaced only by a word of the same stem (`militair` by `militaire`, not `chevaux` by
-/// `cheveux`). The corrected query is proposed when some word changed and it matches without
-/// falling back to any word. The dictionary is asked for only when some word is not held. Throws
-/// as the engine's calls do.
+/// not misspelt words). Each word not held is replaced by its correction in the engine's
+/// spelling dictionary (SpellingDictionary::suggest), shown with its accents, except that a word
+/// whose stem matches documents is replaced by a word of another stem only when more documents
+/// have that word than the word's stem (`téait`, stemmed `te`, by `était`; not `chevaux`, whose
+/// stem is `cheval`'s, by a rarer `cheveux`). The corrected query is proposed when some word
+/// changed, the query was answered poorly or some correction changes what it finds (not only a
+/// word's spelling within its stem: `militair` alone finds what `militaire` does), and the
+/// corrected query matches without falling back to any word. The dictionary is asked for only
+/// when some word is not held. Throws as the engine's calls do.
 [[nodiscard]] std::optional<std::string> did_you_mean(const SearchedQuery& query,
                                                       Analyzer& analyzer, MatchEngine& engine);
 

@@ -140,12 +140,18 @@ TEST_CASE("a query that finds what it asks for gets no suggestion", "[search][sp
     });
 }
 
-TEST_CASE("a word that finds documents through its stem is only corrected within its stem",
-          "[search][spelling]") {
+TEST_CASE(
+    "a word that finds documents through its stem takes another stem only from a word more "
+    "documents have",
+    "[search][spelling]") {
     check_cases({
         {"acord militair", "accord militaire"},
-        // cheveux is one edit from chevaux, but chevaux means cheval.
+        // cheveux is one edit from chevaux, but no more documents have it than have cheval.
         {"chevaux accrd", "chevaux accord"},
+        {"chevaux", "none"},
+        // coure is stemmed as cour, which one document has; three have courbe.
+        {"coure", "courbe"},
+        {"coure douce", "courbe douce"},
     });
 }
 
