@@ -37,3 +37,11 @@ run_step("${WORK_DIR}/consumer-pkg-config" "${WORK_DIR}/db-pkg-config")
 if(NOT step_output MATCHES "<mark>accord</mark>")
     message(FATAL_ERROR "the pkg-config build did not find the document:\n${step_output}")
 endif()
+
+# The commands' manual pages and bash completion are installed where man and bash-completion look.
+foreach(installed share/man/man1/search.1 share/man/man1/search-index.1
+        share/bash-completion/completions/search share/bash-completion/completions/search-index)
+    if(NOT EXISTS "${prefix}/${installed}")
+        message(FATAL_ERROR "${installed} was not installed under ${prefix}")
+    endif()
+endforeach()
