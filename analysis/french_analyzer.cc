@@ -195,7 +195,7 @@ struct Segment {
 
 }  // namespace
 
-struct Analyzer::Impl {
+struct TROUVERE_HIDDEN Analyzer::Impl {
     analysis::WordSegmenter segmenter;
     // Reused between texts to save an allocation per call.
     std::vector<analysis::WordSegment> words_found;

@@ -120,7 +120,7 @@ void swap_folders(const fs::path& location, const fs::path& replacement) {
 
 }  // namespace
 
-struct IndexWriter::Impl {
+struct TROUVERE_HIDDEN IndexWriter::Impl {
     std::string path;
     fs::path location;
     // Declared first so that it is released last, after the database is closed.

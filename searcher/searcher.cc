@@ -164,8 +164,7 @@ std::optional<Facet> facet_named(std::string_view name) {
     return std::nullopt;
 }
 
-// Hidden whole: its members take internal types, which the library does not export.
-struct __attribute__((visibility("hidden"))) Searcher::Impl {
+struct TROUVERE_HIDDEN Searcher::Impl {
     std::string path;
     // Declared first: the native engine reads its stored records through it.
     std::unique_ptr<MatchEngine> xapian;
