@@ -186,10 +186,12 @@ const char* trouvere_version(void) {
     return TROUVERE_VERSION;
 }
 
-trouvere_status trouvere_terminal_safe(const char* text, char** safe, trouvere_error** error) {
+trouvere_status trouvere_terminal_safe(const char* text, size_t length, char** safe,
+                                       trouvere_error** error) {
     return guarded(__func__, error, [&] {
         auto*& out = out_parameter(safe, "safe");
-        out = caller_owned(trouvere::terminal_safe(required(text, "text")));
+        out =
+            caller_owned(trouvere::terminal_safe(std::string_view(required(text, "text"), length)));
     });
 }
 
@@ -231,7 +233,8 @@ trouvere_status trouvere_document_set_field(trouvere_document* document, trouver
 trouvere_status trouvere_search_options_create(trouvere_search_options** options,
                                                trouvere_error** error) {
     return guarded(__func__, error, [&] {
-        out_parameter(options, "options") = std::make_unique<trouvere_search_options>().release();
+        auto*& out = out_parameter(options, "options");
+        out = new trouvere_search_options();
     });
 }
 

@@ -513,9 +513,15 @@ TEST_CASE("C: the version is the library's, and text is made safe for a terminal
     CHECK(trouvere_version() == trouvere::version());
     ErrorSlot error;
     char* safe = nullptr;
-    require_ok(trouvere_terminal_safe("a\x1b[2J\tb\xff", &safe, error.out()), error);
+    // Up to the length given, NUL included.
+    const std::string text("a\x1b[2J\tb\xff\0c", 10);
+    require_ok(trouvere_terminal_safe(text.data(), 9, &safe, error.out()), error);
     Text owned(safe);
-    CHECK(std::string(safe) == "a␛[2J b\xEF\xBF\xBD");
+    CHECK(std::string(safe) == "a␛[2J b\xEF\xBF\xBD␀");
+    char* empty = nullptr;
+    require_ok(trouvere_terminal_safe(text.data(), 0, &empty, error.out()), error);
+    Text owned_empty(empty);
+    CHECK(std::string(empty).empty());
 }
 
 TEST_CASE("C: every function refuses a NULL handle, text or out-parameter as a usage error",
@@ -546,9 +552,9 @@ TEST_CASE("C: every function refuses a NULL handle, text or out-parameter as a u
     trouvere_index_report* report_out = nullptr;
     char* text_out = nullptr;
     const Case cases[] = {
-        {[&](auto** e) { return trouvere_terminal_safe(no_text, &text_out, e); },
+        {[&](auto** e) { return trouvere_terminal_safe(no_text, 0, &text_out, e); },
          "trouvere_terminal_safe: text is NULL"},
-        {[&](auto** e) { return trouvere_terminal_safe("a", nullptr, e); },
+        {[&](auto** e) { return trouvere_terminal_safe("a", 1, nullptr, e); },
          "trouvere_terminal_safe: safe is NULL"},
         {[&](auto** e) { return trouvere_document_create(no_text, &document_out, e); },
          "trouvere_document_create: id is NULL"},

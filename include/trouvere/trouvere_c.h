@@ -15,7 +15,7 @@
  *
  * Strings. Strings passed in are NUL-terminated UTF-8: text that is not valid UTF-8 is refused
  * with TROUVERE_ERROR_USAGE, except file system paths, which are given to the system as they
- * are, and the text given to trouvere_terminal_safe, which makes any bytes safe. Strings handed
+ * are, and the bytes given to trouvere_terminal_safe, which makes any bytes safe. Strings handed
  * out are NUL-terminated UTF-8, as indexed (a document added through the C++ API with a NUL byte
  * in a field reads up to it here). A `const char*` result belongs to the object it was read from
  * and lives as long as that object; a `char*` result belongs to the caller, who releases it with
@@ -96,9 +96,11 @@ TROUVERE_EXPORT void trouvere_free(void* pointer);
 /* The version of the library loaded, "0.1.0". Static. */
 TROUVERE_EXPORT const char* trouvere_version(void);
 
-/* `text` with nothing a terminal would obey (trouvere::terminal_safe): tab and newline become
- * spaces, other controls their visible symbol. *safe is the caller's (trouvere_free). */
-TROUVERE_EXPORT trouvere_status trouvere_terminal_safe(const char* text, char** safe,
+/* The `length` bytes at `text` (a whole string, or a piece of one such as the text between two
+ * highlights of a snippet) with nothing a terminal would obey (trouvere::terminal_safe): tab and
+ * newline become spaces, other controls their visible symbol, invalid UTF-8 U+FFFD. *safe is the
+ * caller's (trouvere_free). */
+TROUVERE_EXPORT trouvere_status trouvere_terminal_safe(const char* text, size_t length, char** safe,
                                                        trouvere_error** error);
 
 /* ---- Documents ------------------------------------------------------------------------------- */
