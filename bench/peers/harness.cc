@@ -59,7 +59,12 @@ std::vector<std::vector<std::string>> read_tab_separated(const std::string& path
             well_formed = may_be_empty || !fields[k].empty();
         }
         if (!well_formed) {
-            throw std::runtime_error(path + ":" + std::to_string(number) + ": expected " + layout);
+            std::string message = path;
+            message += ':';
+            message += std::to_string(number);
+            message += ": expected ";
+            message += layout;
+            throw std::runtime_error(message);
         }
         rows.push_back(std::move(fields));
     }
