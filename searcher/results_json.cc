@@ -2,6 +2,7 @@
 #include <string>
 #include <string_view>
 
+#include "trouvere/document.h"
 #include "trouvere/searcher.h"
 #include "trouvere/snippet.h"
 
@@ -78,6 +79,16 @@ std::string to_json(const SearchResults& results) {
     }
     out["facets"] = std::move(facets);
     return dumped(out);
+}
+
+std::string to_json(const Document& document) {
+    return dumped({{"id", document.id},
+                   {"title", document.title},
+                   {"body", document.body},
+                   {"date", or_null(document.date)},
+                   {"source", or_null(document.source)},
+                   {"url", or_null(document.url)},
+                   {"path", or_null(document.path)}});
 }
 
 std::string to_json(const QueryExplanation& explanation) {
