@@ -134,6 +134,8 @@ struct HttpServer::Connection {
     std::optional<Clock::time_point> head_started;
     Clock::time_point deadline;
     std::size_t requests = 0;
+    // Its last response sent: what the client still sends is read and dropped (linger()).
+    bool lingering = false;
     // Held by a worker, out of epoll; only its holder touches the fields above meanwhile.
     bool busy = false;
 };
@@ -378,6 +380,11 @@ bool HttpServer::serve(Connection& connection) {
         }
         return true;
     };
+    if (connection.lingering) {
+        connection.received.clear();
+        // Until the client closes, or the connection's deadline passes.
+        return receive();
+    }
     bool open = receive();
     for (;;) {
         const std::size_t head_end = connection.received.find("\r\n\r\n");
@@ -394,7 +401,7 @@ bool HttpServer::serve(Connection& connection) {
                                     "request head longer than " +
                                         std::to_string(limits::kMaxRequestHeadBytes) + " bytes");
                 }
-                return false;
+                return open && linger(connection);
             }
             if (!open) return false;
             if (connection.received.empty()) {
@@ -416,10 +423,21 @@ bool HttpServer::serve(Connection& connection) {
         const bool answered = process_request(stream, last, closed_by_client, nullptr);
         connection.received.erase(0, stream.consumed());
         connection.head_started.reset();
-        if (!stream.flush() || !answered || closed_by_client || last) return false;
+        if (!stream.flush()) return false;
+        if (!answered || closed_by_client || last) return open && linger(connection);
         // A request sent while this one was answered, or sent with it.
         if (open) open = receive();
     }
+}
+
+bool HttpServer::linger(Connection& connection) {
+    // The response is followed by the end of the stream, which the client reads as the end.
+    ::shutdown(connection.fd, SHUT_WR);
+    connection.lingering = true;
+    connection.received.clear();
+    connection.head_started.reset();
+    connection.deadline = Clock::now() + limits::kLingerTimeout;
+    return true;
 }
 
 void HttpServer::release(Connection& connection) {

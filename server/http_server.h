@@ -61,6 +61,9 @@ private:
     Connection* claim(std::uint64_t key);
     // Reads and answers what `connection` has sent; false when it is to be closed.
     bool serve(Connection& connection);
+    // After a last response: no more requests are read, what comes is dropped until the client
+    // closes or limits::kLingerTimeout passes. True: the connection waits in epoll meanwhile.
+    static bool linger(Connection& connection);
     // Back to epoll, waiting for bytes until its deadline.
     void release(Connection& connection);
     void close(Connection& connection);

@@ -42,6 +42,11 @@ inline constexpr seconds kWriteTimeout{5};
 /// reading its body has one, and the connection is then closed instead.
 inline constexpr seconds kReadTimeout{5};
 
+/// After its last response, a connection still reads (and drops) what the client sends, for this
+/// long, before it closes: closing with unread bytes makes the kernel send a reset, which can
+/// destroy the response (a 431 after a 1 MB header) before the client has read it.
+inline constexpr seconds kLingerTimeout{2};
+
 /// Requests answered on one connection before it is closed; the client opens another. Keeps one
 /// client from holding one connection forever, at one reconnection per thousand requests.
 inline constexpr std::size_t kMaxRequestsPerConnection = 1000;

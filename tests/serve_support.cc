@@ -57,6 +57,29 @@ std::optional<HttpReply> parsed_head(std::string_view head) {
 
 }  // namespace
 
+const std::string& served_db() {
+    static TempDir dir;
+    static const std::string path = [] {
+        std::string documents =
+            R"({"id": "dossier/a b?c#d", "title": "Identifiant à caractères", "body": "Un identifiant qui contient une barre oblique.", "date": "2023-05-02", "source": "Essai"}
+{"id": "balises", "title": "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">", "body": "Des balises dans un accord <b>militaire</b> et <script>document.title='pwned'</script> <img src=x onerror=\"document.title='pwned'\">", "date": "2024-03-01", "source": "<i>Source</i>"}
+)";
+        for (int k = 1; k <= 12; ++k) {
+            documents += R"({"id": "feuillet-)" + std::to_string(k) + R"(", "title": "Feuillet )" +
+                         std::to_string(k) + R"(", "body": "Le feuillet numéro )" +
+                         std::to_string(k) + R"( du registre.", "date": "2022-0)" +
+                         std::to_string(1 + k % 9) + R"(-15"})" + "\n";
+        }
+        const auto extra = dir.write("unusual.jsonl", documents);
+        std::string db = (dir.path() / "db").string();
+        const auto result = run_process(TROUVERE_SEARCH_INDEX_BIN,
+                                        {"--db", db, corpus_dir().string(), extra.string()});
+        if (result.exit_code != 0) throw std::runtime_error("indexing failed: " + result.err);
+        return db;
+    }();
+    return path;
+}
+
 ServeProcess::ServeProcess(const std::vector<std::string>& args)
     : process_(TROUVERE_SEARCH_BIN, [&] {
           std::vector<std::string> all{"serve", "--listen", "127.0.0.1:0"};

@@ -13,6 +13,12 @@
 
 namespace trouvere::testing {
 
+/// A database of the bundled articles and of documents that a server must show as text and
+/// nothing else: an id with `/`, a space, `?` and `#`; markup and scripts in a title, a body and
+/// a source; and twelve documents holding `feuillet`, more than a page. Built once per process by
+/// the real indexer.
+[[nodiscard]] const std::string& served_db();
+
 /// `search serve --listen 127.0.0.1:0 ARGS…` started, and its port read from the line it prints
 /// once listening. Stopped with SIGKILL on destruction unless stop() was called.
 class ServeProcess {
@@ -63,6 +69,9 @@ public:
     std::optional<HttpReply> read_reply();
     /// True when the server has closed the connection (a read ends) within `wait`.
     bool closed_within(std::chrono::milliseconds wait);
+    /// Bytes received that make no whole response: after read_reply() gave nothing, a response
+    /// cut short rather than a connection closed between responses.
+    [[nodiscard]] bool partial() const { return !pending_.empty(); }
 
 private:
     int fd_ = -1;

@@ -2,12 +2,16 @@
 // errors, and the limits of server/server_limits.h.
 
 #include <httplib.h>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -21,34 +25,13 @@ using trouvere::testing::http_get;
 using trouvere::testing::HttpReply;
 using trouvere::testing::RawConnection;
 using trouvere::testing::run_process;
+using trouvere::testing::served_db;
 using trouvere::testing::ServeProcess;
 using trouvere::testing::TempDir;
 using trouvere::testing::url_encoded;
 
 const std::string kSearch = TROUVERE_SEARCH_BIN;
 const std::string kSearchIndex = TROUVERE_SEARCH_INDEX_BIN;
-
-// Beside the bundled articles, documents whose id and fields a server must not take as anything
-// but text: an id with a slash, a space, `?` and `#`, and markup where text is expected.
-constexpr const char* kUnusualDocuments =
-    R"({"id": "dossier/a b?c#d", "title": "Identifiant à caractères", "body": "Un identifiant qui contient une barre oblique.", "date": "2023-05-02", "source": "Essai"}
-{"id": "balises", "title": "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">", "body": "Un accord <b>militaire</b> et <script>document.title='pwned'</script> <img src=x onerror=\"document.title='pwned'\">", "date": "2024-03-01", "source": "<i>Source</i>"}
-)";
-
-// The bundled articles and kUnusualDocuments, indexed by the real indexer, shared by the tests
-// of this file.
-const std::string& served_db() {
-    static TempDir dir;
-    static const std::string path = [] {
-        const auto extra = dir.write("unusual.jsonl", kUnusualDocuments);
-        std::string db = (dir.path() / "db").string();
-        auto result = run_process(
-            kSearchIndex, {"--db", db, trouvere::testing::corpus_dir().string(), extra.string()});
-        REQUIRE(result.exit_code == 0);
-        return db;
-    }();
-    return path;
-}
 
 nlohmann::json json_of(const std::optional<HttpReply>& reply) {
     REQUIRE(reply);
@@ -90,7 +73,7 @@ TEST_CASE("/search answers what search --json prints for the same options", "[se
 }
 
 TEST_CASE("/search refuses a bad query or parameter with 400 and the message search prints",
-          "[serve]") {
+          "[serve][hostile]") {
     ServeProcess server({"--db", served_db()});
     // The library's own refusals: the command's message, without its `search: ` prefix.
     for (const auto& [query, typed] : std::vector<std::pair<std::string, std::vector<std::string>>>{
@@ -150,7 +133,7 @@ TEST_CASE("/search refuses a bad query or parameter with 400 and the message sea
 }
 
 TEST_CASE("/documents/ID gives one stored document, an unknown id 404, and ids are only keys",
-          "[serve]") {
+          "[serve][hostile]") {
     ServeProcess server({"--db", served_db()});
     trouvere::Searcher searcher(served_db());
     for (const std::string id : {"000_dbeda49fb9d40084.txt", "dossier/a b?c#d", "balises"}) {
@@ -314,4 +297,225 @@ TEST_CASE("search serve prints the port it took, and refuses an address it canno
     const auto word = run_process(kSearch, {"--db", served_db(), "--json", "--", "serve"});
     CHECK(word.exit_code == 1);
     CHECK(nlohmann::json::parse(word.out)["query"] == "serve");
+}
+
+namespace {
+
+// A figure of /proc/PID/status (`Threads`, `VmRSS`), as the number it starts with.
+long proc_status(int pid, const std::string& field) {
+    const std::string status =
+        trouvere::testing::read_file("/proc/" + std::to_string(pid) + "/status");
+    const std::size_t at = status.find("\n" + field + ":");
+    REQUIRE(at != std::string::npos);
+    return std::stol(status.substr(at + field.size() + 2));
+}
+
+using Clock = std::chrono::steady_clock;
+
+}  // namespace
+
+TEST_CASE("searches follow each commit and native index of a search-index loop, none failing",
+          "[serve][reload]") {
+    TempDir dir;
+    const std::string db = (dir.path() / "db").string();
+    const std::string docs = (dir.path() / "docs").string();
+    std::filesystem::copy(trouvere::testing::corpus_dir(), docs);
+    REQUIRE(run_process(kSearchIndex, {"--db", db, "-q", docs}).exit_code == 0);
+    ServeProcess server({"--db", db, "--threads", "2"});
+
+    // Two clients search all along, each on a connection it keeps while the server does.
+    std::atomic<bool> done{false};
+    std::atomic<int> answered{0};
+    std::mutex failures_mutex;
+    std::vector<std::string> failures;
+    auto client = [&] {
+        std::optional<RawConnection> connection;
+        while (!done) {
+            if (!connection) connection.emplace(server.port());
+            const bool sent =
+                connection->send("GET /search?q=Mali&limit=3 HTTP/1.1\r\nHost: x\r\n\r\n");
+            const auto reply = sent ? connection->read_reply() : std::nullopt;
+            if (!reply || reply->status != 200) {
+                const std::lock_guard lock(failures_mutex);
+                failures.push_back(reply ? reply->body : "no response");
+                connection.reset();
+                continue;
+            }
+            ++answered;
+            if (reply->header("connection") == "close") connection.reset();
+        }
+    };
+    std::vector<std::thread> clients;
+    clients.reserve(2);
+    for (int k = 0; k < 2; ++k) clients.emplace_back(client);
+
+    // Each run of search-index replaces a document's one new word: once every worker has moved
+    // to the commit and to the native index built after it, the new word is found natively and
+    // the previous one no more.
+    auto answer_to = [&](const std::string& word) {
+        const auto reply = http_get(server.port(), "/search?q=" + word);
+        REQUIRE(reply);
+        REQUIRE(reply->status == 200);
+        return nlohmann::json::parse(reply->body);
+    };
+    std::string previous;
+    for (char generation = 'a'; generation <= 'f'; ++generation) {
+        const std::string word = std::string("trouvaille") + generation;
+        INFO("generation " << word);
+        dir.write("docs/nouveau.txt", "Nouveau\n\nUn mot nouveau : " + word + ".\n");
+        REQUIRE(run_process(kSearchIndex, {"--db", db, "-q", docs}).exit_code == 0);
+        const auto started = Clock::now();
+        bool moved = false;
+        while (!moved && Clock::now() - started < std::chrono::seconds(5)) {
+            const auto json = answer_to(word);
+            moved = json["total_estimate"] == 1 && json["engine"] == "native";
+            if (!moved) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        REQUIRE(moved);
+        // Past the reopen interval every searcher has moved.
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        for (int k = 0; k < 6; ++k) {
+            const auto json = answer_to(word);
+            CHECK(json["total_estimate"] == 1);
+            CHECK(json["engine"] == "native");
+            if (!previous.empty()) CHECK(answer_to(previous)["total_estimate"] == 0);
+        }
+        previous = word;
+    }
+    done = true;
+    for (std::thread& each : clients) each.join();
+    CHECK(failures.empty());
+    CHECK(answered > 100);
+    const auto health = nlohmann::json::parse(http_get(server.port(), "/health")->body);
+    CHECK(health["revision"] == trouvere::Searcher(db).revision());
+    CHECK(health["documents"] == 6);
+    CHECK(health["engine"] == "native");
+}
+
+TEST_CASE("SIGTERM ends the requests under way, cuts no response short, and exits 0", "[serve]") {
+    ServeProcess server({"--db", served_db(), "--threads", "2"});
+    std::atomic<int> answered{0};
+    std::atomic<int> cut{0};
+    auto client = [&] {
+        RawConnection connection(server.port());
+        const std::string request =
+            "GET /search?q=Mali+OR+accord&limit=100&snippet_chars=2000 HTTP/1.1\r\nHost: x\r\n\r\n";
+        while (connection.send(request)) {
+            const auto reply = connection.read_reply();
+            if (!reply) {
+                // Closed between two responses is the end; inside one, a response was cut.
+                if (connection.partial()) ++cut;
+                return;
+            }
+            CHECK(reply->status == 200);
+            ++answered;
+        }
+    };
+    std::vector<std::thread> clients;
+    clients.reserve(4);
+    for (int k = 0; k < 4; ++k) clients.emplace_back(client);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto stopped = server.stop();
+    for (std::thread& each : clients) each.join();
+    CHECK(stopped.exit_code == 0);
+    CHECK_THAT(stopped.err, Catch::EndsWith("search serve: stopped\n"));
+    CHECK(cut == 0);
+    CHECK(answered > 0);
+}
+
+TEST_CASE("an oversized request line or head gets 414 or 431, and the server goes on",
+          "[serve][hostile]") {
+    ServeProcess server({"--db", served_db()});
+    const std::string head_limit = "request head longer than 32768 bytes";
+    const std::string line_limit = "request line longer than 8192 bytes";
+    std::string many_headers;
+    for (int k = 0; k < 5000; ++k) many_headers += "X-" + std::to_string(k) + ": 1\r\n";
+    // Past the head's limit the server answers once it has read that much, closes, and drops
+    // the rest as it comes; a request line over 8 KiB in a head within it, cpp-httplib refuses
+    // and reads the next request.
+    const std::vector<std::tuple<std::string, std::string, int, std::string, bool>> cases{
+        {"a query of 100 KB", "GET /search?q=" + std::string(100'000, 'a') + " HTTP/1.1\r\n\r\n",
+         414, line_limit, true},
+        {"a header of 1 MB",
+         "GET /health HTTP/1.1\r\nX-Filler: " + std::string(1 << 20, 'x') + "\r\n\r\n", 431,
+         head_limit, true},
+        {"a header line of 1 MB that never ends",
+         "GET /health HTTP/1.1\r\nX-Filler: " + std::string(1 << 20, 'x'), 431, head_limit, true},
+        {"5,000 headers", "GET /health HTTP/1.1\r\n" + many_headers + "\r\n", 431, head_limit,
+         true},
+        {"a query of 9 KB", "GET /search?q=" + std::string(9'000, 'a') + " HTTP/1.1\r\n\r\n", 414,
+         line_limit, false},
+    };
+    for (const auto& [what, request, status, message, closes] : cases) {
+        INFO(what);
+        RawConnection connection(server.port());
+        CHECK(connection.send(request));
+        const auto reply = connection.read_reply();
+        REQUIRE(reply);
+        CHECK(reply->status == status);
+        CHECK(json_of(reply) == nlohmann::json{{"error", message}});
+        if (closes) {
+            CHECK(reply->header("connection") == "close");
+            CHECK(connection.closed_within(std::chrono::seconds(3)));
+        } else {
+            REQUIRE(connection.send("GET /health HTTP/1.1\r\n\r\n"));
+            CHECK(connection.read_reply()->status == 200);
+        }
+    }
+    // A header line over cpp-httplib's 8 KiB, in a head within the limit: malformed.
+    RawConnection long_line(server.port());
+    REQUIRE(
+        long_line.send("GET /health HTTP/1.1\r\nX-Filler: " + std::string(9000, 'x') + "\r\n\r\n"));
+    CHECK(long_line.read_reply()->status == 400);
+    CHECK(http_get(server.port(), "/health")->status == 200);
+}
+
+TEST_CASE("a client sending a byte a second is cut off with 408, others answered meanwhile",
+          "[serve][hostile]") {
+    ServeProcess server({"--db", served_db(), "--threads", "1"});
+    RawConnection slow(server.port(), std::chrono::seconds(1));
+    const std::string request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+    const auto started = Clock::now();
+    std::optional<HttpReply> reply;
+    for (std::size_t k = 0; !reply && Clock::now() - started < std::chrono::seconds(20); ++k) {
+        if (!slow.send(std::string(1, k < request.size() ? request[k] : 'z'))) break;
+        // The one worker is free for others all along.
+        const auto before = Clock::now();
+        REQUIRE(http_get(server.port(), "/health")->status == 200);
+        CHECK(Clock::now() - before < std::chrono::milliseconds(500));
+        reply = slow.read_reply();
+    }
+    const auto elapsed = Clock::now() - started;
+    REQUIRE(reply);
+    CHECK(reply->status == 408);
+    CHECK(json_of(reply) ==
+          nlohmann::json{{"error", "request head not received within 10 seconds"}});
+    CHECK(elapsed >= std::chrono::seconds(10));
+    CHECK(elapsed < std::chrono::seconds(13));
+    CHECK(slow.closed_within(std::chrono::seconds(1)));
+}
+
+TEST_CASE("a thousand idle connections hold no worker, and close after 5 seconds",
+          "[serve][hostile]") {
+    ServeProcess server({"--db", served_db(), "--threads", "2"});
+    std::vector<RawConnection> idle;
+    idle.reserve(1000);
+    for (int k = 0; k < 1000; ++k) idle.emplace_back(server.port());
+    const auto opened = Clock::now();
+    for (int k = 0; k < 5; ++k) {
+        const auto before = Clock::now();
+        const auto reply = http_get(server.port(), "/search?q=Kidal");
+        REQUIRE(reply);
+        CHECK(reply->status == 200);
+        CHECK(Clock::now() - before < std::chrono::milliseconds(500));
+    }
+    // Two workers, the main thread and the one that waits for signals: no thread per connection.
+    CHECK(proc_status(server.pid(), "Threads") == 4);
+    for (RawConnection& connection : idle) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            opened + std::chrono::seconds(8) - Clock::now());
+        REQUIRE(connection.closed_within(std::max(left, std::chrono::milliseconds(1))));
+    }
+    CHECK(Clock::now() - opened >= std::chrono::milliseconds(4500));
+    CHECK(http_get(server.port(), "/health")->status == 200);
 }
