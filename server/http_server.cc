@@ -78,17 +78,27 @@ std::pair<std::string, int> address_of(const sockaddr_storage& address) {
     return {text.data(), ntohs(ipv4.sin_port)};
 }
 
+// Whether `head` has a header line named `name` (given in lowercase), in any case.
+bool has_header(std::string_view head, std::string_view name) {
+    for (std::size_t line = head.find("\r\n"); line != std::string_view::npos;
+         line = head.find("\r\n", line + 2)) {
+        const std::string_view rest = head.substr(line + 2);
+        if (rest.size() > name.size() && rest[name.size()] == ':' &&
+            std::equal(name.begin(), name.end(), rest.begin(), [](char lower, char c) {
+                return lower == (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+            })) {
+            return true;
+        }
+    }
+    return false;
+}
+
 // Whether the connection must close after the request of `head`: the routes take GET and HEAD
 // without a body, and a body the server does not read cannot be told from the next request.
 bool ends_connection(std::string_view head) {
     const bool get_or_head = head.starts_with("GET ") || head.starts_with("HEAD ");
-    if (!get_or_head) return true;
-    std::string lowered(head);
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    });
-    return lowered.find("\r\ncontent-length:") != std::string::npos ||
-           lowered.find("\r\ntransfer-encoding:") != std::string::npos;
+    return !get_or_head || has_header(head, "content-length") ||
+           has_header(head, "transfer-encoding");
 }
 
 // The reason phrase of the statuses this layer answers with itself.
@@ -363,10 +373,12 @@ HttpServer::Connection* HttpServer::claim(std::uint64_t key) {
 }
 
 bool HttpServer::serve(Connection& connection) {
-    // Reads what the socket holds, up to the size of a head; false once the client has closed.
+    // Reads until a whole request head has come, the socket holds no more, or the head's limit
+    // is reached; false once the client has closed. What stays in the socket wakes epoll again.
     auto receive = [&connection] {
         std::array<char, 16384> chunk{};
-        while (connection.received.size() < limits::kMaxRequestHeadBytes) {
+        while (connection.received.size() < limits::kMaxRequestHeadBytes &&
+               connection.received.find("\r\n\r\n") == std::string::npos) {
             const std::size_t wanted =
                 std::min(chunk.size(), limits::kMaxRequestHeadBytes - connection.received.size());
             const ssize_t count = ::recv(connection.fd, chunk.data(), wanted, 0);
@@ -425,8 +437,7 @@ bool HttpServer::serve(Connection& connection) {
         connection.head_started.reset();
         if (!stream.flush()) return false;
         if (!answered || closed_by_client || last) return open && linger(connection);
-        // A request sent while this one was answered, or sent with it.
-        if (open) open = receive();
+        // A request sent with this one is answered now; a later one wakes epoll.
     }
 }
 

@@ -32,14 +32,22 @@ public:
 // JSON answers load nothing and may not be framed.
 constexpr const char* kJsonSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 
-void answer_json(httplib::Response& response, int status, const std::string& body) {
+// `body`, a line of JSON with its newline, moved rather than copied.
+void answer_line(httplib::Response& response, int status, std::string body) {
     response.status = status;
     response.set_header("Content-Security-Policy", kJsonSecurityPolicy);
-    response.set_content(body, "application/json");
+    response.set_header("Content-Type", "application/json");
+    response.body = std::move(body);
+}
+
+// `json` and a newline, as `search --json` ends its line.
+void answer_json(httplib::Response& response, int status, std::string json) {
+    json += '\n';
+    answer_line(response, status, std::move(json));
 }
 
 void answer_error(httplib::Response& response, int status, std::string_view message) {
-    answer_json(response, status, error_json(message));
+    answer_line(response, status, error_json(message));
 }
 
 int hex_digit(char c) {
@@ -130,7 +138,7 @@ void answer_search(const httplib::Request& request, httplib::Response& response,
                          " over HTTP, not " + std::to_string(options.snippet_chars));
     }
     const SearcherPool::Lease searcher = searchers.acquire();
-    answer_json(response, 200, to_json(searcher->search(*query, options)) + "\n");
+    answer_json(response, 200, to_json(searcher->search(*query, options)));
 }
 
 // /documents/ID: the id percent-decoded from the raw path, so that an id holding `/` or `?` can
@@ -146,7 +154,7 @@ void answer_document(const httplib::Request& request, httplib::Response& respons
         answer_error(response, 404, "no document with id '" + id + "'");
         return;
     }
-    answer_json(response, 200, to_json(*document) + "\n");
+    answer_json(response, 200, to_json(*document));
 }
 
 void answer_health(httplib::Response& response, SearcherPool& searchers) {
@@ -156,7 +164,7 @@ void answer_health(httplib::Response& response, SearcherPool& searchers) {
         {"documents", searcher->document_count()},
         {"revision", searcher->revision()},
         {"engine", search_engine_name(searcher->automatic_engine())}};
-    answer_json(response, 200, health.dump() + "\n");
+    answer_json(response, 200, health.dump());
 }
 
 void answer_page(httplib::Response& response) {
