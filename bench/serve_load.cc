@@ -6,12 +6,14 @@
 //   serve_load --queries bench/queries.tsv --seconds 10 --port 8080 --connections 4 [--pid PID]
 //
 // Prints one JSON object: the mode, the requests answered and their rate, the errors, the
-// latency percentiles in milliseconds and, with --pid, the server's resident memory sampled every
-// 250 ms (first, highest and last, in KiB).
+// latency percentiles in milliseconds, the CPU time it took and, with --pid, the server's CPU time
+// and resident memory sampled every 250 ms (first, highest and last, in KiB), all of it and its
+// anonymous part.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,13 +27,16 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "trouvere/error.h"
@@ -176,13 +181,48 @@ private:
     std::array<char, 65536> chunk_{};
 };
 
-long resident_kib(int pid) {
+// A process's resident memory in KiB: all of it (VmRSS), and its anonymous part (RssAnon), the
+// heap and stacks, without the pages of the files it maps (the indexes), which the kernel shares
+// with its page cache and which change as the server maps each new native index.
+struct Resident {
+    long all = 0;
+    long anonymous = 0;
+};
+
+Resident resident_kib(int pid) {
     std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    Resident resident;
     std::string line;
     while (std::getline(status, line)) {
-        if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
+        if (line.starts_with("VmRSS:")) resident.all = std::stol(line.substr(6));
+        if (line.starts_with("RssAnon:")) resident.anonymous = std::stol(line.substr(8));
     }
-    return 0;
+    return resident;
+}
+
+// CPU time, user and system, in seconds: of this process, or of another one by its pid. CPU time
+// is what the requests cost whatever else the shared machine runs meanwhile.
+double own_cpu_seconds() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& time) {
+        return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) / 1e6;
+    };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+double cpu_seconds_of(int pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    // The fields after the command name, which is in parentheses and may hold spaces: utime and
+    // stime are the 12th and 13th of them.
+    std::istringstream fields(text.substr(text.rfind(')') + 2));
+    std::string field;
+    double ticks = 0;
+    for (int k = 1; k <= 13 && fields >> field; ++k) {
+        if (k >= 12) ticks += std::stod(field);
+    }
+    return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 double percentile(const std::vector<double>& sorted, double fraction) {
@@ -245,7 +285,7 @@ int main(int argc, char** argv) try {
         }
     };
 
-    std::vector<long> memory;
+    std::vector<Resident> memory;
     std::atomic<bool> finished{false};
     std::thread sampler;
     if (pid > 0) {
@@ -257,6 +297,8 @@ int main(int argc, char** argv) try {
         });
     }
     const auto began = Clock::now();
+    const double own_cpu_before = own_cpu_seconds();
+    const double server_cpu_before = pid > 0 ? cpu_seconds_of(pid) : 0;
     std::vector<std::thread> running;
     running.reserve(workers);
     for (Tally& tally : tallies) {
@@ -280,6 +322,8 @@ int main(int argc, char** argv) try {
     }
     for (std::thread& each : running) each.join();
     const std::chrono::duration<double> elapsed = Clock::now() - began;
+    const double own_cpu = own_cpu_seconds() - own_cpu_before;
+    const double server_cpu = pid > 0 ? cpu_seconds_of(pid) - server_cpu_before : 0;
     finished = true;
     if (sampler.joinable()) sampler.join();
 
@@ -297,15 +341,22 @@ int main(int argc, char** argv) try {
         {"requests", latencies.size()},
         {"per_second", static_cast<double>(latencies.size()) / elapsed.count()},
         {"errors", errors},
+        // In process, the searches' CPU time; over HTTP, this load generator's.
+        {"cpu_seconds", own_cpu},
         {"latency_ms",
          {{"p50", percentile(latencies, 0.50)},
           {"p90", percentile(latencies, 0.90)},
           {"p99", percentile(latencies, 0.99)},
           {"max", latencies.empty() ? 0.0 : latencies.back()}}}};
+    if (pid > 0) out["server_cpu_seconds"] = server_cpu;
     if (!memory.empty()) {
-        out["rss_kib"] = {{"first", memory.front()},
-                          {"max", *std::max_element(memory.begin(), memory.end())},
-                          {"last", memory.back()}};
+        for (const auto& [name, part] : {std::pair{"rss_kib", &Resident::all},
+                                         std::pair{"anonymous_kib", &Resident::anonymous}}) {
+            long highest = 0;
+            for (const Resident& sample : memory) highest = std::max(highest, sample.*part);
+            out[name] = {
+                {"first", memory.front().*part}, {"max", highest}, {"last", memory.back().*part}};
+        }
     }
     std::cout << out.dump(2) << '\n';
     return errors == 0 ? 0 : 1;

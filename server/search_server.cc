@@ -193,8 +193,10 @@ httplib::Server::Handler answering(Answer answer) {
 }  // namespace
 
 void add_search_routes(HttpServer& http, SearcherPool& searchers) {
-    http.set_default_headers(
-        {{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
+    // Responses are compressed when the client asks: caches keep them apart by that.
+    http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
+                              {"Referrer-Policy", "no-referrer"},
+                              {"Vary", "Accept-Encoding"}});
     http.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
         if (request.method == "GET" || request.method == "HEAD") {
             return httplib::Server::HandlerResponse::Unhandled;
