@@ -2,7 +2,7 @@
 // `search serve` over keep-alive HTTP connections or by the library in process, so that the two
 // throughputs can be compared on the same queries and cores. scripts/bench-serve runs both.
 //
-//   serve_load --queries bench/queries.tsv --seconds 10 --db DB --threads 2
+//   serve_load --queries bench/queries.tsv --seconds 10 --db DB --threads 2 [--render]
 //   serve_load --queries bench/queries.tsv --seconds 10 --port 8080 --connections 4 [--pid PID]
 //
 // Prints one JSON object: the mode, the requests answered and their rate, the errors, the
@@ -252,6 +252,9 @@ int main(int argc, char** argv) try {
     auto* over_http = app.add_option("--port", port, "Ask search serve on 127.0.0.1:PORT");
     app.add_option("--connections", connections, "Keep-alive connections, a thread each");
     app.add_option("--pid", pid, "The server's process, whose memory is sampled");
+    bool render = false;
+    app.add_flag("--render", render,
+                 "In process, also write each answer's JSON (to_json), as the server does");
     in_process->excludes(over_http);
     CLI11_PARSE(app, argc, argv);
     if ((in_process->count() == 0) == (over_http->count() == 0)) {
@@ -312,7 +315,8 @@ int main(int argc, char** argv) try {
                 trouvere::Searcher searcher(db);
                 run(tally, [&](std::size_t query) {
                     try {
-                        return !searcher.search(queries[query]).query.empty();
+                        const trouvere::SearchResults results = searcher.search(queries[query]);
+                        return !render || !trouvere::to_json(results).empty();
                     } catch (const trouvere::Error&) {
                         return false;
                     }
@@ -335,7 +339,9 @@ int main(int argc, char** argv) try {
     }
     std::sort(latencies.begin(), latencies.end());
     nlohmann::ordered_json out{
-        {"mode", http ? "http" : "in_process"},
+        {"mode", http     ? "http"
+                 : render ? "in_process_with_json"
+                          : "in_process"},
         {http ? "connections" : "threads", workers},
         {"seconds", elapsed.count()},
         {"requests", latencies.size()},
