@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/serve_main.h"
 #include "trouvere/database_path.h"
 #include "trouvere/error.h"
 #include "trouvere/searcher.h"
@@ -123,31 +124,41 @@ void print_explanation(const trouvere::QueryExplanation& explanation, const Styl
     std::cout << '\n';
 }
 
-// The facets named in `names` (each may list several, comma-separated), or a usage error.
-std::vector<trouvere::Facet> facets_named(const std::vector<std::string>& names) {
-    std::vector<trouvere::Facet> facets;
-    for (const std::string& name : names) {
-        auto facet = trouvere::facet_named(name);
-        if (!facet) {
-            throw CLI::ValidationError(
-                "--facets", "unknown facet '" + name + "': choose among year and source");
-        }
-        if (std::find(facets.begin(), facets.end(), *facet) == facets.end()) {
-            facets.push_back(*facet);
+// The options given as text, each read by the library as the server reads its URL parameters:
+// a flag, the library's name of the option, and the value given.
+struct TextOption {
+    std::string flag;
+    std::string name;
+    std::string value;
+};
+
+// Sets each option given on the command line, or throws a usage error naming its flag.
+void set_given_options(const CLI::App& app, const std::vector<TextOption>& text_options,
+                       trouvere::SearchOptions& options) {
+    for (const TextOption& option : text_options) {
+        if (app.count(option.flag) == 0) continue;
+        try {
+            trouvere::set_search_option(options, option.name, option.value);
+        } catch (const trouvere::QueryError& error) {
+            throw CLI::ValidationError(option.flag, error.what());
         }
     }
-    return facets;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) try {
+    if (argc > 1 && std::string_view(argv[1]) == "serve") {
+        return trouvere::server::serve_main(argc - 1, argv + 1);
+    }
     CLI::App app{
         "Search a trouvere index of French text.\n"
         "Query syntax: words, \"a phrase\", AND, OR, NOT, +required, -excluded, (groups), "
         "title:word, date:2024-07 (also date:2024, date:2024-07-04, date:2024-01..2024-06, "
         "date:2024-06.., date:..2023).\nQuote a query that starts a word with '-', or put -- "
-        "before it.",
+        "before it; a query of the one word serve needs -- before it too.\n"
+        "search serve [--db PATH] [--listen HOST:PORT] [--threads N] answers over HTTP "
+        "(search serve --help).",
         "search"};
     app.set_version_flag("--version", "search (trouvere) " + std::string(trouvere::version()));
     std::vector<std::string> words;
@@ -156,33 +167,46 @@ int main(int argc, char** argv) try {
     bool json = false;
     bool no_snippets = false;
     std::string colour = "auto";
-    std::string engine = "auto";
-    std::string sort = "relevance";
+    std::vector<TextOption> text_options{{"--limit", "limit", ""},
+                                         {"--offset", "offset", ""},
+                                         {"--snippet-chars", "snippet_chars", ""},
+                                         {"--engine", "engine", ""},
+                                         {"--since", "since", ""},
+                                         {"--until", "until", ""},
+                                         {"--sort", "sort", ""},
+                                         {"--facets", "facets", ""}};
+    auto text_option = [&](const std::string& flag) -> std::string& {
+        return std::find_if(text_options.begin(), text_options.end(),
+                            [&](const TextOption& option) { return option.flag == flag; })
+            ->value;
+    };
     std::vector<std::string> facet_names;
     bool count_only = false;
     bool explain = false;
     app.add_option("query", words, "The query; several arguments are joined with spaces")
         ->required();
     app.add_option("--db", db, "Database folder (default: $SEARCH_DB, else the per-user index)");
-    app.add_option("-n,--limit", options.limit, "Number of results")->check(CLI::Range(1, 100000));
-    app.add_option("--offset", options.offset, "Skip this many results first");
-    app.add_option("--snippet-chars", options.snippet_chars, "Approximate snippet length")
-        ->check(CLI::Range(20, 100000));
+    app.add_option(
+        "-n,--limit", text_option("--limit"),
+        "Number of results, from 1 to " + std::to_string(trouvere::kMaxSearchLimit) + " (10)");
+    app.add_option("--offset", text_option("--offset"), "Skip this many results first");
+    app.add_option("--snippet-chars", text_option("--snippet-chars"),
+                   "Approximate snippet length, from " +
+                       std::to_string(trouvere::kMinSnippetChars) + " to " +
+                       std::to_string(trouvere::kMaxSnippetChars) + " (200)");
     app.add_flag("--no-snippets", no_snippets, "Print no snippets");
     app.add_flag("--json", json, "One JSON object on stdout, for programs");
     app.add_option("--color,--colour", colour, "Highlight with colour: auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
-    app.add_option("--engine", engine,
+    app.add_option("--engine", text_option("--engine"),
                    "Index that answers: auto (trouvere's own when up to date, else Xapian), "
-                   "native or xapian")
-        ->check(CLI::IsMember({"auto", "native", "xapian"}));
-    app.add_option("--since", options.since,
+                   "native or xapian");
+    app.add_option("--since", text_option("--since"),
                    "Only documents dated on or after DATE: 2024, 2024-07 or 2024-07-04");
-    app.add_option("--until", options.until,
+    app.add_option("--until", text_option("--until"),
                    "Only documents dated on or before DATE: 2024, 2024-07 or 2024-07-04");
-    app.add_option("--sort", sort,
-                   "Order of the hits: relevance, newest or oldest (undated documents last)")
-        ->check(CLI::IsMember({"relevance", "newest", "oldest"}));
+    app.add_option("--sort", text_option("--sort"),
+                   "Order of the hits: relevance, newest or oldest (undated documents last)");
     app.add_option("--facets", facet_names,
                    "Count every match by year and/or source (comma-separated: year,source)")
         ->delimiter(',');
@@ -192,23 +216,21 @@ int main(int argc, char** argv) try {
                  "Print only the exact number of matching documents (with --json: no hits)");
     try {
         app.parse(argc, argv);
-        options.facets = facets_named(facet_names);
+        for (const std::string& name : facet_names) {
+            std::string& list = text_option("--facets");
+            list += (list.empty() ? "" : ",") + name;
+        }
+        set_given_options(app, text_options, options);
     } catch (const CLI::ParseError& error) {
         int code = app.exit(error);
         return code == 0 ? 0 : kTrouble;
     }
-    options.sort = sort == "newest"   ? trouvere::SortOrder::newest
-                   : sort == "oldest" ? trouvere::SortOrder::oldest
-                                      : trouvere::SortOrder::relevance;
     if (count_only) {
         options.limit = 0;
         options.snippets = false;
         options.count_at_least = SIZE_MAX;
     }
     options.snippets = options.snippets && !no_snippets;
-    options.engine = engine == "native"   ? trouvere::SearchEngine::native
-                     : engine == "xapian" ? trouvere::SearchEngine::xapian
-                                          : trouvere::SearchEngine::automatic;
 
     std::string query;
     for (const auto& word : words) query += (query.empty() ? "" : " ") + word;

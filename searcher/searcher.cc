@@ -539,4 +539,13 @@ std::size_t Searcher::document_count() const {
     return impl_->xapian->document_count();
 }
 
+std::uint64_t Searcher::revision() const {
+    // Asking the revision reads no block that a commit could overwrite.
+    return impl_->xapian->state().revision;
+}
+
+SearchEngine Searcher::automatic_engine() const {
+    return impl_->native != nullptr ? SearchEngine::native : SearchEngine::xapian;
+}
+
 }  // namespace trouvere

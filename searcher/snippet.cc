@@ -1,6 +1,7 @@
 #include "trouvere/snippet.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 #include "text/terminal.h"
@@ -9,17 +10,30 @@ namespace trouvere {
 
 namespace {
 
+// Runs of text without a character to escape are appended whole: every hit's snippet of every
+// JSON answer goes through here.
 void append_html_escaped(std::string& out, std::string_view text) {
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+    constexpr std::array<bool, 256> kSpecial = [] {
+        std::array<bool, 256> special{};
+        for (unsigned char c : std::string_view("&<>\"'")) special[c] = true;
+        return special;
+    }();
+    std::size_t plain = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (!kSpecial[static_cast<unsigned char>(text[i])]) continue;
+        std::string_view entity;
+        switch (text[i]) {
+            case '&': entity = "&amp;"; break;
+            case '<': entity = "&lt;"; break;
+            case '>': entity = "&gt;"; break;
+            case '"': entity = "&quot;"; break;
+            default: entity = "&#39;"; break;
         }
+        out.append(text, plain, i - plain);
+        out += entity;
+        plain = i + 1;
     }
+    out.append(text, plain);
 }
 
 void append_verbatim(std::string& out, std::string_view text) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,10 @@ enum class Facet {
 /// The facet of that name (facet_name), or nullopt.
 [[nodiscard]] TROUVERE_EXPORT std::optional<Facet> facet_named(std::string_view name);
 
+/// `auto`, `native` or `xapian`, as search --engine and the server's `engine` parameter take them;
+/// the last two are also the names SearchResults::engine gives the index that answered.
+[[nodiscard]] TROUVERE_EXPORT std::string_view search_engine_name(SearchEngine engine);
+
 struct SearchOptions {
     std::size_t limit = 10;
     std::size_t offset = 0;
@@ -66,6 +71,33 @@ struct SearchOptions {
     /// Under a date order or with facets, every match is counted, and the total is exact.
     std::vector<Facet> facets;
 };
+
+/// Sets the option of `options` that `name` names from its text, `value`: the one reading of
+/// the options that `search` takes on its command line (`--limit 5`, `--snippet-chars 80`) and
+/// the server in its URLs (`limit=5`, `snippet_chars=80`), so that both take the same values.
+///
+/// | name            | takes                                                               |
+/// |-----------------|---------------------------------------------------------------------|
+/// | `limit`         | a whole number from 1 to kMaxSearchLimit                            |
+/// | `offset`        | a whole number                                                      |
+/// | `snippet_chars` | a whole number from kMinSnippetChars to kMaxSnippetChars            |
+/// | `sort`          | `relevance`, `newest` or `oldest`                                   |
+/// | `engine`        | `auto`, `native` or `xapian` (search_engine_name)                   |
+/// | `since`,`until` | kept as given; search() refuses a malformed date                    |
+/// | `facets`        | `year` and `source`, comma-separated; a repeated one counts once    |
+///
+/// Throws QueryError when no option has that name or the value is not one it takes; the message
+/// says what the option takes and quotes the value, but leaves the name out, for the caller to
+/// spell it as its users do (`--snippet-chars`, `snippet_chars`).
+TROUVERE_EXPORT void set_search_option(SearchOptions& options, std::string_view name,
+                                       std::string_view value);
+
+/// The most hits set_search_option takes for a page: a program wanting more pages through them.
+inline constexpr std::size_t kMaxSearchLimit = 100'000;
+/// Snippet lengths set_search_option takes: shorter than kMinSnippetChars cannot show a word in
+/// its context, and kMaxSnippetChars is a tenth of the longest body indexed.
+inline constexpr std::size_t kMinSnippetChars = 20;
+inline constexpr std::size_t kMaxSnippetChars = 100'000;
 
 struct FacetValue {
     std::string value;
@@ -200,6 +232,16 @@ public:
 
     [[nodiscard]] std::size_t document_count() const;
 
+    /// The revision of the committed state this Searcher answers from: Xapian's count of the
+    /// database's commits, which every commit raises and reopen() follows. A first build puts a
+    /// new database in place, whose count starts again.
+    [[nodiscard]] std::uint64_t revision() const;
+
+    /// The index that answers a search with SearchEngine::automatic: SearchEngine::native when
+    /// the native index was built from the state this Searcher has open (and has shown no
+    /// damage), else SearchEngine::xapian.
+    [[nodiscard]] SearchEngine automatic_engine() const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
@@ -213,6 +255,10 @@ private:
 /// character is escaped, DEL and C1 included, so that a program printing a field to a terminal
 /// cannot pass one on; text is otherwise as indexed.
 [[nodiscard]] TROUVERE_EXPORT std::string to_json(const SearchResults& results);
+
+/// `document` as one line of JSON, escaped as to_json(const SearchResults&) escapes: `id`,
+/// `title`, `body`, then `date`, `source`, `url` and `path`, each null when unknown.
+[[nodiscard]] TROUVERE_EXPORT std::string to_json(const Document& document);
 
 /// `explanation` as one line of JSON: `tree`, `words` (each with `text`, `stem`,
 /// `accented_stem` (null when none) and `stopword`), `filters`, `matching`, `engine`,
