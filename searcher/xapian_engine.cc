@@ -151,10 +151,15 @@ public:
             // some databases; tests/native_differential_test.cc found them), and it prunes only
             // once this many documents have been checked. The count, and the spies' counts, are
             // then exact.
+            // Xapian counts documents in 32 bits: an offset or a limit past the database's size
+            // means the same as its size, and must not wrap round to a small number.
+            const Xapian::doccount document_count = db_.get_doccount();
+            const auto within_database = [document_count](std::size_t count) {
+                return static_cast<Xapian::doccount>(std::min<std::size_t>(count, document_count));
+            };
             Xapian::MSet mset =
-                enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                 static_cast<Xapian::doccount>(request.limit), db_.get_doccount(),
-                                 nullptr, filters.empty() ? nullptr : &filters);
+                enquire.get_mset(within_database(request.offset), within_database(request.limit),
+                                 document_count, nullptr, filters.empty() ? nullptr : &filters);
             Matches matches;
             matches.estimate = mset.get_matches_estimated();
             matches.upper_bound = mset.get_matches_upper_bound();

@@ -169,6 +169,28 @@ TEST_CASE("results are ranked, numbered and paged deterministically", "[search]"
     CHECK(page.total_estimate >= 5);
 }
 
+TEST_CASE("an offset or a limit past 32 bits neither wraps round nor loses the count", "[search]") {
+    TempDir dir;
+    const std::string db = (dir.path() / "db").string();
+    {
+        trouvere::IndexWriter writer(db);
+        REQUIRE(trouvere::index_paths(writer, {trouvere::testing::corpus_dir().string()}).added ==
+                5);
+        writer.commit();
+        REQUIRE(writer.update_native_index());
+    }
+    trouvere::Searcher searcher(db);
+    constexpr std::size_t past_32_bits = std::size_t{1} << 32U;
+    for (auto engine : {trouvere::SearchEngine::xapian, trouvere::SearchEngine::native}) {
+        INFO(trouvere::search_engine_name(engine));
+        auto far_page = searcher.search("Mali Russie", {.offset = past_32_bits, .engine = engine});
+        CHECK(far_page.hits.empty());
+        CHECK(far_page.total_estimate == 5);
+        auto huge_page = searcher.search("Mali Russie", {.limit = past_32_bits, .engine = engine});
+        CHECK(huge_page.hits.size() == 5);
+    }
+}
+
 TEST_CASE("a title word weighs more than the same word in a body", "[search]") {
     TempDir dir;
     std::string db = (dir.path() / "db").string();
