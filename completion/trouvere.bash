@@ -14,7 +14,8 @@ _trouvere_search() {
 
     case $prev in
         --db)
-            _filedir -d
+            # search also opens a cluster file (README, "Shards"); search-index writes a folder.
+            if [[ $1 == search-index ]]; then _filedir -d; else _filedir; fi
             return
             ;;
         --color | --colour)
@@ -36,7 +37,7 @@ _trouvere_search() {
             COMPREPLY=($(compgen -P "$done_part" -W 'year source' -- "${cur##*,}"))
             return
             ;;
-        -n | --limit | --offset | --snippet-chars | --since | --until | --commit-every | --wait)
+        -n | --limit | --offset | --snippet-chars | --since | --until | --commit-every | --wait | --shard)
             return
             ;;
     esac
