@@ -56,8 +56,9 @@ std::vector<ShardAddress> read_cluster_file(const std::string& path) {
         } else if (type == "auto" && !rest.empty()) {
             shard.path = (folder / rest).lexically_normal().string();
         } else {
-            throw DatabaseError("cluster file " + path + ":" + std::to_string(number) +
-                                ": expected 'remote HOST:PORT' or 'auto PATH', not '" + line + "'");
+            std::string message = "cluster file " + path + ":" + std::to_string(number);
+            message += ": expected 'remote HOST:PORT' or 'auto PATH', not '" + line + "'";
+            throw DatabaseError(message);
         }
         shards.push_back(std::move(shard));
     }

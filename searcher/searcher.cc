@@ -234,7 +234,7 @@ struct TROUVERE_HIDDEN Searcher::Impl {
 
     // No answer is silently incomplete: the parts of the database that cannot answer (shards of
     // a cluster) fail the search, or, when `allow_partial`, are named in the warnings.
-    void check_parts(bool allow_partial, std::vector<std::string>& warnings) {
+    void check_parts(bool allow_partial, std::vector<std::string>& warnings) const {
         std::vector<std::string> missing = xapian->unreachable_parts();
         if (missing.empty()) return;
         std::string names;

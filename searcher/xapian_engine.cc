@@ -601,7 +601,7 @@ private:
     // A cluster's state: its shards' databases and what they hold. Xapian's remote backend does
     // not tell a database's revision, so a commit shows as a change of its documents, their
     // number or their lengths.
-    State current_state() const {
+    [[nodiscard]] State current_state() const {
         if (!cluster()) return {db_.get_uuid(), db_.get_revision()};
         std::string summary;
         for (const Shard& shard : shards_) {
@@ -614,7 +614,7 @@ private:
     }
 
     // The document, from those the last match fetched when it is one of them.
-    Xapian::Document stored_document(DocumentNumber document) const {
+    [[nodiscard]] Xapian::Document stored_document(DocumentNumber document) const {
         for (const auto& [number, fetched] : fetched_) {
             if (number == document) return fetched;
         }

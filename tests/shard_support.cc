@@ -120,8 +120,8 @@ bool ShardServer::start() {
     throw std::runtime_error("xapian-tcpsrv did not listen on port " + std::to_string(port_));
 }
 
-GreetingServer::GreetingServer(std::string greeting) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+GreetingServer::GreetingServer(std::string greeting)
+    : listener_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
