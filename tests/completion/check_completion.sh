@@ -43,6 +43,11 @@ expect "always auto" search --color a
 expect "year,source" search --facets year,s
 expect "source year" search --facets ""
 expect "$work/db-one $work/db-two" search --db "$work/db-"
+expect "--listen" search serve --l
+expect "--threads" search serve --t
+expect "" search serve --listen ""
+expect "$work/db-one $work/db-two" search serve --db "$work/db-"
+expect "--limit" search --l
 expect "--prune" search-index --pr
 expect "-q" search-index -q
 expect "--quiet" search-index --q
