@@ -39,8 +39,8 @@ _trouvere_search() {
             COMPREPLY=($(compgen -P "$done_part" -W 'year source' -- "${cur##*,}"))
             return
             ;;
-        -n | --limit | --offset | --snippet-chars | --since | --until | --commit-every | --wait | \
-            --listen | --threads)
+        -n | --limit | --offset | --snippet-chars | --since | --until | --source | --commit-every | \
+            --wait | --listen | --threads)
             return
             ;;
     esac

@@ -94,12 +94,14 @@ void set_search_option(SearchOptions& options, std::string_view name, std::strin
         options.since = value;
     } else if (name == "until") {
         options.until = value;
+    } else if (name == "source") {
+        options.source = value;
     } else if (name == "facets") {
         options.facets = facets(value);
     } else {
         throw QueryError(
             "not an option of a search, which takes limit, offset, snippet_chars, sort, engine, "
-            "since, until and facets");
+            "since, until, source and facets");
     }
 }
 

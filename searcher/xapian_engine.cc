@@ -47,7 +47,8 @@ Xapian::Query::op xapian_op(TermQuery::Op op) {
         case TermQuery::Op::nothing:
         case TermQuery::Op::everything:
         case TermQuery::Op::term:
-        case TermQuery::Op::dated: break;
+        case TermQuery::Op::dated:
+        case TermQuery::Op::sourced: break;
     }
     return Xapian::Query::OP_INVALID;
 }
@@ -64,23 +65,24 @@ std::vector<MatchEngine::ValueCount> years_of(const Xapian::ValueCountMatchSpy& 
     return years;
 }
 
-// The date ranges that every match of a query must be in, taken out of it. Xapian 1.4.22 scores
-// some phrases under an OR as if they occurred once a value range sits beside them in an AND (the
-// OR, advanced with a minimum weight, turns into an AND_MAYBE that does not check the phrase on
-// its optional side); a range applied as a match decider leaves the tree, and its scores, as
-// without it.
-class DateRanges final : public Xapian::MatchDecider {
+// The date ranges and sources that every match of a query must be in, taken out of it. Xapian
+// 1.4.22 scores some phrases under an OR as if they occurred once a value range sits beside them
+// in an AND (the OR, advanced with a minimum weight, turns into an AND_MAYBE that does not check
+// the phrase on its optional side); a filter applied as a match decider leaves the tree, and its
+// scores, as without it.
+class ValueFilters final : public Xapian::MatchDecider {
 public:
-    // `query` without the date ranges found down its chain of ANDs and required sides of
-    // AND_NOTs, which every match must satisfy; those are kept here.
+    // `query` without the filters found down its chain of ANDs and required sides of AND_NOTs,
+    // which every match must satisfy; those are kept here.
     TermQuery take_from(const TermQuery& query) {
         switch (query.op) {
-            case TermQuery::Op::dated: ranges_.push_back(query); return match_everything();
+            case TermQuery::Op::dated:
+            case TermQuery::Op::sourced: filters_.push_back(query); return match_everything();
             case TermQuery::Op::all: {
                 std::vector<TermQuery> rest;
                 for (const TermQuery& part : query.parts) {
-                    if (part.op == TermQuery::Op::dated) {
-                        ranges_.push_back(part);
+                    if (is_filter(part)) {
+                        filters_.push_back(part);
                     } else {
                         rest.push_back(take_from(part));
                     }
@@ -91,17 +93,24 @@ public:
             default: return query;
         }
     }
-    [[nodiscard]] bool empty() const { return ranges_.empty(); }
+    [[nodiscard]] bool empty() const { return filters_.empty(); }
 
     bool operator()(const Xapian::Document& document) const override {
-        const auto day = dates::parse_iso_day(document.get_value(scheme::kDateSlot));
-        return day && std::all_of(ranges_.begin(), ranges_.end(), [&](const TermQuery& range) {
-                   return *day >= range.first_day && *day <= range.last_day;
-               });
+        return std::all_of(filters_.begin(), filters_.end(), [&](const TermQuery& filter) {
+            if (filter.op == TermQuery::Op::sourced) {
+                return document.get_value(scheme::kSourceSlot) == filter.term;
+            }
+            const auto day = dates::parse_iso_day(document.get_value(scheme::kDateSlot));
+            return day && *day >= filter.first_day && *day <= filter.last_day;
+        });
     }
 
 private:
-    std::vector<TermQuery> ranges_;
+    static bool is_filter(const TermQuery& query) {
+        return query.op == TermQuery::Op::dated || query.op == TermQuery::Op::sourced;
+    }
+
+    std::vector<TermQuery> filters_;
 };
 
 class XapianEngine final : public MatchEngine {
@@ -131,7 +140,7 @@ public:
         return guarded([&] {
             Xapian::Enquire enquire(db_);
             enquire.set_weighting_scheme(Xapian::BM25Weight());
-            DateRanges filters;
+            ValueFilters filters;
             enquire.set_query(to_xapian_query(filters.take_from(query)));
             // Undated documents have no value: the default key puts them after every date.
             Xapian::MultiValueKeyMaker by_date;
@@ -306,6 +315,8 @@ Xapian::Query to_xapian_query(const TermQuery& query) {
         case TermQuery::Op::dated:
             return {Xapian::Query::OP_VALUE_RANGE, scheme::kDateSlot,
                     dates::iso_day(query.first_day), dates::iso_day(query.last_day)};
+        case TermQuery::Op::sourced:
+            return {Xapian::Query::OP_VALUE_RANGE, scheme::kSourceSlot, query.term, query.term};
         case TermQuery::Op::all:
         case TermQuery::Op::any:
         case TermQuery::Op::phrase:

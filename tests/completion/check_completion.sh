@@ -33,7 +33,7 @@ expect() {
     fi
 }
 
-expect "--sort" search --so
+expect "--sort --source" search --so
 expect "--color --colour --count" search --co
 expect "-n" search -n
 expect "--no-snippets" search --no
