@@ -282,6 +282,13 @@ trouvere_status trouvere_search_options_set_until(trouvere_search_options* optio
     });
 }
 
+trouvere_status trouvere_search_options_set_source(trouvere_search_options* options,
+                                                   const char* source, trouvere_error** error) {
+    return set_option(__func__, options, error, [&](auto& handle) {
+        handle.options.source = optional_utf8_argument(source, "source");
+    });
+}
+
 trouvere_status trouvere_search_options_add_facet(trouvere_search_options* options,
                                                   const char* name, trouvere_error** error) {
     return set_option(__func__, options, error, [&](auto& handle) {

@@ -1,4 +1,4 @@
-# bash completion for search and search-index, installed under both names in
+# bash completion for search, search serve and search-index, installed under both names in
 # share/bash-completion/completions. Option names come from the command's own --help, so that the
 # completion offers exactly what the installed command accepts.
 
@@ -11,6 +11,9 @@ _trouvere_options() {
 _trouvere_search() {
     local cur prev words cword
     _init_completion || return
+    # `serve` is a subcommand only as the first argument; its options are its own.
+    local command=("$1")
+    [[ $1 == search && $cword -gt 1 && ${words[1]} == serve ]] && command+=(serve)
 
     case $prev in
         --db)
@@ -37,13 +40,14 @@ _trouvere_search() {
             COMPREPLY=($(compgen -P "$done_part" -W 'year source' -- "${cur##*,}"))
             return
             ;;
-        -n | --limit | --offset | --snippet-chars | --since | --until | --commit-every | --wait | --shard)
+        -n | --limit | --offset | --snippet-chars | --since | --until | --source | --commit-every | \
+            --wait | --listen | --threads | --shard)
             return
             ;;
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '$(_trouvere_options "$1")' -- "$cur"))
+        COMPREPLY=($(compgen -W '$(_trouvere_options "${command[@]}")' -- "$cur"))
     elif [[ $1 == search-index ]]; then
         _filedir
     fi

@@ -105,7 +105,7 @@ std::optional<DocumentValues> DocumentValues::open(Bytes bytes, const DocumentTa
         previous_end = end;
     }
 
-    std::vector<bool> used(values.source_count_ + std::size_t{1}, false);
+    values.documents_by_source_.assign(values.source_count_ + std::size_t{1}, 0);
     dates::DayNumber earliest = UINT32_MAX;
     dates::DayNumber latest = 0;
     values.summaries_.resize((std::size_t{last_docid} + kDocidsPerSummary - 1) / kDocidsPerSummary);
@@ -120,7 +120,7 @@ std::optional<DocumentValues> DocumentValues::open(Bytes bytes, const DocumentTa
             why = "a document's source is past its table of sources";
             return std::nullopt;
         }
-        used[source] = true;
+        ++values.documents_by_source_[source];
         if (day == dates::kNoDay) continue;
         if (!dates::is_day(day)) {
             why = "a document's day does not exist";
@@ -133,7 +133,8 @@ std::optional<DocumentValues> DocumentValues::open(Bytes bytes, const DocumentTa
         earliest = std::min(earliest, day);
         latest = std::max(latest, day);
     }
-    if (std::find(used.begin() + 1, used.end(), false) != used.end()) {
+    if (std::find(values.documents_by_source_.begin() + 1, values.documents_by_source_.end(), 0) !=
+        values.documents_by_source_.end()) {
         why = "its table of sources names a source no document has";
         return std::nullopt;
     }
@@ -190,6 +191,32 @@ std::uint64_t DocumentValues::count_dated(dates::DayNumber first_day,
         }
     }
     return count;
+}
+
+std::uint32_t DocumentValues::source_ordinal(std::string_view name) const {
+    std::uint32_t low = 1;
+    std::uint32_t high = source_count_;
+    while (low <= high) {
+        const std::uint32_t middle = low + (high - low) / 2;
+        const std::string_view found = source_name(middle);
+        if (found == name) return middle;
+        if (found < name) {
+            low = middle + 1;
+        } else {
+            high = middle - 1;
+        }
+    }
+    return kNoSource;
+}
+
+std::uint32_t DocumentValues::next_from_source(std::uint32_t docid, std::uint32_t ordinal) const {
+    for (std::uint64_t candidate = std::max<std::uint32_t>(docid, 1); candidate <= last_docid_;
+         ++candidate) {
+        if (source(static_cast<std::uint32_t>(candidate)) == ordinal) {
+            return static_cast<std::uint32_t>(candidate);
+        }
+    }
+    return UINT32_MAX;
 }
 
 }  // namespace trouvere::native

@@ -73,6 +73,16 @@ public:
     [[nodiscard]] std::uint32_t source_count() const { return source_count_; }
     /// The source of ordinal `ordinal`, from 1 to source_count(), as stored.
     [[nodiscard]] std::string_view source_name(std::uint32_t ordinal) const;
+    /// The ordinal of the source `name`, byte for byte as stored; kNoSource when no document has
+    /// that source.
+    [[nodiscard]] std::uint32_t source_ordinal(std::string_view name) const;
+    /// The first docid from `docid` on whose source has ordinal `ordinal` (from 1), or
+    /// UINT32_MAX when there is none.
+    [[nodiscard]] std::uint32_t next_from_source(std::uint32_t docid, std::uint32_t ordinal) const;
+    /// How many documents have the source of ordinal `ordinal` (from 1 to source_count()).
+    [[nodiscard]] std::uint64_t count_from_source(std::uint32_t ordinal) const {
+        return documents_by_source_[ordinal];
+    }
 
     /// The first docid from `docid` on whose day lies from `first_day` to `last_day` (both
     /// included; undated documents never do), or UINT32_MAX when there is none. Runs of docids
@@ -104,6 +114,8 @@ private:
     std::uint32_t first_year_ = 0;
     std::uint32_t last_year_ = 0;
     std::vector<DaySummary> summaries_;
+    // Indexed by ordinal, kNoSource's included.
+    std::vector<std::uint64_t> documents_by_source_;
 };
 
 }  // namespace trouvere::native

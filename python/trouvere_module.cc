@@ -84,6 +84,7 @@ trouvere::SearchEngine engine_named(std::string_view name) {
 trouvere::SearchOptions search_options(std::size_t limit, std::size_t offset, std::string_view sort,
                                        std::optional<std::string> since,
                                        std::optional<std::string> until,
+                                       std::optional<std::string> source,
                                        const std::vector<std::string>& facets,
                                        std::size_t snippet_chars, bool snippets,
                                        std::string_view engine, std::size_t count_at_least) {
@@ -93,6 +94,7 @@ trouvere::SearchOptions search_options(std::size_t limit, std::size_t offset, st
     options.sort = sort_named(sort);
     options.since = std::move(since).value_or("");
     options.until = std::move(until).value_or("");
+    options.source = std::move(source).value_or("");
     for (const std::string& name : facets) {
         const auto facet = trouvere::facet_named(name);
         if (!facet) throw py::value_error("no facet is named '" + name + "'");
@@ -401,27 +403,29 @@ any case, discarding what was not committed after an exception.
             "search",
             [](SharedSearcher& self, const std::string& query, std::size_t limit,
                std::size_t offset, std::string_view sort, std::optional<std::string> since,
-               std::optional<std::string> until, const std::vector<std::string>& facets,
-               std::size_t snippet_chars, bool snippets, std::string_view engine,
-               std::size_t count_at_least) {
-                const trouvere::SearchOptions options =
-                    search_options(limit, offset, sort, std::move(since), std::move(until), facets,
-                                   snippet_chars, snippets, engine, count_at_least);
+               std::optional<std::string> until, std::optional<std::string> source,
+               const std::vector<std::string>& facets, std::size_t snippet_chars, bool snippets,
+               std::string_view engine, std::size_t count_at_least) {
+                const trouvere::SearchOptions options = search_options(
+                    limit, offset, sort, std::move(since), std::move(until), std::move(source),
+                    facets, snippet_chars, snippets, engine, count_at_least);
                 return self.use(
                     [&](trouvere::Searcher& searcher) { return searcher.search(query, options); });
             },
             py::arg("query"), py::kw_only(), py::arg("limit") = 10, py::arg("offset") = 0,
             py::arg("sort") = "relevance", py::arg("since") = py::none(),
-            py::arg("until") = py::none(), py::arg("facets") = std::vector<std::string>(),
-            py::arg("snippet_chars") = 200, py::arg("snippets") = true, py::arg("engine") = "auto",
+            py::arg("until") = py::none(), py::arg("source") = py::none(),
+            py::arg("facets") = std::vector<std::string>(), py::arg("snippet_chars") = 200,
+            py::arg("snippets") = true, py::arg("engine") = "auto",
             py::arg("count_at_least") = 1000, ReleasesGil(),
             R"(Runs the query (README, "Query syntax") and returns its Results.
 
 limit and offset choose the page of hits; sort is 'relevance', 'newest' or
 'oldest' (undated documents last); since and until keep documents dated from
 or up to a year, month or day ('2024', '2024-07', '2024-07-04'), both
-included; facets names what to count every match by, among 'year' and
-'source'; snippet_chars is the snippets' approximate length, and snippets=False
+included; source keeps the documents of that source, byte for byte as the
+'source' facet names it; facets names what to count every match by, among
+'year' and 'source'; snippet_chars is the snippets' approximate length, and snippets=False
 leaves them out; engine is 'auto', 'native' or 'xapian'; matches are counted
 one by one up to count_at_least (sys.maxsize counts them all), past which the
 total is estimated. Raises QueryError when the query has nothing to search
@@ -431,14 +435,17 @@ sort, engine or facet.)")
         .def(
             "explain",
             [](SharedSearcher& self, const std::string& query, std::optional<std::string> since,
-               std::optional<std::string> until, std::string_view engine) {
-                const trouvere::SearchOptions options = search_options(
-                    0, 0, "relevance", std::move(since), std::move(until), {}, 0, false, engine, 0);
+               std::optional<std::string> until, std::optional<std::string> source,
+               std::string_view engine) {
+                const trouvere::SearchOptions options =
+                    search_options(0, 0, "relevance", std::move(since), std::move(until),
+                                   std::move(source), {}, 0, false, engine, 0);
                 return self.use(
                     [&](trouvere::Searcher& searcher) { return searcher.explain(query, options); });
             },
             py::arg("query"), py::kw_only(), py::arg("since") = py::none(),
-            py::arg("until") = py::none(), py::arg("engine") = "auto", ReleasesGil(),
+            py::arg("until") = py::none(), py::arg("source") = py::none(),
+            py::arg("engine") = "auto", ReleasesGil(),
             "How the query is read and answered, without searching, as an Explanation. Raises "
             "as search() does for a query it would refuse.")
         .def(

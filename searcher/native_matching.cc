@@ -142,6 +142,16 @@ struct DatedDocuments {
     }
 };
 
+// The documents of one source, as Xapian's value range over the source slot from that source to
+// itself.
+struct SourcedDocuments {
+    const native::DocumentValues& values;
+    std::uint32_t ordinal;
+    [[nodiscard]] DocId first_from(DocId docid) const {
+        return values.next_from_source(docid, ordinal);
+    }
+};
+
 class TermMatcher final : public Matcher {
 public:
     TermMatcher(const native::PostingCursor& cursor, double weight, const native::Bm25& bm25,
@@ -593,6 +603,13 @@ public:
                 return std::make_unique<WeightlessMatcher<DatedDocuments>>(
                     DatedDocuments{values, query.first_day, query.last_day},
                     values.count_dated(query.first_day, query.last_day));
+            }
+            case TermQuery::Op::sourced: {
+                const native::DocumentValues& values = index_.values();
+                const std::uint32_t ordinal = values.source_ordinal(query.term);
+                if (ordinal == native::kNoSource) return nothing();
+                return std::make_unique<WeightlessMatcher<SourcedDocuments>>(
+                    SourcedDocuments{values, ordinal}, values.count_from_source(ordinal));
             }
             case TermQuery::Op::everything:
                 return std::make_unique<WeightlessMatcher<EveryDocument>>(

@@ -173,6 +173,7 @@ int main(int argc, char** argv) try {
                                          {"--engine", "engine", ""},
                                          {"--since", "since", ""},
                                          {"--until", "until", ""},
+                                         {"--source", "source", ""},
                                          {"--sort", "sort", ""},
                                          {"--facets", "facets", ""}};
     auto text_option = [&](const std::string& flag) -> std::string& {
@@ -205,6 +206,8 @@ int main(int argc, char** argv) try {
                    "Only documents dated on or after DATE: 2024, 2024-07 or 2024-07-04");
     app.add_option("--until", text_option("--until"),
                    "Only documents dated on or before DATE: 2024, 2024-07 or 2024-07-04");
+    app.add_option("--source", text_option("--source"),
+                   "Only documents from this source, as the source facet names it");
     app.add_option("--sort", text_option("--sort"),
                    "Order of the hits: relevance, newest or oldest (undated documents last)");
     app.add_option("--facets", facet_names,

@@ -100,6 +100,8 @@ void set_search_option(SearchOptions& options, std::string_view name, std::strin
         options.since = value;
     } else if (name == "until") {
         options.until = value;
+    } else if (name == "source") {
+        options.source = value;
     } else if (name == "facets") {
         options.facets = facets(value);
     } else if (name == "allow_partial") {
@@ -107,7 +109,7 @@ void set_search_option(SearchOptions& options, std::string_view name, std::strin
     } else {
         throw QueryError(
             "not an option of a search, which takes limit, offset, snippet_chars, sort, engine, "
-            "since, until, facets and allow_partial");
+            "since, until, source, facets and allow_partial");
     }
 }
 

@@ -121,7 +121,15 @@ searcher::TermQuery date_bounds(const SearchOptions& options) {
     return searcher::dated_between(days.first, days.last);
 }
 
-// `query` within the date `bounds`, or the bounds alone when the query is only them.
+// The filters of `options`, their date bounds and their source, empty when there is none.
+searcher::TermQuery option_filters(const SearchOptions& options) {
+    std::vector<searcher::TermQuery> filters;
+    if (auto days = date_bounds(options); !days.empty()) filters.push_back(std::move(days));
+    if (!options.source.empty()) filters.push_back(searcher::from_source(options.source));
+    return searcher::all_of(std::move(filters));
+}
+
+// `query` within the filters `bounds`, or the bounds alone when the query is only them.
 searcher::TermQuery bounded(searcher::TermQuery query, const searcher::TermQuery& bounds) {
     if (bounds.empty()) return query;
     return query.empty() ? bounds : searcher::all_of({std::move(query), bounds});
@@ -404,10 +412,11 @@ QueryExplanation Searcher::explain(std::string_view query_text, const SearchOpti
     explanation.tree = to_string(parsed.root);
     explanation.warnings = std::move(parsed.warnings);
     explain_node(parsed.root, impl_->analyzer, explanation, false);
-    const searcher::TermQuery bounds = date_bounds(options);
-    if (!bounds.empty()) {
-        explanation.filters.push_back(days_text(bounds.first_day, bounds.last_day));
+    if (const searcher::TermQuery days = date_bounds(options); !days.empty()) {
+        explanation.filters.push_back(days_text(days.first_day, days.last_day));
     }
+    if (!options.source.empty()) explanation.filters.push_back("source: " + options.source);
+    const searcher::TermQuery bounds = option_filters(options);
     auto translation = searcher::translate(parsed.root, impl_->analyzer, searcher::FreeWords::all);
     if (translation.query.empty() && bounds.empty()) {
         throw QueryError("nothing to search for in '" + std::string(query_text) + "'");
@@ -459,7 +468,7 @@ SearchResults Searcher::Impl::search_once(const ParsedQuery& parsed,
     choose_engine(options, results);
     check_parts(options.allow_partial, results.warnings);
 
-    const searcher::TermQuery bounds = date_bounds(options);
+    const searcher::TermQuery bounds = option_filters(options);
     auto translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::all);
     if (translation.query.empty() && bounds.empty()) {
         throw QueryError("nothing to search for in '" + results.query + "'");

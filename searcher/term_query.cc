@@ -75,12 +75,21 @@ TermQuery dated_between(dates::DayNumber first_day, dates::DayNumber last_day) {
     return query;
 }
 
+TermQuery from_source(std::string source) {
+    if (source.empty()) return {};
+    TermQuery query;
+    query.op = TermQuery::Op::sourced;
+    query.term = std::move(source);
+    return query;
+}
+
 std::string to_string(const TermQuery& query) {
     std::string_view name;
     switch (query.op) {
         case TermQuery::Op::dated:
             return "(dated " + dates::iso_day(query.first_day) + ".." +
                    dates::iso_day(query.last_day) + ")";
+        case TermQuery::Op::sourced: return "(source " + query.term + ")";
         case TermQuery::Op::nothing: return "(nothing)";
         case TermQuery::Op::everything: return "(everything)";
         case TermQuery::Op::term: return query.term;

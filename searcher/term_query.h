@@ -26,6 +26,7 @@ struct TermQuery {
         and_maybe,   ///< parts[0] matches; parts[1] only adds its weight where it matches too
         and_not,     ///< parts[0] matches and parts[1] does not; only parts[0] weighs
         dated,       ///< the documents dated first_day to last_day (inclusive), weight 0
+        sourced,     ///< the documents whose source is `term`, as stored, weight 0
     };
 
     Op op = Op::nothing;
@@ -56,8 +57,11 @@ struct TermQuery {
 /// to kLastDay; empty when it holds no day.
 [[nodiscard]] TermQuery dated_between(dates::DayNumber first_day, dates::DayNumber last_day);
 
+/// The documents whose source is `source`, byte for byte as stored; empty when `source` is.
+[[nodiscard]] TermQuery from_source(std::string source);
+
 /// A compact rendering for tests and debugging: `(and_maybe (phrase a b) (any Ax Ay))`; a
-/// date range is `(dated 2024-01-01..2024-06-30)`.
+/// date range is `(dated 2024-01-01..2024-06-30)`, a source `(source Le Monde)`.
 [[nodiscard]] std::string to_string(const TermQuery& query);
 
 }  // namespace trouvere::searcher

@@ -50,7 +50,8 @@ Xapian::Query::op xapian_op(TermQuery::Op op) {
         case TermQuery::Op::nothing:
         case TermQuery::Op::everything:
         case TermQuery::Op::term:
-        case TermQuery::Op::dated: break;
+        case TermQuery::Op::dated:
+        case TermQuery::Op::sourced: break;
     }
     return Xapian::Query::OP_INVALID;
 }
@@ -67,23 +68,24 @@ std::vector<MatchEngine::ValueCount> years_of(const Xapian::ValueCountMatchSpy& 
     return years;
 }
 
-// The date ranges that every match of a query must be in, taken out of it. Xapian 1.4.22 scores
-// some phrases under an OR as if they occurred once a value range sits beside them in an AND (the
-// OR, advanced with a minimum weight, turns into an AND_MAYBE that does not check the phrase on
-// its optional side); a range applied as a match decider leaves the tree, and its scores, as
-// without it.
-class DateRanges final : public Xapian::MatchDecider {
+// The date ranges and sources that every match of a query must be in, taken out of it. Xapian
+// 1.4.22 scores some phrases under an OR as if they occurred once a value range sits beside them
+// in an AND (the OR, advanced with a minimum weight, turns into an AND_MAYBE that does not check
+// the phrase on its optional side); a filter applied as a match decider leaves the tree, and its
+// scores, as without it.
+class ValueFilters final : public Xapian::MatchDecider {
 public:
-    // `query` without the date ranges found down its chain of ANDs and required sides of
-    // AND_NOTs, which every match must satisfy; those are kept here.
+    // `query` without the filters found down its chain of ANDs and required sides of AND_NOTs,
+    // which every match must satisfy; those are kept here.
     TermQuery take_from(const TermQuery& query) {
         switch (query.op) {
-            case TermQuery::Op::dated: ranges_.push_back(query); return match_everything();
+            case TermQuery::Op::dated:
+            case TermQuery::Op::sourced: filters_.push_back(query); return match_everything();
             case TermQuery::Op::all: {
                 std::vector<TermQuery> rest;
                 for (const TermQuery& part : query.parts) {
-                    if (part.op == TermQuery::Op::dated) {
-                        ranges_.push_back(part);
+                    if (is_filter(part)) {
+                        filters_.push_back(part);
                     } else {
                         rest.push_back(take_from(part));
                     }
@@ -94,27 +96,34 @@ public:
             default: return query;
         }
     }
-    [[nodiscard]] bool empty() const { return ranges_.empty(); }
+    [[nodiscard]] bool empty() const { return filters_.empty(); }
 
-    // `query` filtered by the ranges in the query itself, for a cluster: Xapian's remote backend
-    // runs no match decider.
+    // `query` filtered by these filters and `more` in the query itself, for a cluster: Xapian's
+    // remote backend runs no match decider.
     [[nodiscard]] Xapian::Query filtering(const Xapian::Query& query,
-                                          std::vector<Xapian::Query> ranges = {}) const {
-        for (const TermQuery& range : ranges_) ranges.push_back(to_xapian_query(range));
-        if (ranges.empty()) return query;
+                                          std::vector<Xapian::Query> more = {}) const {
+        for (const TermQuery& filter : filters_) more.push_back(to_xapian_query(filter));
+        if (more.empty()) return query;
         return {Xapian::Query::OP_FILTER, query,
-                Xapian::Query(Xapian::Query::OP_AND, ranges.begin(), ranges.end())};
+                Xapian::Query(Xapian::Query::OP_AND, more.begin(), more.end())};
     }
 
     bool operator()(const Xapian::Document& document) const override {
-        const auto day = dates::parse_iso_day(document.get_value(scheme::kDateSlot));
-        return day && std::all_of(ranges_.begin(), ranges_.end(), [&](const TermQuery& range) {
-                   return *day >= range.first_day && *day <= range.last_day;
-               });
+        return std::all_of(filters_.begin(), filters_.end(), [&](const TermQuery& filter) {
+            if (filter.op == TermQuery::Op::sourced) {
+                return document.get_value(scheme::kSourceSlot) == filter.term;
+            }
+            const auto day = dates::parse_iso_day(document.get_value(scheme::kDateSlot));
+            return day && *day >= filter.first_day && *day <= filter.last_day;
+        });
     }
 
 private:
-    std::vector<TermQuery> ranges_;
+    static bool is_filter(const TermQuery& query) {
+        return query.op == TermQuery::Op::dated || query.op == TermQuery::Op::sourced;
+    }
+
+    std::vector<TermQuery> filters_;
 };
 
 // The documents of the items of `mset` from `first` to before `end`, fetched together: over the
@@ -188,7 +197,7 @@ public:
             if (cluster()) return match_in_cluster(query, request);
             Xapian::Enquire enquire(db_);
             enquire.set_weighting_scheme(Xapian::BM25Weight());
-            DateRanges filters;
+            ValueFilters filters;
             enquire.set_query(to_xapian_query(filters.take_from(query)));
             // Undated documents have no value: the default key puts them after every date.
             Xapian::MultiValueKeyMaker by_date;
@@ -351,14 +360,14 @@ private:
     }
 
     // A match over a cluster. Xapian's remote backend runs neither a match decider nor a key
-    // maker: the date ranges are in the query, and a date order sorts by the date slot's value.
-    // Documents of equal score (and day) come in docid order from Xapian, and a cluster's docids
-    // interleave its shards': the stored header, which starts with the id, orders them instead,
-    // as it would however the documents were spread.
+    // maker: the date ranges and the source are in the query, and a date order sorts by the date
+    // slot's value. Documents of equal score (and day) come in docid order from Xapian, and a
+    // cluster's docids interleave its shards': the stored header, which starts with the id, orders
+    // them instead, as it would however the documents were spread.
     Matches match_in_cluster(const TermQuery& query, const Request& request) {
         // Xapian refuses to match over no database at all, as when no shard answers.
         if (shards_open_ == 0) return {.exact = true};
-        DateRanges filters;
+        ValueFilters filters;
         const Xapian::Query unfiltered = to_xapian_query(filters.take_from(query));
         const Xapian::Query matching = filters.filtering(unfiltered);
         // Under the oldest first, undated documents come last: they are asked for apart, since
@@ -655,6 +664,8 @@ Xapian::Query to_xapian_query(const TermQuery& query) {
         case TermQuery::Op::dated:
             return {Xapian::Query::OP_VALUE_RANGE, scheme::kDateSlot,
                     dates::iso_day(query.first_day), dates::iso_day(query.last_day)};
+        case TermQuery::Op::sourced:
+            return {Xapian::Query::OP_VALUE_RANGE, scheme::kSourceSlot, query.term, query.term};
         case TermQuery::Op::all:
         case TermQuery::Op::any:
         case TermQuery::Op::phrase:

@@ -343,6 +343,12 @@ TEST_CASE("C: each search option has the effect of its C++ counterpart", "[capi]
          {.until = "2024-07"}},
         {"Mali", [](auto* o, auto** e) { return trouvere_search_options_set_since(o, "", e); }, {}},
         {"Mali",
+         [](auto* o, auto** e) { return trouvere_search_options_set_source(o, "Le Monde", e); },
+         {.source = "Le Monde"}},
+        {"Mali",
+         [](auto* o, auto** e) { return trouvere_search_options_set_source(o, nullptr, e); },
+         {}},
+        {"Mali",
          [](auto* o, auto** e) { return trouvere_search_options_set_until(o, nullptr, e); },
          {}},
         {"Mali",
@@ -479,6 +485,13 @@ TEST_CASE("C: documents are added, replaced, read back whole and deleted", "[cap
     REQUIRE(trouvere_results_hit_count(wheat.get()) == 1);
     CHECK(std::string(trouvere_results_facet_value(wheat.get(), 0, 0)) == "Maliweb");
     CHECK(trouvere_results_facet_value_documents(wheat.get(), 0, 0) == 1);
+    Options from_maliweb = new_options();
+    require_ok(trouvere_search_options_set_source(from_maliweb.get(), "Maliweb", error.out()),
+               error);
+    Results maliweb_wheat = search(searcher.get(), "ble", from_maliweb.get());
+    REQUIRE(trouvere_results_hit_count(maliweb_wheat.get()) == 1);
+    CHECK(std::string(trouvere_hit_field(trouvere_results_hit(maliweb_wheat.get(), 0),
+                                         TROUVERE_FIELD_ID)) == "a1");
 
     // Replaced, with its title and date cleared; and a2 deleted.
     set_field(document.get(), TROUVERE_FIELD_TITLE, nullptr);
@@ -578,6 +591,8 @@ TEST_CASE("C: every function refuses a NULL handle, text or out-parameter as a u
          "trouvere_search_options_set_since: options is NULL"},
         {[&](auto** e) { return trouvere_search_options_set_until(no_options, "2024", e); },
          "trouvere_search_options_set_until: options is NULL"},
+        {[&](auto** e) { return trouvere_search_options_set_source(no_options, "RFI", e); },
+         "trouvere_search_options_set_source: options is NULL"},
         {[&](auto** e) { return trouvere_search_options_add_facet(no_options, "year", e); },
          "trouvere_search_options_add_facet: options is NULL"},
         {[&](auto** e) { return trouvere_search_options_add_facet(options.get(), no_text, e); },
@@ -782,6 +797,8 @@ TEST_CASE("C: text that is not UTF-8 is refused, naming the argument and the byt
          "trouvere_search_options_set_since: since is not valid UTF-8 (byte 0)"},
         {[&](auto** e) { return trouvere_search_options_set_until(options.get(), "\xFF", e); },
          "trouvere_search_options_set_until: until is not valid UTF-8 (byte 0)"},
+        {[&](auto** e) { return trouvere_search_options_set_source(options.get(), "\xFF", e); },
+         "trouvere_search_options_set_source: source is not valid UTF-8 (byte 0)"},
         {[&](auto** e) { return trouvere_search_options_add_facet(options.get(), "\xFF", e); },
          "trouvere_search_options_add_facet: name is not valid UTF-8 (byte 0)"},
         {[&](auto** e) { return trouvere_writer_delete(writer.get(), "\xFF", nullptr, e); },

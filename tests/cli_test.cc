@@ -185,6 +185,37 @@ TEST_CASE("search filters by date, sorts newest first and counts by year", "[cli
           nlohmann::json::parse(R"({"year": [{"value": "2024", "count": 2}]})"));
 }
 
+TEST_CASE("search --source keeps the documents of the source that --facets source names",
+          "[cli][facets]") {
+    TempDir dir;
+    const std::string db = (dir.path() / "db").string();
+    const std::string news = dir.write(
+        "news.jsonl", R"({"id": "a", "body": "Accord militaire", "source": "Le Monde"})"
+                      "\n"
+                      R"({"id": "b", "body": "Accord commercial", "source": "Ouest-France"})"
+                      "\n"
+                      R"({"id": "c", "body": "Accord de paix", "source": "Le Monde"})"
+                      "\n"
+                      R"({"id": "d", "body": "Accord sans source"})"
+                      "\n");
+    REQUIRE(run_process(kSearchIndex, {"--db", db, news}).exit_code == 0);
+    auto counted = run_process(kSearch, {"--db", db, "--json", "--facets", "source", "accord"});
+    REQUIRE(counted.exit_code == 0);
+    CHECK(nlohmann::json::parse(counted.out)["facets"]["source"] ==
+          nlohmann::json::parse(R"([{"value": "Le Monde", "count": 2},
+                                    {"value": "Ouest-France", "count": 1}])"));
+    auto narrowed = run_process(kSearch, {"--db", db, "--json", "--source", "Le Monde", "accord"});
+    REQUIRE(narrowed.exit_code == 0);
+    const auto narrowed_json = nlohmann::json::parse(narrowed.out);
+    std::set<std::string> ids;
+    for (const auto& hit : narrowed_json["hits"]) {
+        ids.insert(hit["id"].get<std::string>());
+    }
+    CHECK(ids == std::set<std::string>{"a", "c"});
+    auto unknown = run_process(kSearch, {"--db", db, "--source", "Le Figaro", "accord"});
+    CHECK(unknown.exit_code == 1);
+}
+
 TEST_CASE("search refuses a malformed date, an unknown sort and an unknown facet with status 2",
           "[cli][dates]") {
     auto month = search({"accord date:2024-13"});

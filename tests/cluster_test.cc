@@ -222,6 +222,7 @@ SearchOptions random_options(trouvere::testing::QueryGenerator& generator) {
     const char* const bounds[] = {"", "", "", "", "2024-03", "2024-06-15", "2024"};
     options.since = bounds[generator.roll(std::size(bounds))];
     options.until = bounds[generator.roll(std::size(bounds))];
+    if (generator.roll(8) == 0) options.source = "source " + std::to_string(generator.roll(5));
     if (generator.roll(3) == 0) options.facets.push_back(trouvere::Facet::year);
     if (generator.roll(3) == 0) options.facets.push_back(trouvere::Facet::source);
     return options;
@@ -551,8 +552,10 @@ TEST_CASE(
     OwnServers own(shards);
     const std::vector<std::string> queries = {"navire", "port fromage", "\"chemin de fer\"",
                                               "ville OR campagne", "soleil -pluie"};
-    std::vector<std::vector<std::size_t>> totals;
-    for (const std::string& query : queries) totals.push_back(totals_by_shard(shards, query));
+    std::vector<std::vector<std::size_t>> totals(queries.size());
+    for (std::size_t which = 0; which < queries.size(); ++which) {
+        totals[which] = totals_by_shard(shards, queries[which]);
+    }
     std::atomic<bool> stop = false;
     struct Counts {
         std::size_t whole = 0, failed = 0, partial = 0;

@@ -1,9 +1,9 @@
 // The native engine against Xapian, through Searcher with each engine forced: every query of
 // bench/queries.tsv and thousands of generated ones (frequent and rare words, accents, elisions,
-// phrases with stopwords, title:, +, -, OR, parentheses, offsets and limits) must give the same
-// hits in the same order, the same scores, the same snippets, the same fallback, the same
-// suggestion (queries are misspelt at random for it), and the same count where the native engine
-// counted every match.
+// phrases with stopwords, title:, +, -, OR, parentheses, offsets and limits, date and source
+// filters, date orders and facets) must give the same hits in the same order, the same scores,
+// the same snippets, the same fallback, the same suggestion (queries are misspelt at random for
+// it), and the same count where the native engine counted every match.
 //
 // CI runs it on the bundled articles and on a generated corpus. The long form runs it on any
 // JSON Lines corpus, as docs/TESTING.md says: TROUVERE_DIFFERENTIAL_CORPUS names the file,
@@ -105,7 +105,8 @@ void compare(trouvere::Searcher& searcher, const std::string& query, const Searc
                    << ", snippets " << options.snippets << " of " << options.snippet_chars
                    << ", count at least " << options.count_at_least << ", sort "
                    << static_cast<int>(options.sort) << ", since '" << options.since << "', until '"
-                   << options.until << "', " << options.facets.size() << " facets)");
+                   << options.until << "', source '" << options.source << "', "
+                   << options.facets.size() << " facets)");
     const Outcome xapian = run(searcher, query, options, SearchEngine::xapian);
     const Outcome native = run(searcher, query, options, SearchEngine::native);
     REQUIRE(native.error == xapian.error);
@@ -177,6 +178,9 @@ SearchOptions random_options(trouvere::testing::QueryGenerator& generator) {
     const char* const bounds[] = {"", "", "", "", "2024-03", "2024-06-15", "2024", "2023"};
     options.since = bounds[generator.roll(8)];
     options.until = bounds[generator.roll(8)];
+    // The generated corpora's sources are "source 0" to "source 4"; no document has the last.
+    const char* const sources[] = {"source 0", "source 3", "source 9"};
+    if (generator.roll(5) == 0) options.source = sources[generator.roll(3)];
     if (generator.roll(4) == 0) options.facets.push_back(trouvere::Facet::year);
     if (generator.roll(4) == 0) options.facets.push_back(trouvere::Facet::source);
     return options;

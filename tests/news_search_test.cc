@@ -194,6 +194,28 @@ TEST_CASE("facets count every match by year and by source, most frequent first",
     }
 }
 
+TEST_CASE("a source keeps the documents of that source byte for byte, beside the other filters",
+          "[search][facets]") {
+    for (SearchEngine engine : kEngines) {
+        INFO("engine " << static_cast<int>(engine));
+        CHECK(ids(search("accord", {.source = "RFI", .sort = SortOrder::oldest}, engine)) ==
+              Ids{"commerce", "doublon", "sans-date"});
+        // The case counts: "le monde" is another source than "Le Monde".
+        CHECK(ids(search("militaire", {.source = "Le Monde"}, engine)) == Ids{"mali"});
+        CHECK(ids(search("militaire", {.source = "le monde"}, engine)) == Ids{"ancien"});
+        CHECK(search("accord", {.source = "Le Figaro"}, engine).hits.empty());
+        // With dates, and counted by year: only that source's matches.
+        auto dated =
+            search("accord", {.since = "2024", .source = "RFI", .facets = {Facet::year}}, engine);
+        CHECK(ids(dated) == Ids{"doublon"});
+        REQUIRE(dated.facets.size() == 1);
+        CHECK(dated.facets[0].values == std::vector<FacetValue>{{"2024", 1}});
+        // A filter alone: every document of the source.
+        CHECK(ids(search("date:2024", {.source = "Le Monde", .sort = SortOrder::newest}, engine)) ==
+              Ids{"paix", "mali"});
+    }
+}
+
 TEST_CASE("facets in JSON name each facet asked for, in order", "[search][facets][json]") {
     auto results = search("militaire date:2022", {.facets = {Facet::source, Facet::year}},
                           SearchEngine::xapian);
@@ -279,4 +301,7 @@ TEST_CASE("explain says what each word became, the filters and the matching quer
     CHECK(explanation.engine_reason == "asked for");
     CHECK(searcher.explain("accord").engine == "native");
     CHECK_THROWS_AS(searcher.explain("date:2024-00"), trouvere::QueryError);
+    const auto from_rfi = searcher.explain("accord", {.source = "RFI"});
+    CHECK(from_rfi.filters == std::vector<std::string>{"source: RFI"});
+    CHECK(from_rfi.matching == "(all (and_maybe (and_maybe accord Waccord) Taccord) (source RFI))");
 }

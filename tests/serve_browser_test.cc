@@ -200,7 +200,8 @@ TEST_CASE(
           json::array({"2024-11-22 · 000_dbeda49fb9d40084.txt"}));
     CHECK(browser.run("return document.querySelectorAll('#results mark').length > 4;") == true);
     CHECK(browser.run(texts_of("#status"))[0] == "1–4 sur 4");
-    CHECK(browser.run(texts_of("#facets button")) == json::array({"2024 (3)"}));
+    CHECK(browser.run(texts_of("#facets button")) ==
+          json::array({"2024 (3)", "<i>Source</i> (1)"}));
     std::ofstream(std::string(TROUVERE_SCREENSHOT_DIR) + "/search-page.png", std::ios::binary)
         << browser.screenshot();
 
@@ -237,6 +238,28 @@ TEST_CASE(
     REQUIRE(browser.wait_for("return document.querySelectorAll('#results li').length === 5;"));
     CHECK(browser.run("return location.search;") == "?q=Mali");
     CHECK(browser.run("return document.querySelector('#since').value;").get<std::string>().empty());
+
+    // A source narrows the documents to it, shown as text, kept by a new search until taken off.
+    browser.open(page + "?q=accord+militaire");
+    REQUIRE(browser.wait_for("return document.querySelectorAll('#results li').length === 4;"));
+    CHECK(browser.run("return document.querySelector('#narrowed').hidden;") == true);
+    browser.click("#facets section:nth-of-type(2) button");
+    REQUIRE(browser.wait_for("return document.querySelectorAll('#results li').length === 1;"));
+    CHECK(browser.run("return location.search;") ==
+          "?q=accord+militaire&source=%3Ci%3ESource%3C%2Fi%3E");
+    CHECK(browser.run("return document.querySelector('#narrowed').hidden;") == false);
+    CHECK(browser.run(texts_of("#narrowed-source")) == json::array({"<i>Source</i>"}));
+    CHECK(browser.run("return document.querySelectorAll('#narrowed i').length;") == 0);
+    browser.run("document.querySelector('#q').value = '';");
+    browser.type("#q", std::string("accord") + kEnter);
+    REQUIRE(
+        browser.wait_for("return location.search === "
+                         "'?q=accord&source=%3Ci%3ESource%3C%2Fi%3E';"));
+    REQUIRE(browser.wait_for("return document.querySelectorAll('#results li').length === 1;"));
+    browser.click("#any-source");
+    REQUIRE(browser.wait_for("return location.search === '?q=accord';"));
+    REQUIRE(browser.wait_for("return document.querySelectorAll('#results li').length > 1;"));
+    CHECK(browser.run("return document.querySelector('#narrowed').hidden;") == true);
 
     // Paging, from the keyboard: `/` goes to the search box, Enter on the next page's button.
     browser.open(page);

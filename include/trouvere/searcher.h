@@ -66,6 +66,9 @@ struct SearchOptions {
     /// bound. A malformed date is a QueryError.
     std::string since;
     std::string until;
+    /// Only documents whose source is this one, byte for byte as stored (as the `source` facet
+    /// gives it); empty for any source. Documents without a source never pass.
+    std::string source;
     SortOrder sort = SortOrder::relevance;
     /// Count every match (not only the page) by each of these, into SearchResults::facets.
     /// Under a date order or with facets, every match is counted, and the total is exact.
@@ -87,6 +90,7 @@ struct SearchOptions {
 /// | `sort`          | `relevance`, `newest` or `oldest`                                   |
 /// | `engine`        | `auto`, `native` or `xapian` (search_engine_name)                   |
 /// | `since`,`until` | kept as given; search() refuses a malformed date                    |
+/// | `source`        | kept as given                                                       |
 /// | `facets`        | `year` and `source`, comma-separated; a repeated one counts once    |
 /// | `allow_partial` | `true` or `false` (`1` or `0`)                                      |
 ///
@@ -180,7 +184,8 @@ struct QueryExplanation {
     };
     std::vector<Word> words;
     /// The date filters of the query, then the options', as `2024-01-01..2024-06-30`, an open
-    /// end left empty (`2024-06-01..`), an excluded range after `not `.
+    /// end left empty (`2024-06-01..`), an excluded range after `not `; then the options' source,
+    /// as `source: Le Monde`.
     std::vector<std::string> filters;
     /// The query over the index's terms that the engine evaluates first (all free words
     /// required), in a compact prefix notation: `(and_maybe arme Aarmé)`.

@@ -194,6 +194,12 @@ TROUVERE_EXPORT trouvere_status trouvere_search_options_set_until(trouvere_searc
                                                                   const char* until,
                                                                   trouvere_error** error);
 
+/* Only documents whose source is `source`, byte for byte as stored (as the "source" facet names
+ * it); NULL or "" for any source. Documents without a source never pass. */
+TROUVERE_EXPORT trouvere_status trouvere_search_options_set_source(trouvere_search_options* options,
+                                                                   const char* source,
+                                                                   trouvere_error** error);
+
 /* Counts every match by this facet, "year" or "source" (another name is a TROUVERE_ERROR_USAGE),
  * after those added before. */
 TROUVERE_EXPORT trouvere_status trouvere_search_options_add_facet(trouvere_search_options* options,

@@ -33,7 +33,7 @@ expect() {
     fi
 }
 
-expect "--sort" search --so
+expect "--sort --source" search --so
 expect "--color --colour --count" search --co
 expect "-n" search -n
 expect "--no-snippets" search --no
@@ -46,6 +46,11 @@ expect "$work/db-file $work/db-one $work/db-two" search --db "$work/db-"
 expect "$work/db-one $work/db-two" search-index --db "$work/db-"
 expect "--allow-partial" search --al
 expect "--shard" search-index --sh
+expect "--listen" search serve --l
+expect "--threads" search serve --t
+expect "" search serve --listen ""
+expect "$work/db-file $work/db-one $work/db-two" search serve --db "$work/db-"
+expect "--limit" search --l
 expect "--prune" search-index --pr
 expect "-q" search-index -q
 expect "--quiet" search-index --q

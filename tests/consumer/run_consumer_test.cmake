@@ -39,7 +39,8 @@ if(NOT step_output MATCHES "<mark>accord</mark>")
 endif()
 
 # The commands' manual pages and bash completion are installed where man and bash-completion look.
-foreach(installed share/man/man1/search.1 share/man/man1/search-index.1
+foreach(installed share/man/man1/search.1 share/man/man1/search-serve.1
+        share/man/man1/search-index.1
         share/bash-completion/completions/search share/bash-completion/completions/search-index)
     if(NOT EXISTS "${prefix}/${installed}")
         message(FATAL_ERROR "${installed} was not installed under ${prefix}")

@@ -174,6 +174,8 @@ def test_the_generated_documents_are_counted_and_ordered_as_they_were_made(gener
         results = searcher.search("coton", limit=100, sort="newest", facets=["source", "year"])
         page = searcher.search("coton", limit=5, offset=5, sort="oldest")
         in_2022 = searcher.search("coton OR mil", limit=100, since="2022", until="2022")
+        one_source = results.hits[0].source
+        from_one_source = searcher.search("coton", limit=100, source=one_source)
         stored = searcher.document("g007")
     assert results.total_estimate == len(cotton) == 20
     newest_first = sorted(cotton, key=lambda document: document.date, reverse=True)
@@ -193,6 +195,9 @@ def test_the_generated_documents_are_counted_and_ordered_as_they_were_made(gener
                                       ("2024", 4)]
     assert sorted(ids(in_2022)) == sorted(
         document.id for document in GENERATED if document.date.startswith("2022"))
+    assert 0 < len(from_one_source.hits) < len(cotton)
+    assert sorted(ids(from_one_source)) == sorted(
+        document.id for document in cotton if document.source == one_source)
     assert stored == GENERATED[7]
 
 
