@@ -17,7 +17,8 @@ _trouvere_search() {
 
     case $prev in
         --db)
-            _filedir -d
+            # search also opens a cluster file (README, "Shards"); search-index writes a folder.
+            if [[ $1 == search-index ]]; then _filedir -d; else _filedir; fi
             return
             ;;
         --color | --colour)
@@ -40,7 +41,7 @@ _trouvere_search() {
             return
             ;;
         -n | --limit | --offset | --snippet-chars | --since | --until | --source | --commit-every | \
-            --wait | --listen | --threads)
+            --wait | --listen | --threads | --shard)
             return
             ;;
     esac

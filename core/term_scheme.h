@@ -18,6 +18,10 @@ namespace trouvere::scheme {
 inline constexpr std::string_view kSchemeKey = "trouvere:scheme";
 inline constexpr std::string_view kSchemeVersion = "10";
 
+/// Which shard of a cluster a database holds, `K/N` (search-index --shard), when it is one: a
+/// cluster refuses a shard of another number of shards, or two holding the same one.
+inline constexpr std::string_view kShardKey = "trouvere:shard";
+
 /// True when `version` names an older scheme than kSchemeVersion (a database to rebuild).
 [[nodiscard]] bool is_older_version(std::string_view version);
 

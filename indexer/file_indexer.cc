@@ -234,6 +234,7 @@ public:
         : writer_(writer), options_(options) {}
 
     void index(const std::vector<std::string>& arguments) {
+        claim_shard();
         for (const std::string& argument : arguments) {
             for (const FoundFile& found : find_files(argument, report_, options_)) {
                 index_file(found);
@@ -331,6 +332,9 @@ private:
         SourceRecord record{absolute_path, content.size, mtime_ns, hash, {}};
         std::set<std::string> new_ids;
         for (Document& document : result.documents) {
+            if (options_.shards > 1 && shard_of(document.id, options_.shards) != options_.shard) {
+                continue;
+            }
             auto [owner, first_use] = ids_claimed_.try_emplace(document.id, found.display_name);
             if (!first_use && owner->second != found.display_name) {
                 warn({found.display_name, 0, 0, false,
@@ -375,6 +379,30 @@ private:
         }
     }
 
+    // Checks that the database holds the shard asked for (or every document), and records it.
+    void claim_shard() {
+        if (options_.shards == 0 || options_.shard == 0 || options_.shard > options_.shards) {
+            throw Error("shard " + std::to_string(options_.shard) + "/" +
+                        std::to_string(options_.shards) +
+                        ": a shard is numbered from 1 to the number of shards");
+        }
+        const std::string key(scheme::kShardKey);
+        const std::string asked = options_.shards > 1 ? std::to_string(options_.shard) + "/" +
+                                                            std::to_string(options_.shards)
+                                                      : std::string();
+        const std::string held = writer_.metadata(key).value_or("");
+        if (held == asked) return;
+        const auto described = [](const std::string& part) {
+            return part.empty() ? std::string("every document") : "shard " + part;
+        };
+        if (!held.empty() || writer_.document_count() > 0) {
+            throw Error("database " + writer_.path() + " holds " + described(held) + ", not " +
+                        described(asked) + "; index " + described(asked) +
+                        " into another database");
+        }
+        writer_.set_metadata(key, asked);
+    }
+
     IndexWriter& writer_;
     const IndexOptions& options_;
     IndexReport report_;
@@ -387,6 +415,10 @@ private:
 };
 
 }  // namespace
+
+std::uint32_t shard_of(std::string_view id, std::uint32_t shards) {
+    return static_cast<std::uint32_t>(scheme::stable_hash(id) % shards) + 1;
+}
 
 IndexReport index_paths(IndexWriter& writer, const std::vector<std::string>& paths,
                         const IndexOptions& options) {

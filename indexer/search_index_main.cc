@@ -7,12 +7,14 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -121,6 +123,26 @@ void update_native_index(trouvere::IndexWriter& writer) {
     }
 }
 
+// `K/N` into `options`: shard K of N, 1 <= K <= N.
+bool read_shard(std::string_view text, trouvere::IndexOptions& options) {
+    const auto slash = text.find('/');
+    if (slash == std::string_view::npos) return false;
+    const auto number = [](std::string_view digits, std::uint32_t& value) {
+        const auto [end, error] =
+            std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        return !digits.empty() && error == std::errc() && end == digits.data() + digits.size();
+    };
+    std::uint32_t shard = 0;
+    std::uint32_t shards = 0;
+    if (!number(text.substr(0, slash), shard) || !number(text.substr(slash + 1), shards) ||
+        shard == 0 || shard > shards) {
+        return false;
+    }
+    options.shard = shard;
+    options.shards = shards;
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -150,6 +172,17 @@ int main(int argc, char** argv) try {
                    "Seconds to wait for another search-index writing the same database")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 86400.0));
+    std::string shard;
+    app.add_option("--shard", shard,
+                   "Index only shard K of N (K/N, from 1/N to N/N): the documents whose id hashes "
+                   "to it, for a cluster")
+        ->check(CLI::Validator(
+            [&options](std::string& value) -> std::string {
+                return read_shard(value, options)
+                           ? std::string()
+                           : "expected K/N, 1 <= K <= N, not '" + value + "'";
+            },
+            "K/N", "SHARD"));
     app.add_flag("-q,--quiet", quiet, "No progress line and no summary");
     app.add_flag("-v,--verbose", verbose,
                  "Report each commit, and the start of pruning, on standard error");

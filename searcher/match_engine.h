@@ -83,6 +83,13 @@ public:
         using std::runtime_error::runtime_error;
     };
 
+    /// Thrown when a part of the database (a shard of a cluster) stopped answering during a
+    /// call; unreachable_parts() now names it, and the caller may ask again without it.
+    class PartLost : public std::runtime_error {
+    public:
+        using std::runtime_error::runtime_error;
+    };
+
     MatchEngine() = default;
     virtual ~MatchEngine() = default;
     MatchEngine(const MatchEngine&) = delete;
@@ -90,8 +97,8 @@ public:
     MatchEngine(MatchEngine&&) = delete;
     MatchEngine& operator=(MatchEngine&&) = delete;
 
-    // Each call below throws StateOverwritten as above, and DatabaseError naming the database
-    // for any other failure to read it.
+    // Each call below throws StateOverwritten and PartLost as above, and DatabaseError naming
+    // the database for any other failure to read it.
 
     /// The documents `query` matches, ranked by BM25 or by date as `request` says.
     [[nodiscard]] virtual Matches match(const TermQuery& query, const Request& request) = 0;
@@ -108,6 +115,10 @@ public:
     /// document, in their order, each ascending, empty where the document does not hold the term.
     [[nodiscard]] virtual std::vector<std::vector<std::uint32_t>> positions(
         const std::string& term, std::span<const DocumentNumber> documents) = 0;
+    /// Whether positions() costs little enough to find a page's matched words with; when not
+    /// (shards read over the network: a round trip per term and hit), they are found by analysing
+    /// the hit's stored body, which gives the same words.
+    [[nodiscard]] virtual bool reads_positions_cheaply() const { return true; }
     /// The number of documents that hold `term`; 0 when none does.
     [[nodiscard]] virtual std::uint32_t frequency(const std::string& term) = 0;
     /// The spelling dictionary of the surface words of the engine's state
@@ -117,8 +128,13 @@ public:
     [[nodiscard]] virtual std::size_t document_count() const = 0;
     /// The state this engine answers from.
     [[nodiscard]] virtual State state() = 0;
-    /// Moves to the latest committed state of the database.
+    /// Moves to the latest committed state of the database (and, for a cluster, reconnects the
+    /// shards that did not answer).
     virtual void move_to_latest() = 0;
+    /// The parts of the database that cannot answer now, each named with why (`shard 'remote
+    /// 10.0.0.7:7001' does not answer: …`); empty when every part answers, as a database in a
+    /// folder always does. Tries again, from time to time, to reach those that did not answer.
+    [[nodiscard]] virtual std::vector<std::string> unreachable_parts() { return {}; }
 };
 
 }  // namespace trouvere::searcher

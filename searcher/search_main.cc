@@ -213,6 +213,9 @@ int main(int argc, char** argv) try {
     app.add_option("--facets", facet_names,
                    "Count every match by year and/or source (comma-separated: year,source)")
         ->delimiter(',');
+    app.add_flag("--allow-partial", options.allow_partial,
+                 "Over a cluster, answer from the shards that answer, with a warning naming the "
+                 "others, rather than fail");
     app.add_flag("--explain", explain,
                  "Print how the query is read (tree, terms, filters, engine) instead of searching");
     app.add_flag("--count", count_only,

@@ -68,6 +68,12 @@ std::vector<Facet> facets(std::string_view list) {
     return named;
 }
 
+bool yes_or_no(std::string_view value) {
+    if (value == "true" || value == "1") return true;
+    if (value == "false" || value == "0") return false;
+    throw QueryError("true or false (1 or 0), not " + quoted(value));
+}
+
 }  // namespace
 
 std::string_view search_engine_name(SearchEngine engine) {
@@ -98,10 +104,12 @@ void set_search_option(SearchOptions& options, std::string_view name, std::strin
         options.source = value;
     } else if (name == "facets") {
         options.facets = facets(value);
+    } else if (name == "allow_partial") {
+        options.allow_partial = yes_or_no(value);
     } else {
         throw QueryError(
             "not an option of a search, which takes limit, offset, snippet_chars, sort, engine, "
-            "since, until, source and facets");
+            "since, until, source, facets and allow_partial");
     }
 }
 

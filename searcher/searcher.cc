@@ -14,6 +14,7 @@
 #include "core/stored_document.h"
 #include "core/term_scheme.h"
 #include "native/damaged.h"
+#include "searcher/cluster.h"
 #include "searcher/date_range.h"
 #include "searcher/did_you_mean.h"
 #include "searcher/match_engine.h"
@@ -174,6 +175,8 @@ std::optional<Facet> facet_named(std::string_view name) {
 
 struct TROUVERE_HIDDEN Searcher::Impl {
     std::string path;
+    // A cluster file rather than a database folder.
+    bool cluster = false;
     // Declared first: the native engine reads its stored records through it.
     std::unique_ptr<MatchEngine> xapian;
     // The native index when it was built from the state `xapian` has open, else null and why.
@@ -205,6 +208,12 @@ struct TROUVERE_HIDDEN Searcher::Impl {
     // Opens the native index of the state `xapian` has open, keeping the one already open when
     // it is still that state's.
     void open_native() {
+        if (cluster) {
+            native_unusable =
+                "a cluster of shards is answered by Xapian: the native index cannot be read over "
+                "the network";
+            return;
+        }
         try {
             auto opening = searcher::open_native_engine(path, *xapian, std::move(native));
             native = std::move(opening.engine);
@@ -229,6 +238,20 @@ struct TROUVERE_HIDDEN Searcher::Impl {
         }
         engine = use_native ? static_cast<MatchEngine*>(native.get()) : xapian.get();
         results.engine = use_native ? "native" : "xapian";
+    }
+
+    // No answer is silently incomplete: the parts of the database that cannot answer (shards of
+    // a cluster) fail the search, or, when `allow_partial`, are named in the warnings.
+    void check_parts(bool allow_partial, std::vector<std::string>& warnings) const {
+        std::vector<std::string> missing = xapian->unreachable_parts();
+        if (missing.empty()) return;
+        std::string names;
+        for (const std::string& part : missing) names += (names.empty() ? "" : "; ") + part;
+        if (!allow_partial) throw DatabaseError("cluster " + path + ": " + names);
+        for (std::string& part : missing) {
+            warnings.push_back("answered without " + std::move(part) +
+                               "; its documents are missing");
+        }
     }
 
     // A hit's stored record, through `read` of the engine answering. The native index is built
@@ -256,9 +279,10 @@ struct TROUVERE_HIDDEN Searcher::Impl {
             return searcher::build_snippet(analyzer, document.title, match, max_chars);
         }
         // Nothing to mark needs no words at all.
-        auto tokens = match.empty()
-                          ? std::optional<std::vector<Token>>(std::in_place)
-                          : located_tokens(occurrences, record.word_offsets, document.body);
+        auto tokens = match.empty() ? std::optional<std::vector<Token>>(std::in_place)
+                      : engine->reads_positions_cheaply()
+                          ? located_tokens(occurrences, record.word_offsets, document.body)
+                          : std::nullopt;
         if (tokens) {
             return searcher::build_snippet(document.body, *tokens, record.sentence_breaks, match,
                                            max_chars);
@@ -269,6 +293,7 @@ struct TROUVERE_HIDDEN Searcher::Impl {
 
 Searcher::Searcher(const std::string& path) : impl_(std::make_unique<Impl>()) {
     impl_->path = path;
+    impl_->cluster = searcher::is_cluster_file(path);
     impl_->xapian = searcher::open_xapian_engine(path);
     impl_->open_native();
 }
@@ -287,6 +312,10 @@ auto Searcher::Impl::with_retries(const SearchOptions& options, Run run) -> decl
                 throw DatabaseError("database " + path + ": " + error.what());
             }
             reopen();
+        } catch (const MatchEngine::PartLost& error) {
+            // The shard is now among the unreachable parts: the next attempt fails naming it, or
+            // answers without it when the search allows.
+            if (attempt == kSearchAttempts) throw DatabaseError(error.what());
         } catch (const native::Damaged& error) {
             // Damage found as a query reads it: Xapian answers this search and the next ones.
             if (options.engine != SearchEngine::automatic) throw;
@@ -407,6 +436,7 @@ std::optional<Document> Searcher::document(std::string_view id) {
     return impl_->with_retries({}, [&]() -> std::optional<Document> {
         SearchResults unused;
         impl_->choose_engine({}, unused);
+        impl_->check_parts(false, unused.warnings);
         MatchEngine& engine = *impl_->engine;
         MatchEngine::Request request;
         request.limit = 1;
@@ -436,6 +466,7 @@ SearchResults Searcher::Impl::search_once(const ParsedQuery& parsed,
     results.query = typed ? std::string(*typed) : to_string(parsed.root);
     results.warnings = parsed.warnings;
     choose_engine(options, results);
+    check_parts(options.allow_partial, results.warnings);
 
     const searcher::TermQuery bounds = option_filters(options);
     auto translation = searcher::translate(parsed.root, analyzer, searcher::FreeWords::all);
@@ -458,7 +489,7 @@ SearchResults Searcher::Impl::search_once(const ParsedQuery& parsed,
     results.total_estimate = matches.estimate;
     results.total_exact = matches.exact;
     const std::vector<Occurrences> occurrences =
-        options.snippets && !translation.match.empty()
+        options.snippets && !translation.match.empty() && engine->reads_positions_cheaply()
             ? page_occurrences(*engine, matches.ranked, translation.match)
             : std::vector<Occurrences>(matches.ranked.size());
     for (std::size_t k = 0; k < matches.ranked.size(); ++k) {
@@ -537,6 +568,9 @@ void Searcher::Impl::reopen() {
         open_native();
     } catch (const MatchEngine::StateOverwritten& error) {
         throw DatabaseError("database " + path + ": " + error.what());
+    } catch (const MatchEngine::PartLost&) {
+        // The shard is now among the unreachable parts, which the next search names or, when
+        // allowed, answers without.
     }
 }
 
@@ -549,8 +583,9 @@ std::size_t Searcher::document_count() const {
 }
 
 std::uint64_t Searcher::revision() const {
-    // Asking the revision reads no block that a commit could overwrite.
-    return impl_->xapian->state().revision;
+    // Asking the revision reads no block that a commit could overwrite. Xapian's remote backend
+    // does not tell it.
+    return impl_->cluster ? 0 : impl_->xapian->state().revision;
 }
 
 SearchEngine Searcher::automatic_engine() const {

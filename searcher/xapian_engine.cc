@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <optional>
@@ -12,8 +13,10 @@
 #include <vector>
 
 #include "core/dates.h"
+#include "core/stored_document.h"
 #include "core/term_scheme.h"
 #include "core/xapian_errors.h"
+#include "searcher/cluster.h"
 #include "trouvere/error.h"
 
 namespace trouvere::searcher {
@@ -95,6 +98,16 @@ public:
     }
     [[nodiscard]] bool empty() const { return filters_.empty(); }
 
+    // `query` filtered by these filters and `more` in the query itself, for a cluster: Xapian's
+    // remote backend runs no match decider.
+    [[nodiscard]] Xapian::Query filtering(const Xapian::Query& query,
+                                          std::vector<Xapian::Query> more = {}) const {
+        for (const TermQuery& filter : filters_) more.push_back(to_xapian_query(filter));
+        if (more.empty()) return query;
+        return {Xapian::Query::OP_FILTER, query,
+                Xapian::Query(Xapian::Query::OP_AND, more.begin(), more.end())};
+    }
+
     bool operator()(const Xapian::Document& document) const override {
         return std::all_of(filters_.begin(), filters_.end(), [&](const TermQuery& filter) {
             if (filter.op == TermQuery::Op::sourced) {
@@ -113,11 +126,54 @@ private:
     std::vector<TermQuery> filters_;
 };
 
+// The documents of the items of `mset` from `first` to before `end`, fetched together: over the
+// remote backend, one request per document sent before any reply is awaited, rather than a round
+// trip each.
+std::vector<std::pair<Xapian::docid, Xapian::Document>> documents_of(const Xapian::MSet& mset,
+                                                                     Xapian::doccount first,
+                                                                     Xapian::doccount end) {
+    std::vector<std::pair<Xapian::docid, Xapian::Document>> documents;
+    if (first >= end) return documents;
+    mset.fetch(mset[first], mset[end - 1]);
+    documents.reserve(end - first);
+    for (Xapian::doccount k = first; k < end; ++k) {
+        documents.emplace_back(*mset[k], mset[k].get_document());
+    }
+    return documents;
+}
+
+Xapian::MSetIterator item_at(const Xapian::MSet& mset, std::size_t k) {
+    return mset[static_cast<Xapian::doccount>(k)];
+}
+
+// Whether two items of a date-ordered match set rank alike: the same day, the same score.
+bool tied(const Xapian::MSetIterator& a, const Xapian::MSetIterator& b) {
+    return a.get_sort_key() == b.get_sort_key() && a.get_weight() == b.get_weight();
+}
+
+// Where the run of ties holding `mset`'s item `k` starts.
+std::size_t start_of_run(const Xapian::MSet& mset, std::size_t k) {
+    std::size_t start = k;
+    while (start > 0 && tied(item_at(mset, start - 1), item_at(mset, k))) --start;
+    return start;
+}
+
+// Past the end of the run of ties holding `mset`'s item `k` (its size when the run reaches it).
+std::size_t end_of_run(const Xapian::MSet& mset, std::size_t k) {
+    std::size_t end = k + 1;
+    while (end < mset.size() && tied(item_at(mset, k), item_at(mset, end))) ++end;
+    return end;
+}
+
 class XapianEngine final : public MatchEngine {
 public:
     explicit XapianEngine(std::string path) : path_(std::move(path)) {}
 
     void open() {
+        if (is_cluster_file(path_)) {
+            open_cluster();
+            return;
+        }
         std::error_code error;
         if (!std::filesystem::exists(path_, error)) {
             throw DatabaseError("no database at " + path_ +
@@ -138,6 +194,7 @@ public:
     // Counts every match, whatever `count_at_least` allows.
     Matches match(const TermQuery& query, const Request& request) override {
         return guarded([&] {
+            if (cluster()) return match_in_cluster(query, request);
             Xapian::Enquire enquire(db_);
             enquire.set_weighting_scheme(Xapian::BM25Weight());
             ValueFilters filters;
@@ -151,50 +208,36 @@ public:
                 by_date.add_value(scheme::kDateSlot, false, "\xff");
                 enquire.set_sort_by_key_then_relevance(&by_date, false);
             }
-            Xapian::ValueCountMatchSpy dates(scheme::kDateSlot);
-            Xapian::ValueCountMatchSpy sources(scheme::kSourceSlot);
-            if (request.count_years) enquire.add_matchspy(&dates);
-            if (request.count_sources) enquire.add_matchspy(&sources);
+            Spies spies(request);
+            spies.watch(enquire);
             // Every match is checked: Xapian 1.4.22's pruning by weight can leave out of the top
             // k a document that scores above some it returns (`(a OR b) c`, `"a b" OR c` on
             // some databases; tests/native_differential_test.cc found them), and it prunes only
             // once this many documents have been checked. The count, and the spies' counts, are
             // then exact.
-            // Xapian counts documents in 32 bits: an offset or a limit past the database's size
-            // means the same as its size, and must not wrap round to a small number.
-            const Xapian::doccount document_count = db_.get_doccount();
-            const auto within_database = [document_count](std::size_t count) {
-                return static_cast<Xapian::doccount>(std::min<std::size_t>(count, document_count));
-            };
             Xapian::MSet mset =
                 enquire.get_mset(within_database(request.offset), within_database(request.limit),
-                                 document_count, nullptr, filters.empty() ? nullptr : &filters);
+                                 db_.get_doccount(), nullptr, filters.empty() ? nullptr : &filters);
             Matches matches;
-            matches.estimate = mset.get_matches_estimated();
-            matches.upper_bound = mset.get_matches_upper_bound();
-            matches.exact = mset.get_matches_lower_bound() == matches.upper_bound;
+            matches.exact = true;
+            add_counts(mset, matches);
             matches.ranked.reserve(mset.size());
             for (auto item = mset.begin(); item != mset.end(); ++item) {
                 matches.ranked.push_back({*item, item.get_weight()});
             }
-            if (request.count_years) matches.years = years_of(dates);
-            if (request.count_sources) {
-                for (auto value = sources.values_begin(); value != sources.values_end(); ++value) {
-                    matches.sources.push_back({*value, value.get_termfreq()});
-                }
-            }
+            spies.count_into(matches);
             return matches;
         });
     }
 
     std::string_view header(DocumentNumber document, std::string& buffer) override {
-        buffer = guarded([&] { return db_.get_document(document).get_value(scheme::kHeaderSlot); });
+        buffer = guarded([&] { return stored_document(document).get_value(scheme::kHeaderSlot); });
         return buffer;
     }
 
     std::string_view full_record(DocumentNumber document, std::string& buffer) override {
         buffer =
-            guarded([&] { return db_.get_document(document).get_value(scheme::kFullRecordSlot); });
+            guarded([&] { return stored_document(document).get_value(scheme::kFullRecordSlot); });
         return buffer;
     }
 
@@ -217,6 +260,9 @@ public:
         });
     }
 
+    // Over the remote backend, a position list costs a round trip per term and document.
+    [[nodiscard]] bool reads_positions_cheaply() const override { return !cluster(); }
+
     std::uint32_t frequency(const std::string& term) override {
         return guarded([&] { return db_.get_termfreq(term); });
     }
@@ -224,7 +270,7 @@ public:
     // Read again once the database has moved to another state.
     const native::SpellingDictionary& spelling_dictionary() override {
         return guarded([&]() -> const native::SpellingDictionary& {
-            State now{db_.get_uuid(), db_.get_revision()};
+            State now = current_state();
             if (!spelling_ || spelling_->first != now) {
                 std::deque<std::string> texts;
                 const auto words = terms_with_prefix(scheme::kWordPrefix, texts);
@@ -238,11 +284,17 @@ public:
     [[nodiscard]] std::size_t document_count() const override { return db_.get_doccount(); }
 
     State state() override {
-        return guarded([&] { return State{db_.get_uuid(), db_.get_revision()}; });
+        return guarded([&] { return current_state(); });
     }
 
     void move_to_latest() override {
         guarded([&] {
+            if (cluster()) {
+                fetched_.clear();
+                db_.reopen();
+                reconnect_when_due();
+                return;
+            }
             if (identity_of(path_) == folder_) {
                 db_.reopen();
                 // A swap during reopen() may have paired files of two databases.
@@ -252,7 +304,172 @@ public:
         });
     }
 
+    std::vector<std::string> unreachable_parts() override {
+        if (!cluster()) return {};
+        reconnect_when_due();
+        std::vector<std::string> missing;
+        for (const Shard& shard : shards_) {
+            if (!shard.database)
+                missing.push_back("shard '" + shard.address.name + "' " + shard.trouble);
+        }
+        return missing;
+    }
+
 private:
+    // The counts by year and by source that a request asks for, of every match an Enquire sees.
+    class Spies {
+    public:
+        explicit Spies(const Request& request)
+            : years_(request.count_years), sources_asked_(request.count_sources) {}
+
+        // Counts the matches of `enquire`'s next get_mset() too; the counts add up.
+        void watch(Xapian::Enquire& enquire) {
+            if (years_) enquire.add_matchspy(&dates_);
+            if (sources_asked_) enquire.add_matchspy(&sources_);
+        }
+
+        void count_into(Matches& matches) const {
+            if (years_) matches.years = years_of(dates_);
+            if (sources_asked_) {
+                for (auto value = sources_.values_begin(); value != sources_.values_end();
+                     ++value) {
+                    matches.sources.push_back({*value, value.get_termfreq()});
+                }
+            }
+        }
+
+    private:
+        Xapian::ValueCountMatchSpy dates_{scheme::kDateSlot};
+        Xapian::ValueCountMatchSpy sources_{scheme::kSourceSlot};
+        bool years_ = false;
+        bool sources_asked_ = false;
+    };
+
+    // Xapian counts documents in 32 bits: an offset or a limit past the database's size means the
+    // same as its size, and must not wrap round to a small number.
+    [[nodiscard]] Xapian::doccount within_database(std::size_t count) const {
+        return static_cast<Xapian::doccount>(std::min<std::size_t>(count, db_.get_doccount()));
+    }
+
+    // `mset`'s counts added to those of `matches`, exact while every one added is.
+    static void add_counts(const Xapian::MSet& mset, Matches& matches) {
+        matches.estimate += mset.get_matches_estimated();
+        matches.upper_bound += mset.get_matches_upper_bound();
+        matches.exact =
+            matches.exact && mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    }
+
+    // A match over a cluster. Xapian's remote backend runs neither a match decider nor a key
+    // maker: the date ranges and the source are in the query, and a date order sorts by the date
+    // slot's value. Documents of equal score (and day) come in docid order from Xapian, and a
+    // cluster's docids interleave its shards': the stored header, which starts with the id, orders
+    // them instead, as it would however the documents were spread.
+    Matches match_in_cluster(const TermQuery& query, const Request& request) {
+        // Xapian refuses to match over no database at all, as when no shard answers.
+        if (shards_open_ == 0) return {.exact = true};
+        ValueFilters filters;
+        const Xapian::Query unfiltered = to_xapian_query(filters.take_from(query));
+        const Xapian::Query matching = filters.filtering(unfiltered);
+        // Under the oldest first, undated documents come last: they are asked for apart, since
+        // their empty value sorts first.
+        const Xapian::Query dated(Xapian::Query::OP_VALUE_GE, scheme::kDateSlot, "0");
+        std::vector<std::pair<Xapian::Query, bool>> parts;  // a query, and whether by date
+        if (request.order == Order::relevance) {
+            parts.emplace_back(matching, false);
+        } else if (request.order == Order::newest) {
+            parts.emplace_back(matching, true);
+        } else {
+            parts.emplace_back(filters.filtering(unfiltered, {dated}), true);
+            parts.emplace_back(Xapian::Query(Xapian::Query::OP_AND_NOT, matching, dated), false);
+        }
+        Matches matches;
+        matches.exact = true;
+        Spies spies(request);
+        if (request.count_years || request.count_sources) {
+            // Asked for documents, Xapian 1.4.22's remote backend counts a few matches twice in
+            // the spies (more the more documents it is asked for; seen with phrases and with
+            // sorts by value): they count in a pass of their own, which asks for none.
+            Xapian::Enquire counting(db_);
+            counting.set_query(matching);
+            spies.watch(counting);
+            (void)counting.get_mset(0, 0, db_.get_doccount());
+        }
+        std::vector<std::pair<Xapian::docid, Xapian::Document>> documents;
+        const std::size_t page_end = request.offset + request.limit;
+        std::size_t before = 0;
+        for (const auto& [part, by_date] : parts) {
+            Xapian::Enquire enquire(db_);
+            enquire.set_weighting_scheme(Xapian::BM25Weight());
+            enquire.set_query(part);
+            if (by_date) {
+                enquire.set_sort_by_value_then_relevance(scheme::kDateSlot,
+                                                         request.order == Order::newest);
+            } else {
+                enquire.set_sort_by_relevance_then_value(scheme::kHeaderSlot, false);
+            }
+            // The part's share of the page, from `first` to before `end`.
+            const std::size_t first = request.offset > before ? request.offset - before : 0;
+            const std::size_t end = page_end > before ? page_end - before : 0;
+            // Every match is checked, as in match(). A date order reads one more, to see whether
+            // a run of ties crosses the end.
+            Xapian::MSet mset =
+                enquire.get_mset(0, within_database(end + (by_date ? 1 : 0)), db_.get_doccount());
+            if (by_date) {
+                for (std::size_t wanted = 2 * (end + 1); end > 0 && mset.size() == wanted / 2 &&
+                                                         end_of_run(mset, end - 1) == mset.size();
+                     wanted *= 2) {
+                    mset = enquire.get_mset(0, within_database(wanted), db_.get_doccount());
+                }
+            }
+            add_counts(mset, matches);
+            before += mset.get_matches_estimated();
+            const std::size_t last = std::min<std::size_t>(end, mset.size());
+            if (first >= last) continue;
+            const std::size_t run_start = by_date ? start_of_run(mset, first) : first;
+            const std::size_t run_end = by_date ? end_of_run(mset, last - 1) : last;
+            auto fetched = documents_of(mset, static_cast<Xapian::doccount>(run_start),
+                                        static_cast<Xapian::doccount>(run_end));
+            std::vector<std::size_t> order(run_end - run_start);
+            for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+            if (by_date) {
+                for (std::size_t run = run_start; run < run_end; run = end_of_run(mset, run)) {
+                    std::sort(order.begin() + static_cast<std::ptrdiff_t>(run - run_start),
+                              order.begin() +
+                                  static_cast<std::ptrdiff_t>(end_of_run(mset, run) - run_start),
+                              [&](std::size_t a, std::size_t b) {
+                                  return fetched[a].second.get_value(scheme::kHeaderSlot) <
+                                         fetched[b].second.get_value(scheme::kHeaderSlot);
+                              });
+                }
+            }
+            for (std::size_t k = first; k < last; ++k) {
+                const std::size_t at = order[k - run_start];
+                matches.ranked.push_back(
+                    {fetched[at].first, item_at(mset, run_start + at).get_weight()});
+                documents.push_back(std::move(fetched[at]));
+            }
+        }
+        spies.count_into(matches);
+        if (request.limit > 0) fetched_ = std::move(documents);
+        return matches;
+    }
+
+    // How often a search or a reopen tries again to reach the shards that did not answer:
+    // connecting to a machine that is down costs up to kShardConnectTimeout.
+    static constexpr std::chrono::seconds kReconnectInterval{1};
+
+    // A shard of a cluster, open or not and why.
+    struct Shard {
+        ShardAddress address;
+        std::optional<Xapian::Database> database;
+        // Why it is not open: completes "shard 'remote HOST:PORT' …".
+        std::string trouble;
+        // Which shard of how many it holds (search-index --shard), when it says.
+        std::string part;
+    };
+
+    [[nodiscard]] bool cluster() const { return !shards_.empty(); }
+
     // Xapian's failures as the seam promises them.
     template <typename Read>
     auto guarded(Read read) -> decltype(read()) {
@@ -260,6 +477,9 @@ private:
             return read();
         } catch (const Xapian::DatabaseModifiedError& error) {
             throw StateOverwritten(error.get_description());
+        } catch (const Xapian::NetworkError& error) {
+            if (!cluster()) xapian_errors::rethrow_as_database_error(path_, error);
+            throw PartLost(lost_shards(error));
         } catch (const Xapian::Error& error) {
             xapian_errors::rethrow_as_database_error(path_, error);
         }
@@ -287,6 +507,129 @@ private:
         }
     }
 
+    // Each shard is opened alone, so that one that does not answer is named, and the others can
+    // answer without it when the search allows.
+    void open_cluster() {
+        for (ShardAddress& address : read_cluster_file(path_)) {
+            shards_.push_back({std::move(address), std::nullopt, {}, {}});
+        }
+        for (Shard& shard : shards_) connect(shard);
+        combine();
+    }
+
+    void connect(Shard& shard) {
+        try {
+            Xapian::Database database = open_shard_database(shard.address);
+            const std::string scheme = database.get_metadata(std::string(scheme::kSchemeKey));
+            if (scheme != scheme::kSchemeVersion) {
+                shard.trouble = "was not written by this version of trouvere (term scheme " +
+                                (scheme.empty() ? std::string("none") : scheme) + ", not " +
+                                std::string(scheme::kSchemeVersion) + "); index it again";
+                return;
+            }
+            shard.part = database.get_metadata(std::string(scheme::kShardKey));
+            const std::string of_count = "/" + std::to_string(shards_.size());
+            if (!shard.part.empty() && !shard.part.ends_with(of_count)) {
+                shard.trouble = "holds shard " + shard.part + " of a cluster, but " + path_ +
+                                " names " + std::to_string(shards_.size()) + " shards";
+                return;
+            }
+            shard.database = std::move(database);
+            shard.trouble.clear();
+        } catch (const Xapian::NetworkError& error) {
+            const std::string description = error.get_description();
+            shard.trouble =
+                description.find("protocol version") != std::string::npos
+                    ? "is served by another version of Xapian's remote protocol than this "
+                      "program's Xapian " +
+                          std::string(Xapian::version_string()) + " speaks: " + description
+                    : "does not answer: " + description;
+        } catch (const Xapian::Error& error) {
+            shard.trouble = "cannot be opened: " + error.get_description();
+        }
+    }
+
+    // The shards open, as one database, their statistics combined.
+    void combine() {
+        fetched_.clear();
+        db_ = Xapian::Database();
+        std::vector<const Shard*> seen;
+        for (Shard& shard : shards_) {
+            if (!shard.database) continue;
+            const auto same = std::find_if(seen.begin(), seen.end(), [&](const Shard* other) {
+                return !shard.part.empty() && other->part == shard.part;
+            });
+            if (same != seen.end()) {
+                shard.database.reset();
+                shard.trouble =
+                    "holds shard " + shard.part + ", as '" + (*same)->address.name + "' does";
+                continue;
+            }
+            seen.push_back(&shard);
+            db_.add_database(*shard.database);
+        }
+        shards_open_ = seen.size();
+        last_reconnect_ = std::chrono::steady_clock::now();
+    }
+
+    void reconnect_when_due() {
+        if (std::chrono::steady_clock::now() - last_reconnect_ < kReconnectInterval) return;
+        bool changed = false;
+        for (Shard& shard : shards_) {
+            if (shard.database) continue;
+            connect(shard);
+            changed = changed || shard.database.has_value();
+        }
+        if (changed) combine();
+        last_reconnect_ = std::chrono::steady_clock::now();
+    }
+
+    // After `error` in a cluster: which shards no longer answer, closed, named in the message.
+    // The error's context names the remote shard it came from (`remote:tcp(HOST:PORT)`). The
+    // other shards' connections were left in the middle of the same exchange, with replies
+    // unread: they are opened again, and those that cannot be are named too.
+    std::string lost_shards(const Xapian::NetworkError& error) {
+        std::string names;
+        for (Shard& shard : shards_) {
+            if (!shard.database || !shard.address.remote) continue;
+            const bool failed = error.get_context() == "remote:tcp(" + shard.address.host + ":" +
+                                                           std::to_string(shard.address.port) + ")";
+            shard.database.reset();
+            if (failed) {
+                shard.trouble = "stopped answering: " + error.get_description();
+            } else {
+                connect(shard);
+            }
+            if (!shard.database) names += (names.empty() ? "'" : ", '") + shard.address.name + "'";
+        }
+        combine();
+        return "cluster " + path_ + ": " +
+               (names.empty() ? error.get_description() : "shard " + names + " stopped answering");
+    }
+
+    // A cluster's state: its shards' databases and what they hold. Xapian's remote backend does
+    // not tell a database's revision, so a commit shows as a change of its documents, their
+    // number or their lengths.
+    [[nodiscard]] State current_state() const {
+        if (!cluster()) return {db_.get_uuid(), db_.get_revision()};
+        std::string summary;
+        for (const Shard& shard : shards_) {
+            if (!shard.database) continue;
+            summary += std::to_string(shard.database->get_doccount()) + ' ' +
+                       std::to_string(shard.database->get_lastdocid()) + ' ' +
+                       std::to_string(shard.database->get_total_length()) + ';';
+        }
+        return {db_.get_uuid(), scheme::stable_hash(summary)};
+    }
+
+    // The document, from those the last match fetched when it is one of them.
+    [[nodiscard]] Xapian::Document stored_document(DocumentNumber document) const {
+        for (const auto& [number, fetched] : fetched_) {
+            if (number == document) return fetched;
+        }
+        return db_.get_document(document);
+    }
+
     // Every term that starts with `prefix`, in byte order, with its frequency, viewing the
     // terms' bytes kept in `texts`.
     std::vector<native::IndexedTerm> terms_with_prefix(std::string_view prefix,
@@ -303,6 +646,12 @@ private:
     Xapian::Database db_;
     FolderIdentity folder_;
     std::optional<std::pair<State, native::SpellingDictionary>> spelling_;
+    // Empty for a database in a folder.
+    std::vector<Shard> shards_;
+    std::size_t shards_open_ = 0;
+    std::chrono::steady_clock::time_point last_reconnect_;
+    // The documents of the last match over a cluster that asked for hits, read together.
+    std::vector<std::pair<Xapian::docid, Xapian::Document>> fetched_;
 };
 
 }  // namespace

@@ -110,7 +110,8 @@ TEST_CASE("/search refuses a bad query or parameter with 400 and the message sea
          "facets: unknown facet 'auteur': choose among year and source"},
         {"q=accord&colour=always",
          "colour: not an option of a search, which takes limit, offset, snippet_chars, sort, "
-         "engine, since, until, source and facets"},
+         "engine, since, until, source, facets and allow_partial"},
+        {"q=accord&allow_partial=maybe", "allow_partial: true or false (1 or 0), not 'maybe'"},
         {"limit=5", "q: missing; give the query as /search?q=words"},
         {"q=accord&q=Mali", "q: given more than once"},
         {"q=%E9t%E9", "q: not valid UTF-8"},

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "trouvere/export.h"
@@ -44,6 +46,11 @@ struct IndexOptions {
     /// larger transaction is no faster. A first build into an empty database commits only at its
     /// end (IndexWriter::builds_in_bulk).
     std::size_t commit_every = 1'000;
+    /// Index only the documents of shard `shard` of `shards` (shard_of), so that each machine of
+    /// a cluster indexes its share of the same files; 1 of 1, the default, is every document. The
+    /// database records which shard it holds, and refuses to hold another (Error).
+    std::uint32_t shard = 1;
+    std::uint32_t shards = 1;
     /// Called for every warning as it happens (the report keeps them too).
     std::function<void(const IndexWarning&)> on_warning;
     /// Called after each file, and once more when pruning begins.
@@ -64,6 +71,11 @@ struct IndexReport {
     std::vector<IndexWarning> warnings;
 };
 
+/// The shard, from 1 to `shards`, that the document with this id belongs to: 1 + the id's 64-bit
+/// FNV-1a hash (its UTF-8 bytes as given) modulo `shards`. Stable across builds, platforms and
+/// versions, so that machines indexing the same files agree. `shards` must be at least 1.
+[[nodiscard]] TROUVERE_EXPORT std::uint32_t shard_of(std::string_view id, std::uint32_t shards);
+
 /// Indexes files and folders (recursively) into `writer`: `.txt`, `.md`/`.markdown`, `.html`/`.htm`
 /// and `.jsonl`; other files are ignored. A file's documents have ids relative to the argument they
 /// were found under. Files unchanged since the last run are skipped; changed ones replace their
@@ -73,7 +85,9 @@ struct IndexReport {
 /// fall between files (see IndexOptions::commit_every): every commit holds a file's documents
 /// and its record together, and the files before it. The caller makes the final commit, which
 /// holds the rest and what --prune deletes.
-/// Throws DatabaseError if the database fails, Error if a path given does not exist.
+/// Throws DatabaseError if the database fails, Error if a path given does not exist or the
+/// database holds another shard than IndexOptions asks for (or holds every document, and a shard
+/// is asked for, or the reverse).
 [[nodiscard]] TROUVERE_EXPORT IndexReport index_paths(IndexWriter& writer,
                                                       const std::vector<std::string>& paths,
                                                       const IndexOptions& options = {});

@@ -73,6 +73,9 @@ struct SearchOptions {
     /// Count every match (not only the page) by each of these, into SearchResults::facets.
     /// Under a date order or with facets, every match is counted, and the total is exact.
     std::vector<Facet> facets;
+    /// For a cluster of shards: when some shards do not answer, answer from the others, with a
+    /// warning naming each shard missing, rather than throw DatabaseError naming them.
+    bool allow_partial = false;
 };
 
 /// Sets the option of `options` that `name` names from its text, `value`: the one reading of
@@ -89,6 +92,7 @@ struct SearchOptions {
 /// | `since`,`until` | kept as given; search() refuses a malformed date                    |
 /// | `source`        | kept as given                                                       |
 /// | `facets`        | `year` and `source`, comma-separated; a repeated one counts once    |
+/// | `allow_partial` | `true` or `false` (`1` or `0`)                                      |
 ///
 /// Throws QueryError when no option has that name or the value is not one it takes; the message
 /// says what the option takes and quotes the value, but leaves the name out, for the caller to

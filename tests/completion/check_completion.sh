@@ -42,11 +42,14 @@ expect "auto native xapian" search --engine ""
 expect "always auto" search --color a
 expect "year,source" search --facets year,s
 expect "source year" search --facets ""
-expect "$work/db-one $work/db-two" search --db "$work/db-"
+expect "$work/db-file $work/db-one $work/db-two" search --db "$work/db-"
+expect "$work/db-one $work/db-two" search-index --db "$work/db-"
+expect "--allow-partial" search --al
+expect "--shard" search-index --sh
 expect "--listen" search serve --l
 expect "--threads" search serve --t
 expect "" search serve --listen ""
-expect "$work/db-one $work/db-two" search serve --db "$work/db-"
+expect "$work/db-file $work/db-one $work/db-two" search serve --db "$work/db-"
 expect "--limit" search --l
 expect "--prune" search-index --pr
 expect "-q" search-index -q
