@@ -41,14 +41,6 @@ const std::string kSearch = TROUVERE_SEARCH_BIN;
 const std::string kSearchIndex = TROUVERE_SEARCH_INDEX_BIN;
 constexpr int kShards = 3;
 
-// Scores summed in another order, over statistics gathered from three databases, differ in
-// their last bits.
-constexpr double kTolerance = 1e-9;
-
-bool close_enough(double a, double b) {
-    return std::fabs(a - b) <= kTolerance * std::max(std::fabs(a), std::fabs(b));
-}
-
 // The order the cluster puts documents of equal score in: by the stored header, which starts
 // with the id's length (one byte below 128) and then the id.
 bool before_in_key_order(const std::string& a, const std::string& b) {
@@ -135,7 +127,7 @@ Outcome run(trouvere::Searcher& searcher, const std::string& query, const Search
 
 // Whether hits `a` and `b` rank alike: equal scores, and under a date order the same day.
 bool tied(const trouvere::Hit& a, const trouvere::Hit& b, bool by_date, bool exactly) {
-    return (exactly ? a.score == b.score : close_enough(a.score, b.score)) &&
+    return (exactly ? a.score == b.score : trouvere::testing::scores_agree(a.score, b.score)) &&
            (!by_date || a.date == b.date);
 }
 
@@ -161,7 +153,7 @@ void compare(const SearchResults& single, const SearchResults& got, const Search
         INFO("rank " << hit.rank << ": single " << single.hits[k].id << " " << single.hits[k].score
                      << ", cluster " << hit.id << " " << hit.score);
         REQUIRE(hit.rank == single.hits[k].rank);
-        REQUIRE(close_enough(hit.score, single.hits[k].score));
+        REQUIRE(trouvere::testing::scores_agree(hit.score, single.hits[k].score));
         if (k > 0 && tied(got.hits[k - 1], hit, by_date, true)) {
             REQUIRE(before_in_key_order(got.hits[k - 1].id, hit.id));
         }
@@ -241,16 +233,6 @@ std::string varied(std::string query, trouvere::testing::QueryGenerator& generat
     }
 }
 
-std::vector<std::string> benchmark_queries() {
-    std::vector<std::string> queries;
-    std::ifstream in(trouvere::testing::corpus_dir().parent_path() / "bench" / "queries.tsv");
-    for (std::string line; std::getline(in, line);) {
-        const auto tab = line.find('\t');
-        if (tab != std::string::npos) queries.push_back(line.substr(tab + 1));
-    }
-    return queries;
-}
-
 #if defined(__SANITIZE_ADDRESS__)
 constexpr std::size_t kGeneratedQueries = 150;
 #else
@@ -268,7 +250,8 @@ TEST_CASE("a cluster of shards served over TCP answers as one database holding e
     trouvere::testing::QueryGenerator generator(shards.texts, 71);
     Tally tally;
     std::vector<std::pair<std::string, SearchOptions>> cases;
-    for (const std::string& query : benchmark_queries()) cases.emplace_back(query, SearchOptions{});
+    for (const std::string& query : trouvere::testing::benchmark_queries())
+        cases.emplace_back(query, SearchOptions{});
     for (std::size_t n = 0; n < kGeneratedQueries; ++n) {
         std::string query = varied(generator.next(), generator);
         cases.emplace_back(std::move(query), random_options(generator));

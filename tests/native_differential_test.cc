@@ -40,23 +40,6 @@ using trouvere::SearchOptions;
 using trouvere::SearchResults;
 using trouvere::testing::TempDir;
 
-// Scores summed in another order differ in their last bits.
-constexpr double kTolerance = 1e-9;
-
-bool close_enough(double a, double b) {
-    return std::fabs(a - b) <= kTolerance * std::max(std::fabs(a), std::fabs(b));
-}
-
-std::vector<std::string> benchmark_queries() {
-    std::vector<std::string> queries;
-    std::ifstream in(trouvere::testing::corpus_dir().parent_path() / "bench" / "queries.tsv");
-    for (std::string line; std::getline(in, line);) {
-        const auto tab = line.find('\t');
-        if (tab != std::string::npos) queries.push_back(line.substr(tab + 1));
-    }
-    return queries;
-}
-
 struct Outcome {
     std::optional<SearchResults> results;
     std::string error;  // the QueryError's message when the query is refused
@@ -131,7 +114,7 @@ void compare(trouvere::Searcher& searcher, const std::string& query, const Searc
                      << got.hits[k].score);
         REQUIRE(got.hits[k].rank == expected.hits[k].rank);
         REQUIRE(got.hits[k].date == expected.hits[k].date);
-        REQUIRE(close_enough(got.hits[k].score, expected.hits[k].score));
+        REQUIRE(trouvere::testing::scores_agree(got.hits[k].score, expected.hits[k].score));
     }
     // Identical ids in order, except among equal scores (of the same date, under a date order),
     // where the same set.
@@ -140,7 +123,8 @@ void compare(trouvere::Searcher& searcher, const std::string& query, const Searc
     for (std::size_t begin = 0; begin < got.hits.size();) {
         std::size_t end = begin + 1;
         while (end < got.hits.size() &&
-               close_enough(expected.hits[end].score, expected.hits[end - 1].score) &&
+               trouvere::testing::scores_agree(expected.hits[end].score,
+                                               expected.hits[end - 1].score) &&
                (!by_date || expected.hits[end].date == expected.hits[end - 1].date)) {
             ++end;
         }
@@ -238,7 +222,7 @@ Tally compare_engines(const std::string& db, const std::vector<std::string>& tex
     REQUIRE(searcher.search("de", {.engine = SearchEngine::native}).engine == "native");
     Tally tally;
     trouvere::testing::QueryGenerator generator(texts, seed);
-    for (const std::string& query : benchmark_queries()) {
+    for (const std::string& query : trouvere::testing::benchmark_queries()) {
         compare(searcher, query, SearchOptions{}, tally);
         compare(searcher, with_dates(query, generator), random_options(generator), tally);
     }

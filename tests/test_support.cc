@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -474,6 +475,21 @@ std::set<std::string> ids_in(const std::filesystem::path& db) {
         ids.insert((*term).substr(1));
     }
     return ids;
+}
+
+std::vector<std::string> benchmark_queries() {
+    std::vector<std::string> queries;
+    std::ifstream in(corpus_dir().parent_path() / "bench" / "queries.tsv");
+    for (std::string line; std::getline(in, line);) {
+        const auto tab = line.find('\t');
+        if (tab != std::string::npos) queries.push_back(line.substr(tab + 1));
+    }
+    return queries;
+}
+
+bool scores_agree(double a, double b) {
+    constexpr double kTolerance = 1e-9;
+    return std::fabs(a - b) <= kTolerance * std::max(std::fabs(a), std::fabs(b));
 }
 
 }  // namespace trouvere::testing

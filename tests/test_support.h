@@ -155,4 +155,11 @@ struct StoredRecord {
 /// The bundled articles shipped in corpus/.
 [[nodiscard]] std::filesystem::path corpus_dir();
 
+/// The queries of bench/queries.tsv, without their classes.
+[[nodiscard]] std::vector<std::string> benchmark_queries();
+
+/// Whether two scores are equal but for their last bits: sums of the same weights taken in
+/// another order differ there.
+[[nodiscard]] bool scores_agree(double a, double b);
+
 }  // namespace trouvere::testing
