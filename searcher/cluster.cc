@@ -1,8 +1,16 @@
 #include "searcher/cluster.h"
 
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "trouvere/error.h"
 
@@ -72,6 +80,40 @@ Xapian::Database open_shard_database(const ShardAddress& shard) {
     return Xapian::Remote::open(shard.host, shard.port,
                                 static_cast<useconds_t>(kShardReplyTimeout.count()),
                                 static_cast<useconds_t>(kShardConnectTimeout.count()));
+}
+
+GreetingProbe::GreetingProbe(const ShardAddress& shard)
+    : started_(std::chrono::steady_clock::now()) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(shard.host.c_str(), std::to_string(shard.port).c_str(), &hints, &found) != 0) {
+        return;
+    }
+    const std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addresses(found, freeaddrinfo);
+    socket_ = ::socket(found->ai_family, found->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                       found->ai_protocol);
+    if (socket_ < 0) return;
+    if (::connect(socket_, found->ai_addr, found->ai_addrlen) != 0 && errno != EINPROGRESS) {
+        ::close(socket_);
+        socket_ = -1;
+    }
+}
+
+GreetingProbe::~GreetingProbe() {
+    if (socket_ >= 0) ::close(socket_);
+}
+
+GreetingProbe::Outcome GreetingProbe::wait(std::chrono::milliseconds patience) {
+    if (socket_ < 0) return Outcome::failed;
+    pollfd ready{socket_, POLLIN, 0};
+    const int count = ::poll(&ready, 1, static_cast<int>(patience.count()));
+    if (count == 0) return Outcome::waiting;
+    if (count < 0) return errno == EINTR ? Outcome::waiting : Outcome::failed;
+    char first = 0;
+    // A refused connection shows as readable too, with an error to read instead of a byte.
+    return ::recv(socket_, &first, 1, MSG_PEEK) == 1 ? Outcome::greeted : Outcome::failed;
 }
 
 }  // namespace trouvere::searcher

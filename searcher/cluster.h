@@ -40,4 +40,29 @@ struct ShardAddress {
 /// The shard's database, opened with the timeouts above. Throws Xapian's errors.
 [[nodiscard]] Xapian::Database open_shard_database(const ShardAddress& shard);
 
+/// A connection opened to a remote shard that stopped answering, to learn whether it is back
+/// before Xapian is asked to connect: a shard that hangs accepts connections (the kernel does)
+/// and never greets, and Xapian would wait for its greeting as long as for any reply. The probe
+/// never blocks longer than asked; its connection is closed on destruction.
+class GreetingProbe {
+public:
+    enum class Outcome { waiting, greeted, failed };
+
+    /// Starts connecting to the shard without waiting. `shard` must be remote.
+    explicit GreetingProbe(const ShardAddress& shard);
+    ~GreetingProbe();
+    GreetingProbe(const GreetingProbe&) = delete;
+    GreetingProbe& operator=(const GreetingProbe&) = delete;
+
+    /// Waits up to `patience` for the shard to greet: `greeted` once the server has spoken,
+    /// `failed` when the connection was refused or closed, else `waiting`.
+    [[nodiscard]] Outcome wait(std::chrono::milliseconds patience);
+
+    [[nodiscard]] std::chrono::steady_clock::time_point started() const { return started_; }
+
+private:
+    int socket_ = -1;
+    std::chrono::steady_clock::time_point started_;
+};
+
 }  // namespace trouvere::searcher

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <deque>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -292,6 +293,7 @@ public:
             if (cluster()) {
                 fetched_.clear();
                 db_.reopen();
+                take_replaced_shards();
                 reconnect_when_due();
                 return;
             }
@@ -454,9 +456,17 @@ private:
         return matches;
     }
 
-    // How often a search or a reopen tries again to reach the shards that did not answer:
-    // connecting to a machine that is down costs up to kShardConnectTimeout.
-    static constexpr std::chrono::seconds kReconnectInterval{1};
+    // When a search or a reopen tries again to reach a shard that did not answer: a second
+    // after it failed, then twice as long after each attempt that fails, up to the longest
+    // interval, so that a shard down for long costs its cluster an attempt every half minute.
+    static constexpr std::chrono::milliseconds kFirstReconnectInterval{1000};
+    static constexpr std::chrono::milliseconds kLongestReconnectInterval{30000};
+    // How long a search waits for a shard it tries again to greet: one that is back greets
+    // within a round trip. One that has not greeted yet is looked at again by the next
+    // searches, without waiting, until kShardConnectTimeout has passed.
+    static constexpr std::chrono::milliseconds kGreetingPatience{100};
+    // How often a reopen looks for shards replaced by a first build.
+    static constexpr std::chrono::seconds kReplacementCheckInterval{1};
 
     // A shard of a cluster, open or not and why.
     struct Shard {
@@ -466,6 +476,11 @@ private:
         std::string trouble;
         // Which shard of how many it holds (search-index --shard), when it says.
         std::string part;
+        // Failed attempts to reach it since it last answered, and when to try again.
+        int failures = 0;
+        std::chrono::steady_clock::time_point next_attempt;
+        // While it is tried again, remote: the connection waiting for its greeting.
+        std::unique_ptr<GreetingProbe> probe;
     };
 
     [[nodiscard]] bool cluster() const { return !shards_.empty(); }
@@ -511,13 +526,16 @@ private:
     // answer without it when the search allows.
     void open_cluster() {
         for (ShardAddress& address : read_cluster_file(path_)) {
-            shards_.push_back({std::move(address), std::nullopt, {}, {}});
+            shards_.push_back({.address = std::move(address)});
         }
-        for (Shard& shard : shards_) connect(shard);
+        for (Shard& shard : shards_) {
+            if (!connect(shard)) count_failure(shard);
+        }
         combine();
     }
 
-    void connect(Shard& shard) {
+    // Whether the shard is open now; if not, `trouble` says why.
+    bool connect(Shard& shard) {
         try {
             Xapian::Database database = open_shard_database(shard.address);
             const std::string scheme = database.get_metadata(std::string(scheme::kSchemeKey));
@@ -525,17 +543,18 @@ private:
                 shard.trouble = "was not written by this version of trouvere (term scheme " +
                                 (scheme.empty() ? std::string("none") : scheme) + ", not " +
                                 std::string(scheme::kSchemeVersion) + "); index it again";
-                return;
+                return false;
             }
             shard.part = database.get_metadata(std::string(scheme::kShardKey));
             const std::string of_count = "/" + std::to_string(shards_.size());
             if (!shard.part.empty() && !shard.part.ends_with(of_count)) {
                 shard.trouble = "holds shard " + shard.part + " of a cluster, but " + path_ +
                                 " names " + std::to_string(shards_.size()) + " shards";
-                return;
+                return false;
             }
             shard.database = std::move(database);
             shard.trouble.clear();
+            return true;
         } catch (const Xapian::NetworkError& error) {
             const std::string description = error.get_description();
             shard.trouble =
@@ -547,6 +566,7 @@ private:
         } catch (const Xapian::Error& error) {
             shard.trouble = "cannot be opened: " + error.get_description();
         }
+        return false;
     }
 
     // The shards open, as one database, their statistics combined.
@@ -563,25 +583,76 @@ private:
                 shard.database.reset();
                 shard.trouble =
                     "holds shard " + shard.part + ", as '" + (*same)->address.name + "' does";
+                count_failure(shard);
                 continue;
             }
             seen.push_back(&shard);
+            shard.failures = 0;
             db_.add_database(*shard.database);
         }
         shards_open_ = seen.size();
-        last_reconnect_ = std::chrono::steady_clock::now();
     }
 
-    void reconnect_when_due() {
-        if (std::chrono::steady_clock::now() - last_reconnect_ < kReconnectInterval) return;
+    // A first build swapped in at a shard's path is not seen through the connection open to it
+    // when it has the old database's revision: the shard's server goes on answering from the
+    // old files. A new connection opens the database now at the path; when it is another one
+    // (another uuid), it takes the old one's place. A connection a shard costs, at most once
+    // every kReplacementCheckInterval.
+    void take_replaced_shards() {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_replacement_check_ < kReplacementCheckInterval) return;
+        last_replacement_check_ = now;
         bool changed = false;
         for (Shard& shard : shards_) {
-            if (shard.database) continue;
-            connect(shard);
-            changed = changed || shard.database.has_value();
+            if (!shard.database) continue;
+            // One that fails now is found out, and named, by the next search.
+            Shard now_at_path{.address = shard.address};
+            if (!connect(now_at_path)) continue;
+            if (now_at_path.database->get_uuid() == shard.database->get_uuid()) continue;
+            shard.database = std::move(now_at_path.database);
+            shard.part = std::move(now_at_path.part);
+            changed = true;
         }
         if (changed) combine();
-        last_reconnect_ = std::chrono::steady_clock::now();
+    }
+
+    static void count_failure(Shard& shard) {
+        ++shard.failures;
+        const auto interval = kFirstReconnectInterval * (1 << std::min(shard.failures - 1, 5));
+        shard.next_attempt =
+            std::chrono::steady_clock::now() + std::min(interval, kLongestReconnectInterval);
+    }
+
+    // Tries again the shards whose time has come. A remote shard is connected to by Xapian only
+    // once it has greeted a probe, so that a shard that hangs costs a search kGreetingPatience
+    // at most, not the reply timeout.
+    void reconnect_when_due() {
+        bool changed = false;
+        for (Shard& shard : shards_) {
+            if (shard.database || std::chrono::steady_clock::now() < shard.next_attempt) continue;
+            if (shard.address.remote) {
+                const bool new_probe = !shard.probe;
+                if (new_probe) shard.probe = std::make_unique<GreetingProbe>(shard.address);
+                const auto outcome =
+                    shard.probe->wait(new_probe ? kGreetingPatience : std::chrono::milliseconds(0));
+                if (outcome == GreetingProbe::Outcome::waiting &&
+                    std::chrono::steady_clock::now() - shard.probe->started() <
+                        kShardConnectTimeout) {
+                    continue;
+                }
+                shard.probe.reset();
+                if (outcome != GreetingProbe::Outcome::greeted) {
+                    count_failure(shard);
+                    continue;
+                }
+            }
+            if (connect(shard)) {
+                changed = true;
+            } else {
+                count_failure(shard);
+            }
+        }
+        if (changed) combine();
     }
 
     // After `error` in a cluster: which shards no longer answer, closed, named in the message.
@@ -597,8 +668,9 @@ private:
             shard.database.reset();
             if (failed) {
                 shard.trouble = "stopped answering: " + error.get_description();
-            } else {
-                connect(shard);
+                count_failure(shard);
+            } else if (!connect(shard)) {
+                count_failure(shard);
             }
             if (!shard.database) names += (names.empty() ? "'" : ", '") + shard.address.name + "'";
         }
@@ -649,7 +721,8 @@ private:
     // Empty for a database in a folder.
     std::vector<Shard> shards_;
     std::size_t shards_open_ = 0;
-    std::chrono::steady_clock::time_point last_reconnect_;
+    std::chrono::steady_clock::time_point last_replacement_check_ =
+        std::chrono::steady_clock::now();
     // The documents of the last match over a cluster that asked for hits, read together.
     std::vector<std::pair<Xapian::docid, Xapian::Document>> fetched_;
 };

@@ -4,6 +4,7 @@
 // suggestions; among equal scores, the same documents, in the order of the stable key (README,
 // "Shards").
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -439,6 +441,108 @@ struct OwnServers {
     std::string file;
 };
 
+// Copies of the shards, each served by a server of the test's own, for a test that changes one
+// of them while they are searched.
+struct CopiedShards {
+    explicit CopiedShards(const Cluster& originals) {
+        std::vector<std::string> lines;
+        for (std::size_t shard = 0; shard < originals.shards.size(); ++shard) {
+            shards.push_back(dir.path() / ("shard" + std::to_string(shard + 1)));
+            fs::copy(originals.shards[shard], shards.back(), fs::copy_options::recursive);
+            servers.push_back(std::make_unique<ShardServer>(shards.back()));
+            lines.push_back(servers.back()->stub_line());
+        }
+        file = trouvere::testing::write_cluster_file(dir.path() / "cluster.stub", lines).string();
+    }
+
+    TempDir dir;
+    std::vector<fs::path> shards;
+    std::vector<std::unique_ptr<ShardServer>> servers;
+    std::string file;
+};
+
+// The documents of shard 2 of the generated corpus, each with a body that holds `fanal` or
+// `phare`, by turns from one run to the next: the documents holding `navire` stay the same.
+void write_shard_two_changes(const fs::path& file, int run) {
+    std::ofstream out(file);
+    for (const trouvere::Document& document : trouvere::testing::generated_documents(61, 600)) {
+        if (trouvere::shard_of(document.id, kShards) != 2) continue;
+        const bool lit = (run + static_cast<int>(document.id.size())) % 2 == 0;
+        out << nlohmann::json{{"id", document.id},
+                              {"title", document.title},
+                              {"body", document.body + (lit ? " fanal" : " phare")}}
+                   .dump()
+            << '\n';
+    }
+}
+
+// What searching readers met: searches answered, searches failed, and the first problem.
+struct ReadersTally {
+    std::size_t answers = 0;
+    std::size_t failures = 0;
+    std::string problem;
+};
+
+// Two Searchers of a cluster, searching `navire` and `fanal navire` by turns and reopening every
+// ten searches until stopped. A search that fails, or counts for `navire` other than the single
+// database, is a problem: the first one is kept.
+class SearchingReaders {
+public:
+    explicit SearchingReaders(std::string file)
+        : file_(std::move(file)),
+          navires_(trouvere::Searcher(cluster().single).search("navire").total_estimate) {
+        for (int reader = 0; reader < 2; ++reader) threads_.emplace_back([this] { search(); });
+    }
+    ~SearchingReaders() { join(); }
+    SearchingReaders(const SearchingReaders&) = delete;
+    SearchingReaders& operator=(const SearchingReaders&) = delete;
+
+    ReadersTally stop() {
+        join();
+        return {answers_, failures_, problem_};
+    }
+
+private:
+    void join() {
+        stop_ = true;
+        for (std::thread& thread : threads_) {
+            if (thread.joinable()) thread.join();
+        }
+    }
+
+    void search() {
+        trouvere::Searcher searcher(file_);
+        for (std::size_t n = 0; !stop_; ++n) {
+            std::string trouble;
+            try {
+                if (n % 10 == 0) searcher.reopen();
+                const auto results = searcher.search(n % 2 == 0 ? "navire" : "fanal navire");
+                ++answers_;
+                if (n % 2 == 0 && results.total_estimate != navires_) {
+                    trouble = "navire: " + std::to_string(results.total_estimate) +
+                              " matches, not " + std::to_string(navires_);
+                }
+            } catch (const trouvere::Error& error) {
+                ++failures_;
+                trouble = error.what();
+            }
+            if (!trouble.empty()) {
+                const std::lock_guard lock(problem_mutex_);
+                if (problem_.empty()) problem_ = std::move(trouble);
+            }
+        }
+    }
+
+    std::string file_;
+    std::size_t navires_;
+    std::atomic<bool> stop_ = false;
+    std::atomic<std::size_t> answers_ = 0;
+    std::atomic<std::size_t> failures_ = 0;
+    std::mutex problem_mutex_;
+    std::string problem_;
+    std::vector<std::thread> threads_;
+};
+
 // The number of documents of each shard that `query` matches, read from its folder.
 std::vector<std::size_t> totals_by_shard(const Cluster& shards, const std::string& query) {
     std::vector<std::size_t> totals;
@@ -506,8 +610,10 @@ TEST_CASE(
     CHECK(whole.warnings.empty());
 }
 
-TEST_CASE("a shard that hangs fails the search within the reply timeout, naming it",
-          "[cluster][reliability]") {
+TEST_CASE(
+    "a shard that hangs fails the search within the reply timeout, naming it, then partial "
+    "answers do not wait for it, and it is taken back once it answers",
+    "[cluster][reliability]") {
     if (!trouvere::testing::xapian_tcpsrv()) return trouvere::testing::skip("no xapian-tcpsrv");
     Cluster& shards = cluster();
     OwnServers own(shards);
@@ -523,7 +629,38 @@ TEST_CASE("a shard that hangs fails the search within the reply timeout, naming 
     WARN("a hung shard failed the search in " << waited << " s");
     CHECK(waited > 9);
     CHECK(waited < 12);
+
+    // Tried again after a second, then after longer and longer intervals: each time by a probe
+    // that waits a tenth of a second for the greeting, never by Xapian, which would wait 10 s.
+    const std::string third = "shard '" + own.servers[2]->stub_line() + "'";
+    const std::size_t others = searcher.search("navire", {.allow_partial = true}).total_estimate;
+    const auto hung_since = std::chrono::steady_clock::now();
+    double slowest = 0;
+    std::size_t partial_answers = 0;
+    while (seconds_since(hung_since) < 3.5) {
+        const auto asked = std::chrono::steady_clock::now();
+        const auto partial = searcher.search("navire", {.allow_partial = true});
+        slowest = std::max(slowest, seconds_since(asked));
+        ++partial_answers;
+        REQUIRE(partial.total_estimate == others);
+        REQUIRE(partial.warnings.size() == 1);
+        REQUIRE_THAT(partial.warnings[0], Catch::StartsWith("answered without " + third));
+    }
+    WARN(partial_answers << " partial answers while the shard hung, the slowest in " << slowest
+                         << " s");
+    CHECK(slowest < 1);
+
     own.servers[2]->resume();
+    const auto resumed = std::chrono::steady_clock::now();
+    std::size_t total = others;
+    while (total == others && seconds_since(resumed) < 35) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        total = searcher.search("navire", {.allow_partial = true}).total_estimate;
+    }
+    WARN("whole again " << seconds_since(resumed) << " s after the shard resumed");
+    const auto whole = searcher.search("navire");
+    CHECK(whole.total_estimate > others);
+    CHECK(whole.warnings.empty());
 }
 
 TEST_CASE(
@@ -682,70 +819,57 @@ TEST_CASE(
 TEST_CASE("searching a cluster while a shard is re-indexed: no failed or inconsistent answer",
           "[cluster][reliability]") {
     if (!trouvere::testing::xapian_tcpsrv()) return trouvere::testing::skip("no xapian-tcpsrv");
-    Cluster& shards = cluster();
-    TempDir dir;
-    // Copies of the shards, served by servers of this test, the second re-indexed meanwhile.
-    std::vector<std::string> lines;
-    std::vector<std::unique_ptr<ShardServer>> servers;
-    for (std::size_t shard = 0; shard < shards.shards.size(); ++shard) {
-        const fs::path copy = dir.path() / ("shard" + std::to_string(shard + 1));
-        fs::copy(shards.shards[shard], copy, fs::copy_options::recursive);
-        servers.push_back(std::make_unique<ShardServer>(copy));
-        lines.push_back(servers.back()->stub_line());
-    }
-    const std::string file =
-        trouvere::testing::write_cluster_file(dir.path() / "cluster.stub", lines).string();
-    trouvere::Searcher single(shards.single);
-    const std::size_t navires = single.search("navire", {.limit = 1}).total_estimate;
-
-    // Each run gives the documents of shard 2 a body that holds `fanal` or not, by turns: the
-    // documents holding `navire` stay the same.
-    std::vector<trouvere::Document> documents = trouvere::testing::generated_documents(61, 600);
-    const fs::path changes = dir.path() / "changes.jsonl";
-    std::atomic<bool> stop = false;
-    std::atomic<std::size_t> answers = 0;
-    std::vector<std::string> problems(2);
-    auto load = [&](std::size_t reader) {
-        trouvere::Searcher searcher(file);
-        for (std::size_t n = 0; !stop; ++n) {
-            try {
-                if (n % 10 == 0) searcher.reopen();
-                const auto results = searcher.search(n % 2 == 0 ? "navire" : "fanal navire");
-                if (n % 2 == 0 && results.total_estimate != navires) {
-                    problems[reader] = "navire: " + std::to_string(results.total_estimate) +
-                                       " matches, not " + std::to_string(navires);
-                    return;
-                }
-                ++answers;
-            } catch (const trouvere::Error& error) {
-                problems[reader] = error.what();
-                return;
-            }
-        }
-    };
-    std::vector<std::thread> readers;
-    for (std::size_t reader = 0; reader < 2; ++reader) readers.emplace_back(load, reader);
+    CopiedShards copies(cluster());
+    SearchingReaders readers(copies.file);
+    const fs::path changes = copies.dir.path() / "changes.jsonl";
     for (int run = 0; run < 4; ++run) {
-        std::ofstream out(changes);
-        for (const trouvere::Document& document : documents) {
-            if (trouvere::shard_of(document.id, kShards) != 2) continue;
-            const bool lit = (run + static_cast<int>(document.id.size())) % 2 == 0;
-            out << nlohmann::json{{"id", document.id},
-                                  {"title", document.title},
-                                  {"body", document.body + (lit ? " fanal" : " phare")}}
-                       .dump()
-                << '\n';
-        }
-        out.close();
+        write_shard_two_changes(changes, run);
         const auto indexed = run_process(
             kSearchIndex,
-            {"-q", "--shard", "2/3", "--db", (dir.path() / "shard2").string(), changes.string()});
+            {"-q", "--shard", "2/3", "--db", copies.shards[1].string(), changes.string()});
         REQUIRE(indexed.exit_code == 0);
     }
-    stop = true;
-    for (std::thread& reader : readers) reader.join();
-    WARN("searches while shard 2 was re-indexed 4 times: " << answers.load());
-    CHECK(problems[0].empty());
-    CHECK(problems[1].empty());
-    CHECK(answers > 0);
+    const ReadersTally tally = readers.stop();
+    WARN("searches while shard 2 was re-indexed 4 times: " << tally.answers << " answered, "
+                                                           << tally.failures << " failed");
+    CHECK(tally.problem.empty());
+    CHECK(tally.failures == 0);
+    CHECK(tally.answers > 0);
+}
+
+TEST_CASE(
+    "a shard's folder replaced by a new build while served: no failed or inconsistent answer, "
+    "and the new build answers once the searcher reopens",
+    "[cluster][reliability]") {
+    if (!trouvere::testing::xapian_tcpsrv()) return trouvere::testing::skip("no xapian-tcpsrv");
+    CopiedShards copies(cluster());
+    trouvere::Searcher long_lived(copies.file);
+    const std::size_t fanals_before = long_lived.search("fanal").total_estimate;
+    SearchingReaders readers(copies.file);
+    const fs::path& served = copies.shards[1];
+    for (int run = 0; run < 4; ++run) {
+        const fs::path changes = copies.dir.path() / ("changes" + std::to_string(run) + ".jsonl");
+        write_shard_two_changes(changes, run);
+        const fs::path fresh = copies.dir.path() / ("build" + std::to_string(run));
+        const auto indexed = run_process(
+            kSearchIndex, {"-q", "--shard", "2/3", "--db", fresh.string(), changes.string()});
+        REQUIRE(indexed.exit_code == 0);
+        const fs::path old = copies.dir.path() / ("old" + std::to_string(run));
+        fs::rename(served, old);
+        fs::rename(fresh, served);
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        fs::remove_all(old);
+    }
+    const ReadersTally tally = readers.stop();
+    WARN("searches while shard 2 was replaced 4 times: " << tally.answers << " answered, "
+                                                         << tally.failures << " failed");
+    CHECK(tally.problem.empty());
+    CHECK(tally.failures == 0);
+    CHECK(tally.answers > 0);
+
+    long_lived.reopen();
+    const std::size_t fanals = trouvere::Searcher(served.string()).search("fanal").total_estimate;
+    CHECK(fanals != fanals_before);
+    CHECK(long_lived.search("fanal").total_estimate == fanals);
+    CHECK(trouvere::Searcher(copies.file).search("fanal").total_estimate == fanals);
 }
