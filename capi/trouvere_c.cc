@@ -335,6 +335,13 @@ trouvere_status trouvere_search_options_set_count_at_least(trouvere_search_optio
                       [&](auto& handle) { handle.options.count_at_least = count; });
 }
 
+trouvere_status trouvere_search_options_set_allow_partial(trouvere_search_options* options,
+                                                          int allow_partial,
+                                                          trouvere_error** error) {
+    return set_option(__func__, options, error,
+                      [&](auto& handle) { handle.options.allow_partial = allow_partial != 0; });
+}
+
 // ---- Results
 
 void trouvere_results_destroy(trouvere_results* results) {

@@ -81,13 +81,11 @@ trouvere::SearchEngine engine_named(std::string_view name) {
 }
 
 // The options of Searcher.search and Searcher.explain, from their keyword arguments.
-trouvere::SearchOptions search_options(std::size_t limit, std::size_t offset, std::string_view sort,
-                                       std::optional<std::string> since,
-                                       std::optional<std::string> until,
-                                       std::optional<std::string> source,
-                                       const std::vector<std::string>& facets,
-                                       std::size_t snippet_chars, bool snippets,
-                                       std::string_view engine, std::size_t count_at_least) {
+trouvere::SearchOptions search_options(
+    std::size_t limit, std::size_t offset, std::string_view sort, std::optional<std::string> since,
+    std::optional<std::string> until, std::optional<std::string> source,
+    const std::vector<std::string>& facets, std::size_t snippet_chars, bool snippets,
+    std::string_view engine, std::size_t count_at_least, bool allow_partial) {
     trouvere::SearchOptions options;
     options.limit = limit;
     options.offset = offset;
@@ -104,6 +102,7 @@ trouvere::SearchOptions search_options(std::size_t limit, std::size_t offset, st
     options.snippets = snippets;
     options.engine = engine_named(engine);
     options.count_at_least = count_at_least;
+    options.allow_partial = allow_partial;
     return options;
 }
 
@@ -397,7 +396,8 @@ any case, discarding what was not committed after an exception.
                  return std::make_unique<SharedSearcher>("Searcher", path.string());
              }),
              py::arg("path"), ReleasesGil(),
-             "Opens the database at path as of its last commit. Raises DatabaseError when it is "
+             "Opens the database at path as of its last commit, or the cluster of shards a "
+             "cluster file at path names (README, \"Shards\"). Raises DatabaseError when it is "
              "missing or not a trouvere database.")
         .def(
             "search",
@@ -405,10 +405,10 @@ any case, discarding what was not committed after an exception.
                std::size_t offset, std::string_view sort, std::optional<std::string> since,
                std::optional<std::string> until, std::optional<std::string> source,
                const std::vector<std::string>& facets, std::size_t snippet_chars, bool snippets,
-               std::string_view engine, std::size_t count_at_least) {
+               std::string_view engine, std::size_t count_at_least, bool allow_partial) {
                 const trouvere::SearchOptions options = search_options(
                     limit, offset, sort, std::move(since), std::move(until), std::move(source),
-                    facets, snippet_chars, snippets, engine, count_at_least);
+                    facets, snippet_chars, snippets, engine, count_at_least, allow_partial);
                 return self.use(
                     [&](trouvere::Searcher& searcher) { return searcher.search(query, options); });
             },
@@ -417,7 +417,7 @@ any case, discarding what was not committed after an exception.
             py::arg("until") = py::none(), py::arg("source") = py::none(),
             py::arg("facets") = std::vector<std::string>(), py::arg("snippet_chars") = 200,
             py::arg("snippets") = true, py::arg("engine") = "auto",
-            py::arg("count_at_least") = 1000, ReleasesGil(),
+            py::arg("count_at_least") = 1000, py::arg("allow_partial") = false, ReleasesGil(),
             R"(Runs the query (README, "Query syntax") and returns its Results.
 
 limit and offset choose the page of hits; sort is 'relevance', 'newest' or
@@ -428,7 +428,8 @@ included; source keeps the documents of that source, byte for byte as the
 'year' and 'source'; snippet_chars is the snippets' approximate length, and snippets=False
 leaves them out; engine is 'auto', 'native' or 'xapian'; matches are counted
 one by one up to count_at_least (sys.maxsize counts them all), past which the
-total is estimated. Raises QueryError when the query has nothing to search
+total is estimated. Over a cluster of shards, allow_partial=True answers from the
+shards that answer when some do not, a warning naming each one missing. Raises QueryError when the query has nothing to search
 for, is over the limits or holds a malformed date; DatabaseError when the
 database fails or engine='native' cannot answer; ValueError for an unknown
 sort, engine or facet.)")
@@ -439,7 +440,7 @@ sort, engine or facet.)")
                std::string_view engine) {
                 const trouvere::SearchOptions options =
                     search_options(0, 0, "relevance", std::move(since), std::move(until),
-                                   std::move(source), {}, 0, false, engine, 0);
+                                   std::move(source), {}, 0, false, engine, 0, false);
                 return self.use(
                     [&](trouvere::Searcher& searcher) { return searcher.explain(query, options); });
             },

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "capi/c_errors.h"
+#include "tests/shard_support.h"
 #include "tests/test_support.h"
 #include "trouvere/error.h"
 #include "trouvere/index_writer.h"
@@ -607,6 +608,8 @@ TEST_CASE("C: every function refuses a NULL handle, text or out-parameter as a u
          "trouvere_search_options_set_engine: options is NULL"},
         {[&](auto** e) { return trouvere_search_options_set_count_at_least(no_options, 9, e); },
          "trouvere_search_options_set_count_at_least: options is NULL"},
+        {[&](auto** e) { return trouvere_search_options_set_allow_partial(no_options, 1, e); },
+         "trouvere_search_options_set_allow_partial: options is NULL"},
         {[&](auto** e) { return trouvere_results_to_json(no_results, &text_out, e); },
          "trouvere_results_to_json: results is NULL"},
         {[&](auto** e) { return trouvere_results_to_json(results.get(), nullptr, e); },
@@ -913,6 +916,49 @@ TEST_CASE("C: the library's errors keep their kind: query, document, database, o
           TROUVERE_ERROR_OTHER);
     CHECK_THAT(error.message(), Catch::Contains(nowhere));
     CHECK(report == nullptr);
+}
+
+TEST_CASE(
+    "C: a cluster with a shard missing fails the search as a database error, or answers from the "
+    "others with a warning when partial answers are allowed",
+    "[capi][search]") {
+    CorpusDatabase db;
+    TempDir dir;
+    const std::string cluster =
+        trouvere::testing::write_cluster_file(dir.path() / "cluster.stub",
+                                              {"auto " + db.path, "auto missing-shard"})
+            .string();
+    Searcher whole = open_searcher(db.path);
+    Searcher searcher = open_searcher(cluster);
+    const std::string missing = "shard 'auto missing-shard' cannot be opened";
+    ErrorSlot error;
+    trouvere_results* failed = nullptr;
+    CHECK(trouvere_searcher_search(searcher.get(), "Mali", nullptr, &failed, error.out()) ==
+          TROUVERE_ERROR_DATABASE);
+    CHECK_THAT(error.message(), Catch::StartsWith("cluster " + cluster + ": " + missing));
+    CHECK(failed == nullptr);
+
+    Options options = new_options();
+    require_ok(trouvere_search_options_set_allow_partial(options.get(), 1, error.out()), error);
+    Results partial = search(searcher.get(), "Mali", options.get());
+    Results expected = search(whole.get(), "Mali");
+    CHECK(trouvere_results_total_estimate(partial.get()) ==
+          trouvere_results_total_estimate(expected.get()));
+    REQUIRE(trouvere_results_hit_count(partial.get()) ==
+            trouvere_results_hit_count(expected.get()));
+    for (std::size_t k = 0; k < trouvere_results_hit_count(partial.get()); ++k) {
+        CHECK(std::string(
+                  trouvere_hit_field(trouvere_results_hit(partial.get(), k), TROUVERE_FIELD_ID)) ==
+              trouvere_hit_field(trouvere_results_hit(expected.get(), k), TROUVERE_FIELD_ID));
+    }
+    REQUIRE(trouvere_results_warning_count(partial.get()) == 1);
+    CHECK_THAT(trouvere_results_warning(partial.get(), 0),
+               Catch::StartsWith("answered without " + missing) &&
+                   Catch::EndsWith("; its documents are missing"));
+
+    require_ok(trouvere_search_options_set_allow_partial(options.get(), 0, error.out()), error);
+    CHECK(trouvere_searcher_search(searcher.get(), "Mali", options.get(), &failed, error.out()) ==
+          TROUVERE_ERROR_DATABASE);
 }
 
 TEST_CASE("C: each exception becomes its status, running out of memory included",

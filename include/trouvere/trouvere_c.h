@@ -223,6 +223,12 @@ TROUVERE_EXPORT trouvere_status trouvere_search_options_set_engine(trouvere_sear
 TROUVERE_EXPORT trouvere_status trouvere_search_options_set_count_at_least(
     trouvere_search_options* options, size_t count, trouvere_error** error);
 
+/* For a cluster of shards (README, "Shards"): non-zero answers from the shards that answer when
+ * some do not, with a warning naming each one missing (trouvere_results_warning); 0, the default,
+ * fails the search with a TROUVERE_ERROR_DATABASE naming them. */
+TROUVERE_EXPORT trouvere_status trouvere_search_options_set_allow_partial(
+    trouvere_search_options* options, int allow_partial, trouvere_error** error);
+
 /* ---- Results --------------------------------------------------------------------------------- */
 
 typedef struct trouvere_results trouvere_results;

@@ -247,6 +247,22 @@ def test_database_problems_raise_database_error(tmp_path):
         assert searcher.search("Mali").engine == "xapian"
 
 
+def test_a_cluster_with_a_shard_missing_fails_or_answers_partly_when_allowed(corpus_db, tmp_path):
+    cluster = tmp_path / "cluster.stub"
+    cluster.write_text(f"auto {corpus_db}\nauto missing-shard\n")
+    missing = "shard 'auto missing-shard' cannot be opened"
+    with trouvere.Searcher(corpus_db) as whole, trouvere.Searcher(cluster) as searcher:
+        with pytest.raises(trouvere.DatabaseError,
+                           match=re.escape(f"cluster {cluster}: {missing}")):
+            searcher.search("Mali")
+        partial = searcher.search("Mali", allow_partial=True)
+        assert partial.total_estimate == whole.search("Mali").total_estimate
+        assert [hit.id for hit in partial.hits] == [hit.id for hit in whole.search("Mali").hits]
+        assert len(partial.warnings) == 1
+        assert partial.warnings[0].startswith(f"answered without {missing}")
+        assert partial.warnings[0].endswith("; its documents are missing")
+
+
 @pytest.mark.parametrize("arguments, error, message", [
     ({"sort": "date"}, ValueError, "sort must be 'relevance', 'newest' or 'oldest', not 'date'"),
     ({"engine": "fast"}, ValueError, "engine must be 'auto', 'native' or 'xapian', not 'fast'"),
