@@ -147,7 +147,8 @@ Xapian::MSetIterator item_at(const Xapian::MSet& mset, std::size_t k) {
     return mset[static_cast<Xapian::doccount>(k)];
 }
 
-// Whether two items of a date-ordered match set rank alike: the same day, the same score.
+// Whether two items of a match set rank alike: the same score, and under a date order the same
+// day.
 bool tied(const Xapian::MSetIterator& a, const Xapian::MSetIterator& b) {
     return a.get_sort_key() == b.get_sort_key() && a.get_weight() == b.get_weight();
 }
@@ -406,38 +407,47 @@ private:
             if (by_date) {
                 enquire.set_sort_by_value_then_relevance(scheme::kDateSlot,
                                                          request.order == Order::newest);
-            } else {
-                enquire.set_sort_by_relevance_then_value(scheme::kHeaderSlot, false);
             }
             // The part's share of the page, from `first` to before `end`.
             const std::size_t first = request.offset > before ? request.offset - before : 0;
             const std::size_t end = page_end > before ? page_end - before : 0;
-            // Every match is checked, as in match(). A date order reads one more, to see whether
-            // a run of ties crosses the end.
-            Xapian::MSet mset =
-                enquire.get_mset(0, within_database(end + (by_date ? 1 : 0)), db_.get_doccount());
-            if (by_date) {
-                for (std::size_t wanted = 2 * (end + 1); end > 0 && mset.size() == wanted / 2 &&
-                                                         end_of_run(mset, end - 1) == mset.size();
-                     wanted *= 2) {
-                    mset = enquire.get_mset(0, within_database(wanted), db_.get_doccount());
-                }
+            // Every match is checked, as in match(), and a run of ties that crosses the page's
+            // end is read to its end, so that the runs at the page's ends are put in key order
+            // from their records. Under relevance, the match reads up to kLongestTieRunRead
+            // pages at once (reading more costs little beside checking every match); a longer
+            // run is put in key order by the match itself, which reads the key of every
+            // candidate, a cost most pages do not pay. A date order has no such way, the remote
+            // backend running no key maker: its match is read again, twice as far each time.
+            const std::size_t read = end == 0 ? 0 : (by_date ? 1 : kLongestTieRunRead) * (end + 1);
+            Xapian::MSet mset = enquire.get_mset(0, within_database(read), db_.get_doccount());
+            const auto run_reaches_end = [&] {
+                return end > 0 && end < mset.size() && end_of_run(mset, end - 1) == mset.size();
+            };
+            bool keyed = false;
+            if (!by_date && mset.size() == read && run_reaches_end()) {
+                enquire.set_sort_by_relevance_then_value(scheme::kHeaderSlot, false);
+                mset = enquire.get_mset(0, within_database(end), db_.get_doccount());
+                keyed = true;
+            }
+            for (std::size_t wanted = 2 * read;
+                 by_date && mset.size() == wanted / 2 && run_reaches_end(); wanted *= 2) {
+                mset = enquire.get_mset(0, within_database(wanted), db_.get_doccount());
             }
             add_counts(mset, matches);
             before += mset.get_matches_estimated();
             const std::size_t last = std::min<std::size_t>(end, mset.size());
             if (first >= last) continue;
-            const std::size_t run_start = by_date ? start_of_run(mset, first) : first;
-            const std::size_t run_end = by_date ? end_of_run(mset, last - 1) : last;
+            const std::size_t run_start = keyed ? first : start_of_run(mset, first);
+            const std::size_t run_end = keyed ? last : end_of_run(mset, last - 1);
             auto fetched = documents_of(mset, static_cast<Xapian::doccount>(run_start),
                                         static_cast<Xapian::doccount>(run_end));
             std::vector<std::size_t> order(run_end - run_start);
             for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-            if (by_date) {
-                for (std::size_t run = run_start; run < run_end; run = end_of_run(mset, run)) {
+            if (!keyed) {
+                for (std::size_t run = run_start, stop = 0; run < run_end; run = stop) {
+                    stop = std::min(end_of_run(mset, run), run_end);
                     std::sort(order.begin() + static_cast<std::ptrdiff_t>(run - run_start),
-                              order.begin() +
-                                  static_cast<std::ptrdiff_t>(end_of_run(mset, run) - run_start),
+                              order.begin() + static_cast<std::ptrdiff_t>(stop - run_start),
                               [&](std::size_t a, std::size_t b) {
                                   return fetched[a].second.get_value(scheme::kHeaderSlot) <
                                          fetched[b].second.get_value(scheme::kHeaderSlot);
@@ -465,6 +475,9 @@ private:
     // within a round trip. One that has not greeted yet is looked at again by the next
     // searches, without waiting, until kShardConnectTimeout has passed.
     static constexpr std::chrono::milliseconds kGreetingPatience{100};
+    // How far, in pages, a match under relevance is read to find the end of a run of equal
+    // scores that crosses the page's end.
+    static constexpr std::size_t kLongestTieRunRead = 8;
     // How often a reopen looks for shards replaced by a first build.
     static constexpr std::chrono::seconds kReplacementCheckInterval{1};
 

@@ -42,6 +42,9 @@ using trouvere::testing::TempDir;
 const std::string kSearch = TROUVERE_SEARCH_BIN;
 const std::string kSearchIndex = TROUVERE_SEARCH_INDEX_BIN;
 constexpr int kShards = 3;
+// Enough for a run of equal scores longer than the cluster reads past a page of one to order it
+// (eight pages).
+constexpr int kTwins = 20;
 
 // The order the cluster puts documents of equal score in: by the stored header, which starts
 // with the id's length (one byte below 128) and then the id.
@@ -49,11 +52,11 @@ bool before_in_key_order(const std::string& a, const std::string& b) {
     return a.size() != b.size() ? a.size() < b.size() : a < b;
 }
 
-// The generated corpus as JSON Lines, with eight copies of one document under other ids, whose
+// The generated corpus as JSON Lines, with kTwins copies of one document under other ids, whose
 // scores tie with it exactly on every query.
 std::vector<trouvere::Document> write_corpus(const fs::path& file) {
     std::vector<trouvere::Document> documents = trouvere::testing::generated_documents(61, 600);
-    for (int copy = 0; copy < 8; ++copy) {
+    for (int copy = 0; copy < kTwins; ++copy) {
         trouvere::Document twin = documents[7];
         twin.id = "twin-" + std::to_string(copy * 37);
         documents.push_back(std::move(twin));
@@ -277,6 +280,38 @@ TEST_CASE("a cluster of shards served over TCP answers as one database holding e
                        << tally.suggestions << " suggestions");
     CHECK(tally.tied_groups > 0);
     CHECK(tally.suggestions > 0);
+}
+
+TEST_CASE(
+    "a run of equal scores is paged in key order over a cluster, whether it ends within eight "
+    "pages or is longer",
+    "[cluster][search]") {
+    if (!trouvere::testing::xapian_tcpsrv()) return trouvere::testing::skip("no xapian-tcpsrv");
+    Cluster& shards = cluster();
+    trouvere::Searcher single(shards.single);
+    trouvere::Searcher searcher(shards.file);
+    const std::string query =
+        "\"" + trouvere::testing::generated_documents(61, 600)[7].title + "\"";
+    const auto whole = single.search(query, {.limit = 100});
+    REQUIRE(whole.hits.size() >= kTwins + 1);
+    std::vector<std::string> run;
+    for (const trouvere::Hit& hit : whole.hits) {
+        if (hit.score == whole.hits[0].score) run.push_back(hit.id);
+    }
+    REQUIRE(run.size() == kTwins + 1);
+    std::sort(run.begin(), run.end(), before_in_key_order);
+    // A page of one reads the match to 16 items, short of the run: the match orders it. A page
+    // of three reads it to 32, past the run's end: its records order it.
+    for (const std::size_t limit : {1, 3, 10}) {
+        for (std::size_t offset = 0; offset < run.size(); offset += limit) {
+            INFO("limit " << limit << ", offset " << offset);
+            const auto page = searcher.search(query, {.limit = limit, .offset = offset});
+            REQUIRE(page.total_estimate == whole.total_estimate);
+            for (std::size_t k = 0; k < page.hits.size() && offset + k < run.size(); ++k) {
+                CHECK(page.hits[k].id == run[offset + k]);
+            }
+        }
+    }
 }
 
 TEST_CASE("a cluster's documents are read by id from the shard holding them", "[cluster][search]") {
