@@ -22,6 +22,10 @@ inline constexpr std::string_view kSchemeVersion = "10";
 /// cluster refuses a shard of another number of shards, or two holding the same one.
 inline constexpr std::string_view kShardKey = "trouvere:shard";
 
+/// In a shard, its word and exact-word terms with their frequencies (native::encode_word_terms),
+/// written with every commit: what "did you mean" over a cluster reads, in one round trip.
+inline constexpr std::string_view kWordTermsKey = "trouvere:word-terms";
+
 /// True when `version` names an older scheme than kSchemeVersion (a database to rebuild).
 [[nodiscard]] bool is_older_version(std::string_view version);
 

@@ -258,7 +258,7 @@ private:
         if (options_.commit_every == 0 || writer_.builds_in_bulk()) return;
         if (progress_.documents_written - written_at_last_commit_ < options_.commit_every) return;
         if (options_.before_commit) options_.before_commit(progress_);
-        writer_.commit();
+        writer_.commit_progress();
         written_at_last_commit_ = progress_.documents_written;
         if (options_.after_commit) options_.after_commit(progress_);
     }

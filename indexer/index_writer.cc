@@ -20,6 +20,7 @@
 #include "indexer/writer_lock.h"
 #include "indexer/xapian_document.h"
 #include "native/index_builder.h"
+#include "native/word_terms.h"
 #include "trouvere/analyzer.h"
 #include "trouvere/error.h"
 
@@ -118,6 +119,18 @@ void swap_folders(const fs::path& location, const fs::path& replacement) {
     }
 }
 
+// A shard's word terms, as its next commit leaves them, for searchers of its cluster
+// (scheme::kWordTermsKey). Other databases are searched where they lie, from their native index
+// or their terms, and pay nothing.
+void keep_word_terms_of_shard(Xapian::WritableDatabase& db) {
+    if (db.get_metadata(std::string(scheme::kShardKey)).empty()) return;
+    const std::string key(scheme::kWordTermsKey);
+    const std::string kept = native::encode_word_terms(db);
+    // Unchanged, it is not written again: a commit that changes nothing keeps the revision, and
+    // the native index built from it stays current.
+    if (db.get_metadata(key) != kept) db.set_metadata(key, kept);
+}
+
 }  // namespace
 
 struct TROUVERE_HIDDEN IndexWriter::Impl {
@@ -131,6 +144,9 @@ struct TROUVERE_HIDDEN IndexWriter::Impl {
     std::unique_ptr<indexer::BulkBuild> bulk;
     bool rebuilds_outdated = false;
     unsigned threads = 0;
+
+    // IndexWriter::commit(), keeping a shard's word terms or not.
+    void commit(bool keeping_word_terms);
 
     void open_for_updates() {
         db = open_writable(location, path, Clock::now());
@@ -162,6 +178,11 @@ struct TROUVERE_HIDDEN IndexWriter::Impl {
         } removed(scratch);
         fs::create_directories(scratch);
         bulk->finish(merged);
+        {
+            Xapian::WritableDatabase built(merged.string(), Xapian::DB_OPEN);
+            keep_word_terms_of_shard(built);
+            built.commit();
+        }
         db.close();
         swap_folders(location, merged);
         sync_folder(location.parent_path());
@@ -316,17 +337,26 @@ std::vector<std::string> IndexWriter::metadata_keys(std::string_view prefix) con
 }
 
 void IndexWriter::commit() {
+    impl_->commit(true);
+}
+
+void IndexWriter::commit_progress() {
+    impl_->commit(false);
+}
+
+void IndexWriter::Impl::commit(bool keeping_word_terms) {
     try {
-        if (impl_->bulk) {
-            impl_->finish_bulk();
+        if (bulk) {
+            finish_bulk();
             return;
         }
-        impl_->db.commit_transaction();
-        impl_->db.begin_transaction();
+        if (keeping_word_terms) keep_word_terms_of_shard(db);
+        db.commit_transaction();
+        db.begin_transaction();
     } catch (const Xapian::Error& error) {
-        rethrow_as_database_error(impl_->path, error);
+        rethrow_as_database_error(path, error);
     } catch (const fs::filesystem_error& error) {
-        throw DatabaseError("database " + impl_->path + ": " + error.what());
+        throw DatabaseError("database " + path + ": " + error.what());
     }
 }
 

@@ -17,6 +17,7 @@
 #include "core/stored_document.h"
 #include "core/term_scheme.h"
 #include "core/xapian_errors.h"
+#include "native/word_terms.h"
 #include "searcher/cluster.h"
 #include "trouvere/error.h"
 
@@ -274,10 +275,7 @@ public:
         return guarded([&]() -> const native::SpellingDictionary& {
             State now = current_state();
             if (!spelling_ || spelling_->first != now) {
-                std::deque<std::string> texts;
-                const auto words = terms_with_prefix(scheme::kWordPrefix, texts);
-                const auto forms = terms_with_prefix(scheme::kExactWordPrefix, texts);
-                spelling_.emplace(std::move(now), native::dictionary_of_index_words(words, forms));
+                spelling_.emplace(std::move(now), read_spelling_dictionary());
             }
             return spelling_->second;
         });
@@ -713,6 +711,39 @@ private:
             if (number == document) return fetched;
         }
         return db_.get_document(document);
+    }
+
+    // The dictionary of the index's words, from the word terms the shards of a cluster keep
+    // (one round trip each), else read term by term (over remote, a message each).
+    native::SpellingDictionary read_spelling_dictionary() {
+        if (auto kept = word_terms_kept_by_shards()) {
+            const std::vector<native::IndexedTerm> terms = native::merged_terms(*kept);
+            // Exact-word terms sort before word terms, and are the only others.
+            const auto words = std::partition_point(
+                terms.begin(), terms.end(),
+                [](const native::IndexedTerm& term) { return term.term < scheme::kWordPrefix; });
+            return native::dictionary_of_index_words({words, terms.end()}, {terms.begin(), words});
+        }
+        std::deque<std::string> texts;
+        const auto words = terms_with_prefix(scheme::kWordPrefix, texts);
+        const auto forms = terms_with_prefix(scheme::kExactWordPrefix, texts);
+        return native::dictionary_of_index_words(words, forms);
+    }
+
+    // The word terms every shard open keeps, or nullopt when one keeps none (indexed without
+    // --shard, or by an older version) or keeps those of another state (changed by a writer
+    // that does not keep them).
+    [[nodiscard]] std::optional<std::vector<native::WordTerms>> word_terms_kept_by_shards() const {
+        if (!cluster()) return std::nullopt;
+        std::vector<native::WordTerms> lists;
+        for (const Shard& shard : shards_) {
+            if (!shard.database) continue;
+            auto kept = native::decode_word_terms(
+                shard.database->get_metadata(std::string(scheme::kWordTermsKey)), *shard.database);
+            if (!kept) return std::nullopt;
+            lists.push_back(std::move(*kept));
+        }
+        return lists;
     }
 
     // Every term that starts with `prefix`, in byte order, with its frequency, viewing the

@@ -4,6 +4,8 @@
 // suggestions; among equal scores, the same documents, in the order of the stable key (README,
 // "Shards").
 
+#include <xapian.h>
+
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -21,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/term_scheme.h"
+#include "native/word_terms.h"
 #include "tests/native_corpus.h"
 #include "tests/serve_support.h"
 #include "tests/shard_support.h"
@@ -312,6 +316,48 @@ TEST_CASE(
             }
         }
     }
+}
+
+TEST_CASE(
+    "did you mean over a cluster reads the word terms its shards keep, or every word of a "
+    "database that keeps none, with the same suggestions as one database",
+    "[cluster][spelling]") {
+    if (!trouvere::testing::xapian_tcpsrv()) return trouvere::testing::skip("no xapian-tcpsrv");
+    Cluster& shards = cluster();
+    for (const fs::path& shard : shards.shards) {
+        const Xapian::Database database(shard.string());
+        CHECK(trouvere::native::decode_word_terms(
+            database.get_metadata(std::string(trouvere::scheme::kWordTermsKey)), database));
+    }
+    // The single database, indexed without --shard, served as a cluster of one.
+    const ShardServer whole(shards.single);
+    TempDir dir;
+    const std::string unkept =
+        trouvere::testing::write_cluster_file(dir.path() / "whole.stub", {whole.stub_line()})
+            .string();
+    trouvere::Searcher single(shards.single);
+    trouvere::Searcher kept_by_shards(shards.file);
+    trouvere::Searcher read_word_by_word(unkept);
+    trouvere::testing::QueryGenerator generator(shards.texts, 83);
+    std::size_t suggestions = 0;
+    for (int n = 0; n < 100; ++n) {
+        std::string query = generator.next();
+        if (query.size() < 5) continue;
+        query.erase(1 + generator.roll(query.size() - 2), 1);
+        INFO("query: " << query);
+        const SearchOptions options{.limit = 1, .engine = trouvere::SearchEngine::xapian};
+        const auto expected = run(single, query, options);
+        if (!expected.results) continue;
+        const auto kept = run(kept_by_shards, query, options);
+        const auto word_by_word = run(read_word_by_word, query, options);
+        REQUIRE(kept.results);
+        REQUIRE(word_by_word.results);
+        CHECK(kept.results->suggestion == expected.results->suggestion);
+        CHECK(word_by_word.results->suggestion == expected.results->suggestion);
+        if (expected.results->suggestion) ++suggestions;
+    }
+    WARN(suggestions << " suggestions alike");
+    CHECK(suggestions > 10);
 }
 
 TEST_CASE("a cluster's documents are read by id from the shard holding them", "[cluster][search]") {

@@ -68,8 +68,13 @@ public:
     /// already has a revision fails part-way, here or in a parallel build's shard; the database
     /// is still as of the last commit. search-index installs a terminate handler that reports it
     /// and calls remove_abandoned_builds(); an embedder that must survive a full disk can do the
-    /// same.
+    /// same. A database holding a shard of a cluster also keeps its word terms, for "did you
+    /// mean" over the cluster, which costs a read of every word of the index.
     void commit();
+
+    /// A commit in the middle of a run, as commit(), which leaves a shard's word terms to the
+    /// run's last commit(): searchers of its cluster read them word by word until then.
+    void commit_progress();
 
     /// Brings the native index beside the database (`<path>/trouvere.native`, which Searcher
     /// answers from) up to the last commit: builds it, from the committed database, when it is
