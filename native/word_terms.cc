@@ -68,12 +68,13 @@ std::optional<WordTerms> decode_word_terms(std::string_view value,
     std::string_view previous;
     while (!reader.at_end()) {
         std::uint64_t length = 0;
-        Bytes bytes;
+        Bytes term_bytes;
         std::uint32_t documents = 0;
-        if (!reader.varint(length) || !reader.take(length, bytes) || !reader.varint32(documents)) {
+        if (!reader.varint(length) || !reader.take(length, term_bytes) ||
+            !reader.varint32(documents)) {
             return std::nullopt;
         }
-        const std::string_view term = as_text(bytes);
+        const std::string_view term = as_text(term_bytes);
         if (!list.terms.empty() && term <= previous) return std::nullopt;
         list.terms.push_back({term, documents});
         previous = term;

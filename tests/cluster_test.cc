@@ -624,6 +624,15 @@ private:
     std::vector<std::thread> threads_;
 };
 
+// No search failed or answered wrongly while `what` happened, and some answered.
+void check_every_answer_whole(const ReadersTally& tally, const std::string& what) {
+    WARN("searches while " << what << ": " << tally.answers << " answered, " << tally.failures
+                           << " failed");
+    CHECK(tally.problem.empty());
+    CHECK(tally.failures == 0);
+    CHECK(tally.answers > 0);
+}
+
 // The number of documents of each shard that `query` matches, read from its folder.
 std::vector<std::size_t> totals_by_shard(const Cluster& shards, const std::string& query) {
     std::vector<std::size_t> totals;
@@ -910,12 +919,7 @@ TEST_CASE("searching a cluster while a shard is re-indexed: no failed or inconsi
             {"-q", "--shard", "2/3", "--db", copies.shards[1].string(), changes.string()});
         REQUIRE(indexed.exit_code == 0);
     }
-    const ReadersTally tally = readers.stop();
-    WARN("searches while shard 2 was re-indexed 4 times: " << tally.answers << " answered, "
-                                                           << tally.failures << " failed");
-    CHECK(tally.problem.empty());
-    CHECK(tally.failures == 0);
-    CHECK(tally.answers > 0);
+    check_every_answer_whole(readers.stop(), "shard 2 was re-indexed 4 times");
 }
 
 TEST_CASE(
@@ -941,12 +945,7 @@ TEST_CASE(
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
         fs::remove_all(old);
     }
-    const ReadersTally tally = readers.stop();
-    WARN("searches while shard 2 was replaced 4 times: " << tally.answers << " answered, "
-                                                         << tally.failures << " failed");
-    CHECK(tally.problem.empty());
-    CHECK(tally.failures == 0);
-    CHECK(tally.answers > 0);
+    check_every_answer_whole(readers.stop(), "shard 2 was replaced 4 times");
 
     long_lived.reopen();
     const std::size_t fanals = trouvere::Searcher(served.string()).search("fanal").total_estimate;
